@@ -1,0 +1,19 @@
+# The two commands of README.md. Each runs scripts/setup.sh first, which
+# installs what is missing (cold: ~15 min) and skips what is present.
+.PHONY: serve test setup build
+
+## make serve: build the page and serve it on http://127.0.0.1:8080
+serve: setup
+	@scripts/serve.sh
+
+## make test: fmt, clippy, native tests, wasm tests, release build, e2e tests
+test: setup
+	@scripts/test.sh
+
+## make setup: only install the tools
+setup:
+	@scripts/setup.sh
+
+## make build: only the release build into dist/
+build: setup
+	@bash -c 'source scripts/env.sh && trunk build --release'

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Every check the project has, in order, stopping at the first failure:
+#   fmt, clippy, native tests, wasm tests in headless Chromium, the release
+#   build (trunk build --release -> dist/), Playwright end-to-end tests on dist/.
+# Prints one banner per stage, a summary, and the size of the wasm bundle.
+# Expects scripts/setup.sh to have run (`make test` runs it first).
+set -euo pipefail
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$RAFTLAB_ROOT"
+
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="${WASM_BINDGEN_TEST_WEBDRIVER_JSON:-$RAFTLAB_ROOT/crates/app/webdriver.json}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
+
+STAGES=(
+  "fmt|cargo fmt --all -- --check"
+  "clippy|cargo clippy --workspace --all-targets -- -D warnings"
+  "native tests|cargo test --workspace"
+  "wasm tests (headless Chromium)|cargo test -p raftlab-app --target wasm32-unknown-unknown"
+  "release build|trunk build --release"
+  "e2e (Playwright)|cd web && npx --no-install playwright test"
+)
+
+RESULTS=()
+started_all=$SECONDS
+
+summary() {
+  echo
+  echo "==> Summary"
+  local line
+  for line in "${RESULTS[@]}"; do echo "    $line"; done
+  echo "    total: $((SECONDS - started_all)) s"
+}
+
+n=0
+for stage in "${STAGES[@]}"; do
+  n=$((n + 1))
+  name="${stage%%|*}"
+  cmd="${stage#*|}"
+  echo
+  echo "==> [$n/${#STAGES[@]}] $name: $cmd"
+  started=$SECONDS
+  if (eval "$cmd"); then
+    RESULTS+=("$(printf 'PASS  %-32s %4d s' "$name" $((SECONDS - started)))")
+  else
+    rc=$?
+    RESULTS+=("$(printf 'FAIL  %-32s %4d s  (exit %d)' "$name" $((SECONDS - started)) "$rc")")
+    for rest in "${STAGES[@]:n}"; do
+      RESULTS+=("$(printf 'SKIP  %s' "${rest%%|*}")")
+    done
+    summary
+    echo "==> FAILED at stage '$name'. Re-run just it with: $cmd" >&2
+    exit "$rc"
+  fi
+done
+
+summary
+wasm="$(ls dist/*.wasm 2>/dev/null | head -n 1 || true)"
+if [[ -n "$wasm" ]]; then
+  raw=$(stat -c %s "$wasm")
+  gz=$(gzip -9 -c "$wasm" | wc -c)
+  printf '==> wasm bundle %s: %d KiB raw, %d KiB gzip -9\n' "${wasm#dist/}" $((raw / 1024)) $((gz / 1024))
+fi
+echo "==> All checks passed."

@@ -1,0 +1,42 @@
+import { test, expect, type Page } from '@playwright/test';
+import * as path from 'node:path';
+
+// Screenshots to look at (gitignored): <repo>/artifacts/screenshots/.
+const screenshotDir = path.resolve(__dirname, '../../artifacts/screenshots');
+
+/** Collects console errors and uncaught page errors; the test fails on any. */
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  return errors;
+}
+
+const viewports = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'mobile', width: 375, height: 812 },
+];
+
+for (const viewport of viewports) {
+  test(`page loads with the title and five nodes (${viewport.name} ${viewport.width}x${viewport.height})`, async ({
+    page,
+  }) => {
+    const errors = collectErrors(page);
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    await page.goto('/');
+
+    await expect(page).toHaveTitle('Raftlab — Raft consensus, live in your browser');
+    await expect(page.getByTestId('app-title')).toHaveText('Raftlab');
+    const nodes = page.getByTestId('node');
+    await expect(nodes).toHaveCount(5);
+    await expect(nodes.first()).toHaveAttribute('aria-label', /^node n1, \w+, term \d+$/);
+
+    await page.screenshot({
+      path: path.join(screenshotDir, `${viewport.name}-${viewport.width}x${viewport.height}.png`),
+      fullPage: true,
+    });
+    expect(errors, 'console and page errors').toEqual([]);
+  });
+}
