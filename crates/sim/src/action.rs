@@ -1,0 +1,102 @@
+//! User actions: everything a person (or a script, or the fuzzer) can do to
+//! a running world. Each one is timestamped into the action log, which with
+//! the seed is enough to reproduce a run exactly.
+
+use std::collections::BTreeSet;
+
+use raftlab_core::{Micros, NodeId};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{LinkConfig, WorkloadConfig};
+use crate::kv::KvOp;
+use crate::network::MsgId;
+
+/// One thing done to the world from outside.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    /// Crash a node: volatile state and unfinished writes are lost.
+    Crash(NodeId),
+    /// Restart a crashed node from its durable state.
+    Restart(NodeId),
+    /// Freeze a node's process: timers stop, messages queue.
+    Pause(NodeId),
+    /// Unfreeze a paused node.
+    Resume(NodeId),
+    /// Make a node time out and start an election now.
+    Campaign(NodeId),
+    /// Ask the leader to hand leadership to this node (thesis §3.10).
+    TransferLeadership(NodeId),
+    /// Start a new node and add it through the leader (as a learner or voter).
+    AddNode {
+        /// Add as a non-voting learner first.
+        learner: bool,
+    },
+    /// Promote a learner to voter.
+    Promote(NodeId),
+    /// Remove a node from the configuration (single-server change).
+    RemoveNode(NodeId),
+    /// Joint-consensus change to a new voter set (paper §6).
+    ChangeMembership {
+        /// The new voters (C_new).
+        voters: BTreeSet<NodeId>,
+        /// Learners in the new configuration.
+        learners: BTreeSet<NodeId>,
+    },
+    /// Snapshot a node's state machine and compact its log now.
+    Compact(NodeId),
+    /// Split the network into groups (nodes not named form one more group).
+    Partition(Vec<BTreeSet<NodeId>>),
+    /// Cut one direction of a link.
+    Cut {
+        /// Sender side.
+        source: NodeId,
+        /// Receiver side.
+        target: NodeId,
+    },
+    /// Restore one direction of a link.
+    HealLink {
+        /// Sender side.
+        source: NodeId,
+        /// Receiver side.
+        target: NodeId,
+    },
+    /// Remove every partition and cut.
+    HealAll,
+    /// Freeze a message in flight.
+    Hold(MsgId),
+    /// Let a held message continue.
+    Release(MsgId),
+    /// Drop a message in flight.
+    Drop(MsgId),
+    /// Change the default behaviour of every link.
+    SetNetwork(LinkConfig),
+    /// Override (or with `None` reset) one directed link's behaviour.
+    SetLink {
+        /// Sender side.
+        source: NodeId,
+        /// Receiver side.
+        target: NodeId,
+        /// The override.
+        config: Option<LinkConfig>,
+    },
+    /// Change the background workload.
+    SetWorkload(WorkloadConfig),
+    /// The user's client sends one operation.
+    ClientRequest {
+        /// The operation.
+        op: KvOp,
+        /// Send the first attempt to this node instead of the presumed leader.
+        via: Option<NodeId>,
+    },
+}
+
+/// An action as recorded: where in the run it happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoggedAction {
+    /// Number of events processed before it.
+    pub at_event: u64,
+    /// Virtual time when it was applied.
+    pub at: Micros,
+    /// The action.
+    pub action: Action,
+}

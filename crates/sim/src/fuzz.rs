@@ -1,0 +1,421 @@
+//! The chaos runner, in the spirit of TigerBeetle's VOPR: one seed derives
+//! every knob and every fault. A **chaos phase** (crashes, restarts,
+//! pauses, partitions, one-way cuts, loss, duplication, reordering,
+//! membership changes, compaction, leadership transfers) is followed by a
+//! **calm phase** with all faults healed, in which a leader must emerge, a
+//! new write must commit within a bound, every member must converge on the
+//! same state, and the whole client history must be linearizable — so no
+//! acknowledged write was lost.
+
+use std::collections::BTreeSet;
+
+use raftlab_core::{Bugs, DetRng, Micros, NodeId};
+use serde::{Deserialize, Serialize};
+
+use crate::action::Action;
+use crate::config::{LinkConfig, WorkloadConfig, WorldConfig};
+use crate::invariants::Violation;
+use crate::kv::KvOp;
+use crate::linearizability::CheckResult;
+use crate::world::{NodeStatus, World};
+
+/// What to run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FuzzOptions {
+    /// The seed every choice derives from.
+    pub seed: u64,
+    /// Events in the chaos phase.
+    pub events: u64,
+    /// Initial cluster size; `None` lets the seed choose 3, 5 or 7.
+    pub nodes: Option<usize>,
+    /// Protocol mutations to switch on (to show the checkers catch them).
+    pub bugs: Bugs,
+    /// Allow membership changes in the chaos phase.
+    pub membership_changes: bool,
+    /// Virtual time the calm phase may take before liveness is declared failed.
+    pub calm_bound: Micros,
+}
+
+impl Default for FuzzOptions {
+    fn default() -> Self {
+        FuzzOptions {
+            seed: 0,
+            events: 20_000,
+            nodes: None,
+            bugs: Bugs::default(),
+            membership_changes: true,
+            calm_bound: Micros::from_ms(20_000),
+        }
+    }
+}
+
+impl FuzzOptions {
+    /// The command line that reproduces this run.
+    pub fn repro_command(&self) -> String {
+        let mut cmd = format!(
+            "cargo run --release -p raftlab-sim --bin raftlab-sim -- fuzz --seed {} --events {}",
+            self.seed, self.events
+        );
+        if let Some(n) = self.nodes {
+            cmd.push_str(&format!(" --nodes {n}"));
+        }
+        for name in bug_names(&self.bugs) {
+            cmd.push_str(&format!(" --bug {name}"));
+        }
+        if !self.membership_changes {
+            cmd.push_str(" --no-membership");
+        }
+        cmd
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FuzzOutcome {
+    /// The options, for the report.
+    pub options: FuzzOptions,
+    /// Events processed in total.
+    pub events: u64,
+    /// Virtual time at the end.
+    pub sim_time: Micros,
+    /// Faults injected.
+    pub faults: u64,
+    /// Client operations completed.
+    pub ops_completed: u64,
+    /// Entries in the canonical committed history.
+    pub committed: u64,
+    /// A safety violation.
+    pub violation: Option<Violation>,
+    /// A liveness failure in the calm phase.
+    pub liveness: Option<String>,
+}
+
+impl FuzzOutcome {
+    /// True if nothing went wrong.
+    pub fn passed(&self) -> bool {
+        self.violation.is_none() && self.liveness.is_none()
+    }
+}
+
+/// Names of the switched-on bugs, as the command line spells them.
+pub fn bug_names(b: &Bugs) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    for (name, on) in bug_table(b) {
+        if on {
+            v.push(name);
+        }
+    }
+    v
+}
+
+fn bug_table(b: &Bugs) -> [(&'static str, bool); 7] {
+    [
+        ("commit_prior_term_by_counting", b.commit_prior_term_by_counting),
+        ("vote_without_log_check", b.vote_without_log_check),
+        ("forget_vote_on_restart", b.forget_vote_on_restart),
+        ("truncate_on_append_without_conflict", b.truncate_on_append_without_conflict),
+        ("leader_ignores_higher_term", b.leader_ignores_higher_term),
+        ("read_index_without_quorum", b.read_index_without_quorum),
+        ("apply_uncommitted", b.apply_uncommitted),
+    ]
+}
+
+/// Every bug switch's name.
+pub const BUG_NAMES: [&str; 7] = [
+    "commit_prior_term_by_counting",
+    "vote_without_log_check",
+    "forget_vote_on_restart",
+    "truncate_on_append_without_conflict",
+    "leader_ignores_higher_term",
+    "read_index_without_quorum",
+    "apply_uncommitted",
+];
+
+/// Turns on a bug switch by name.
+pub fn set_bug(b: &mut Bugs, name: &str, on: bool) -> Result<(), String> {
+    let slot = match name {
+        "commit_prior_term_by_counting" => &mut b.commit_prior_term_by_counting,
+        "vote_without_log_check" => &mut b.vote_without_log_check,
+        "forget_vote_on_restart" => &mut b.forget_vote_on_restart,
+        "truncate_on_append_without_conflict" => &mut b.truncate_on_append_without_conflict,
+        "leader_ignores_higher_term" => &mut b.leader_ignores_higher_term,
+        "read_index_without_quorum" => &mut b.read_index_without_quorum,
+        "apply_uncommitted" => &mut b.apply_uncommitted,
+        other => {
+            return Err(format!(
+                "unknown bug switch {other:?}; known: {}",
+                BUG_NAMES.join(", ")
+            ))
+        }
+    };
+    *slot = on;
+    Ok(())
+}
+
+/// The world configuration a seed chooses.
+pub fn chaos_config(opts: &FuzzOptions, rng: &mut DetRng) -> WorldConfig {
+    let mut c = WorldConfig {
+        seed: opts.seed,
+        ..WorldConfig::default()
+    };
+    c.nodes = opts.nodes.unwrap_or_else(|| [3, 5, 5, 7][rng.gen_range(0..=3) as usize]);
+    c.raft.pre_vote = rng.gen_bool(0.5);
+    c.raft.check_quorum = rng.gen_bool(0.5);
+    c.raft.lease_reads = c.raft.check_quorum && rng.gen_bool(0.3);
+    c.raft.bugs = opts.bugs.clone();
+    let lat_min = rng.gen_range(1..=10);
+    let lat_max = lat_min + rng.gen_range(0..=30);
+    c.network = LinkConfig {
+        latency_min: Micros::from_ms(lat_min),
+        latency_max: Micros::from_ms(lat_max),
+        drop_rate: [0.0, 0.01, 0.05, 0.1][rng.gen_range(0..=3) as usize],
+        duplicate_rate: [0.0, 0.0, 0.02, 0.05][rng.gen_range(0..=3) as usize],
+        reorder: rng.gen_bool(0.5),
+    };
+    c.disk_latency = if rng.gen_bool(0.3) {
+        Micros::from_ms(rng.gen_range(1..=5))
+    } else {
+        Micros(0)
+    };
+    c.workload = WorkloadConfig {
+        ops_per_sec: [10.0, 20.0, 50.0][rng.gen_range(0..=2) as usize],
+        read_fraction: 0.3,
+        keys: rng.gen_range(1..=4) as u32,
+        clients: rng.gen_range(1..=4) as u32,
+    };
+    c.client_timeout = Micros::from_ms(400);
+    c.client_max_attempts = 30;
+    c.snapshot_every = Some([10, 50, 200][rng.gen_range(0..=2) as usize]);
+    c
+}
+
+fn pick(rng: &mut DetRng, ids: &[NodeId]) -> Option<NodeId> {
+    if ids.is_empty() {
+        None
+    } else {
+        Some(ids[rng.gen_range(0..=ids.len() as u64 - 1) as usize])
+    }
+}
+
+/// One random fault, derived from the RNG and the world's state.
+fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<Action> {
+    let all: Vec<NodeId> = world.nodes().keys().copied().collect();
+    let by = |s: NodeStatus| -> Vec<NodeId> {
+        world
+            .nodes()
+            .values()
+            .filter(|h| h.status == s)
+            .map(|h| h.id)
+            .collect()
+    };
+    let (up, crashed, paused) = (by(NodeStatus::Up), by(NodeStatus::Crashed), by(NodeStatus::Paused));
+    let msgs: Vec<_> = world.network().in_flight.keys().copied().collect();
+    match rng.gen_range(0..=15) {
+        0 | 1 => pick(rng, &up).map(Action::Crash),
+        2 | 3 => pick(rng, &crashed).map(Action::Restart),
+        4 => pick(rng, &up).map(Action::Pause),
+        5 => pick(rng, &paused).map(Action::Resume),
+        6 => {
+            let mut a = BTreeSet::new();
+            let mut b = BTreeSet::new();
+            for id in &all {
+                if rng.gen_bool(0.5) {
+                    a.insert(*id);
+                } else {
+                    b.insert(*id);
+                }
+            }
+            Some(Action::Partition(vec![a, b]))
+        }
+        7 | 8 => Some(Action::HealAll),
+        9 => {
+            let s = pick(rng, &all)?;
+            let t = pick(rng, &all)?;
+            (s != t).then_some(Action::Cut { source: s, target: t })
+        }
+        10 => pick(rng, &up).map(Action::Campaign),
+        11 => pick(rng, &up).map(Action::TransferLeadership),
+        12 => pick(rng, &up).map(Action::Compact),
+        13 if opts.membership_changes => {
+            let leader = world.leader()?;
+            let m = world.raft(leader)?.membership().clone();
+            let voters: Vec<NodeId> = m.voters.iter().copied().collect();
+            let learners: Vec<NodeId> = m.learners.iter().copied().collect();
+            match rng.gen_range(0..=3) {
+                0 if voters.len() > 3 => pick(rng, &voters).map(Action::RemoveNode),
+                1 if all.len() < 9 => Some(Action::AddNode { learner: rng.gen_bool(0.5) }),
+                2 => pick(rng, &learners).map(Action::Promote),
+                _ if voters.len() >= 3 => {
+                    // Joint consensus: swap one voter for another known node.
+                    let out = pick(rng, &voters)?;
+                    let candidates: Vec<NodeId> = all
+                        .iter()
+                        .copied()
+                        .filter(|n| !m.voters.contains(n) && world.nodes()[n].status == NodeStatus::Up)
+                        .collect();
+                    let inn = pick(rng, &candidates)?;
+                    let mut v = m.voters.clone();
+                    v.remove(&out);
+                    v.insert(inn);
+                    Some(Action::ChangeMembership {
+                        voters: v,
+                        learners: BTreeSet::new(),
+                    })
+                }
+                _ => None,
+            }
+        }
+        14 => pick_msg(rng, &msgs).map(Action::Drop),
+        _ => {
+            let a = pick(rng, &all)?;
+            let b = pick(rng, &all)?;
+            (a != b).then_some(Action::HealLink { source: a, target: b })
+        }
+    }
+}
+
+fn pick_msg(rng: &mut DetRng, ids: &[crate::network::MsgId]) -> Option<crate::network::MsgId> {
+    if ids.is_empty() {
+        None
+    } else {
+        Some(ids[rng.gen_range(0..=ids.len() as u64 - 1) as usize])
+    }
+}
+
+/// Runs one seed: chaos, then calm. Never panics on a protocol failure:
+/// it reports it.
+pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
+    let mut rng = DetRng::new(opts.seed ^ 0x5eed_f00d_cafe_d00d);
+    let config = chaos_config(opts, &mut rng);
+    let mut out = FuzzOutcome {
+        options: opts.clone(),
+        events: 0,
+        sim_time: Micros(0),
+        faults: 0,
+        ops_completed: 0,
+        committed: 0,
+        violation: None,
+        liveness: None,
+    };
+    let mut world = match World::new(config) {
+        Ok(w) => w,
+        Err(e) => {
+            out.liveness = Some(format!("could not build the world: {e}"));
+            return out;
+        }
+    };
+    // Chaos phase.
+    let mut next_fault = rng.gen_range(100..=1_500);
+    while world.event_count() < opts.events && world.violation().is_none() {
+        if !world.step() {
+            break;
+        }
+        if world.event_count() >= next_fault {
+            next_fault = world.event_count() + rng.gen_range(100..=1_500);
+            if let Some(a) = chaos_action(&world, &mut rng, opts) {
+                // Refusals (no leader, change pending...) are part of chaos.
+                if world.apply(a).is_ok() {
+                    out.faults += 1;
+                }
+            }
+        }
+        world.take_notes();
+    }
+    if world.violation().is_none() {
+        out.liveness = calm_phase(&mut world, opts.calm_bound).err();
+    }
+    out.events = world.event_count();
+    out.sim_time = world.now();
+    out.ops_completed = world.clients().values().map(|c| c.completed).sum();
+    out.committed = world.invariants().committed_len();
+    out.violation = world.violation().cloned();
+    out
+}
+
+/// Heals everything, then demands progress, convergence and a
+/// linearizable history.
+fn calm_phase(world: &mut World, bound: Micros) -> Result<(), String> {
+    let start = world.now();
+    let deadline = start + bound;
+    let ids: Vec<NodeId> = world.nodes().keys().copied().collect();
+    let quiet = LinkConfig {
+        drop_rate: 0.0,
+        duplicate_rate: 0.0,
+        ..world.config().network.clone()
+    };
+    let actions = [Action::HealAll, Action::SetNetwork(quiet)];
+    for a in actions {
+        world.apply(a).map_err(|e| e.to_string())?;
+    }
+    for id in &ids {
+        let a = match world.nodes()[id].status {
+            NodeStatus::Crashed => Action::Restart(*id),
+            NodeStatus::Paused => Action::Resume(*id),
+            NodeStatus::Up => continue,
+        };
+        world.apply(a).map_err(|e| e.to_string())?;
+    }
+    // 1. A leader emerges.
+    let step_until = |world: &mut World, what: &str, done: &dyn Fn(&World) -> bool| {
+        while !done(world) {
+            if world.violation().is_some() {
+                return Ok(());
+            }
+            if world.now() > deadline || !world.step() {
+                return Err(format!(
+                    "liveness: {what} within {:.1} s of healing (started at {:.1} s)",
+                    bound.as_ms_f64() / 1000.0,
+                    start.as_ms_f64() / 1000.0
+                ));
+            }
+            world.take_notes();
+        }
+        Ok(())
+    };
+    step_until(world, "no leader was elected", &|w| w.leader().is_some())?;
+    // Nodes removed from the configuration are shut down (thesis §4.2.3:
+    // a removed server should not disrupt the cluster).
+    if let Some(leader) = world.leader() {
+        let members = world.raft(leader).map(|r| r.membership().all_nodes()).unwrap_or_default();
+        for id in &ids {
+            if !members.contains(id) && world.nodes()[id].status == NodeStatus::Up {
+                world.apply(Action::Crash(*id)).map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    // 2. A new write commits.
+    let before = world.clients()[&crate::client::USER_CLIENT].completed;
+    world
+        .apply(Action::ClientRequest {
+            op: KvOp::Put {
+                key: "calm".into(),
+                value: "1".into(),
+            },
+            via: None,
+        })
+        .map_err(|e| e.to_string())?;
+    step_until(world, "a new write did not commit", &|w| {
+        w.clients()[&crate::client::USER_CLIENT].completed > before
+    })?;
+    // 3. Every member converges on the leader's state.
+    step_until(world, "the members did not converge", &|w| {
+        let Some(l) = w.leader() else { return false };
+        let Some(lr) = w.raft(l) else { return false };
+        let commit = lr.commit_index();
+        let kv = &w.nodes()[&l].kv.data;
+        lr.membership().all_nodes().iter().all(|id| {
+            w.raft(*id).is_some_and(|r| r.applied_index() >= commit)
+                && w.nodes()[id].kv.data == *kv
+        })
+    })?;
+    if world.violation().is_some() {
+        return Ok(());
+    }
+    // 4. The whole history is linearizable.
+    match crate::linearizability::check_all(world.linearizability().history()) {
+        CheckResult::NotLinearizable { key, explanation, .. } => Err(format!(
+            "linearizability: history of key {key:?} is not linearizable: {explanation}"
+        )),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,496 @@
+//! The live safety checker. It lives outside the nodes (like TigerBeetle's
+//! state checker) and sees every `Ready` a node produces, so each Raft
+//! safety property of Figure 3 in the paper is checked incrementally, after
+//! every event, at a cost proportional to the change rather than to the
+//! size of the logs.
+//!
+//! How each property is checked:
+//! - **Election Safety** (§5.2): a map term → leader; a second leader in a
+//!   term is a violation.
+//! - **Leader Append-Only** (§5.3): a node that is leader never truncates
+//!   its log.
+//! - **Log Matching** (§5.3): every appended entry's `(index, term)` is
+//!   bound to one payload digest and one previous term. By induction on the
+//!   index this is equivalent to "same index and term ⇒ identical prefix".
+//! - **State Machine Safety** (§5.4.3): one canonical committed history;
+//!   every entry any node commits must equal the canonical entry at its
+//!   index (or extend the history by one).
+//! - **Leader Completeness** (§5.4): when a node becomes leader, its log
+//!   holds the last canonical committed entry (and so, by Log Matching, all
+//!   of them).
+//! - **Committed on a quorum**: when a leader's commit index advances, the
+//!   newly committed entry is on the *durable* log of a majority of its
+//!   configuration (both majorities while joint, §6).
+//! - **Monotonic term / commit / applied**: a node's durable term never goes
+//!   back, even across restarts; commit and applied indexes never go back
+//!   within one incarnation (they are volatile, §5 Figure 2).
+
+use std::collections::BTreeMap;
+
+use raftlab_core::{Durable, Entry, EntryPayload, LogIndex, Membership, Micros, NodeId, Role, Term};
+use serde::{Deserialize, Serialize};
+
+use crate::chunked::ChunkedVec;
+use crate::kv::{KvCommand, KvOp};
+
+/// Names of the checked invariants, in the order the page lists them.
+pub const INVARIANTS: &[&str] = &[
+    ELECTION_SAFETY,
+    LEADER_APPEND_ONLY,
+    LOG_MATCHING,
+    LEADER_COMPLETENESS,
+    STATE_MACHINE_SAFETY,
+    COMMITTED_ON_QUORUM,
+    MONOTONIC_STATE,
+    LINEARIZABILITY,
+];
+
+/// At most one leader per term (§5.2).
+pub const ELECTION_SAFETY: &str = "Election Safety";
+/// A leader never overwrites or deletes its entries (§5.3).
+pub const LEADER_APPEND_ONLY: &str = "Leader Append-Only";
+/// Same index and term ⇒ identical logs up to there (§5.3).
+pub const LOG_MATCHING: &str = "Log Matching";
+/// A committed entry is in every later leader's log (§5.4).
+pub const LEADER_COMPLETENESS: &str = "Leader Completeness";
+/// No two nodes apply different entries at one index (§5.4.3).
+pub const STATE_MACHINE_SAFETY: &str = "State Machine Safety";
+/// A committed entry is durable on a majority.
+pub const COMMITTED_ON_QUORUM: &str = "Committed on a Quorum";
+/// Term, commit and applied never go backwards.
+pub const MONOTONIC_STATE: &str = "Monotonic State";
+/// Client operations appear to take effect atomically, in real-time order.
+pub const LINEARIZABILITY: &str = "Linearizability";
+
+/// A broken invariant, with everything needed to find it again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Violation {
+    /// Which invariant (one of [`INVARIANTS`]).
+    pub invariant: String,
+    /// What exactly went wrong, in words.
+    pub message: String,
+    /// The nodes involved.
+    pub nodes: Vec<NodeId>,
+    /// The log index involved, if any.
+    pub index: Option<LogIndex>,
+    /// The term involved, if any.
+    pub term: Option<Term>,
+    /// The number of the event after which it was detected.
+    pub event: u64,
+    /// The virtual time of that event.
+    pub at: Micros,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} violated at event {} ({:.3} ms): {}",
+            self.invariant,
+            self.event,
+            self.at.as_ms_f64(),
+            self.message
+        )
+    }
+}
+
+/// A violation before the world stamps it with the event number and time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Breach {
+    /// Which invariant.
+    pub invariant: &'static str,
+    /// What went wrong.
+    pub message: String,
+    /// Nodes involved.
+    pub nodes: Vec<NodeId>,
+    /// Index involved.
+    pub index: Option<LogIndex>,
+    /// Term involved.
+    pub term: Option<Term>,
+}
+
+impl Breach {
+    fn new(invariant: &'static str, message: String, nodes: Vec<NodeId>) -> Self {
+        Breach {
+            invariant,
+            message,
+            nodes,
+            index: None,
+            term: None,
+        }
+    }
+    fn at(mut self, index: LogIndex, term: Term) -> Self {
+        self.index = Some(index);
+        self.term = Some(term);
+        self
+    }
+}
+
+/// What the checker remembers per node.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct NodeWatch {
+    max_term: Term,
+    incarnation: u64,
+    commit: LogIndex,
+    applied: LogIndex,
+    leader_in: Option<Term>,
+}
+
+/// The checker's state (cloned into checkpoints).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Invariants {
+    leaders: BTreeMap<Term, NodeId>,
+    chain: BTreeMap<(LogIndex, Term), (u64, Term)>,
+    committed: ChunkedVec<(Term, u64)>,
+    nodes: BTreeMap<NodeId, NodeWatch>,
+}
+
+/// FNV-1a, enough to tell payloads apart deterministically on every platform.
+struct Fnv(u64);
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        for &x in b {
+            self.0 ^= u64::from(x);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    fn u64(&mut self, x: u64) {
+        self.bytes(&x.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.bytes(s.as_bytes());
+    }
+}
+
+/// A digest of an entry's payload (not its index or term).
+pub fn payload_digest(payload: &EntryPayload<KvCommand>) -> u64 {
+    let mut h = Fnv::new();
+    match payload {
+        EntryPayload::Noop => h.u64(1),
+        EntryPayload::Command(cmd) => {
+            h.u64(2);
+            h.u64(cmd.client.0);
+            h.u64(cmd.seq);
+            match &cmd.op {
+                KvOp::Get { key } => {
+                    h.u64(10);
+                    h.str(key);
+                }
+                KvOp::Put { key, value } => {
+                    h.u64(11);
+                    h.str(key);
+                    h.str(value);
+                }
+                KvOp::Append { key, value } => {
+                    h.u64(12);
+                    h.str(key);
+                    h.str(value);
+                }
+                KvOp::Cas { key, from, to } => {
+                    h.u64(13);
+                    h.str(key);
+                    h.str(from);
+                    h.str(to);
+                }
+            }
+        }
+        EntryPayload::ConfChange(cc) => {
+            h.u64(3);
+            h.str(&format!("{cc:?}"));
+        }
+    }
+    h.0
+}
+
+/// True if `have` voters hold the entry in a majority of `voters`.
+fn majority_has(voters: &std::collections::BTreeSet<NodeId>, has: impl Fn(NodeId) -> bool) -> bool {
+    if voters.is_empty() {
+        return true;
+    }
+    let n = voters.iter().filter(|v| has(**v)).count();
+    n > voters.len() / 2
+}
+
+impl Invariants {
+    /// The canonical committed history's length.
+    pub fn committed_len(&self) -> u64 {
+        self.committed.len() as u64
+    }
+
+    /// The canonical committed term at `index`, if known.
+    pub fn committed_term(&self, index: LogIndex) -> Option<Term> {
+        let i = usize::try_from(index.0).ok()?.checked_sub(1)?;
+        self.committed.get(i).map(|(t, _)| *t)
+    }
+
+    fn committed_at(&self, index: LogIndex) -> Option<(Term, u64)> {
+        let i = usize::try_from(index.0).ok()?.checked_sub(1)?;
+        self.committed.get(i).copied()
+    }
+
+    /// Checks a batch of entries a node is about to append durably.
+    /// `prev_term` gives the term of the entry before the first one.
+    pub fn on_append(
+        &mut self,
+        node: NodeId,
+        role: Role,
+        truncate_from: Option<LogIndex>,
+        entries: &[Entry<KvCommand>],
+        mut prev_term: impl FnMut(LogIndex) -> Option<Term>,
+    ) -> Result<(), Breach> {
+        if role == Role::Leader {
+            if let Some(from) = truncate_from {
+                return Err(Breach::new(
+                    LEADER_APPEND_ONLY,
+                    format!("leader {node} truncated its log from index {from}"),
+                    vec![node],
+                ));
+            }
+        }
+        let mut prev: Option<(LogIndex, Term)> = None;
+        for e in entries {
+            let pt = match prev {
+                Some((pi, pt)) if pi.0 + 1 == e.index.0 => Some(pt),
+                _ if e.index.0 <= 1 => Some(Term(0)),
+                _ => prev_term(LogIndex(e.index.0 - 1)),
+            };
+            prev = Some((e.index, e.term));
+            // Unknown previous term: the entry follows a snapshot boundary we
+            // cannot see; the digest alone is still checked.
+            let digest = payload_digest(&e.payload);
+            // Committed entries are checked against the canonical history
+            // (the chain map keeps only uncommitted ones, so it stays small).
+            if let Some((ct, cd)) = self.committed_at(e.index).filter(|(ct, _)| *ct == e.term) {
+                let canonical_prev = if e.index.0 <= 1 {
+                    Some(Term(0))
+                } else {
+                    self.committed_at(LogIndex(e.index.0 - 1)).map(|(t, _)| t)
+                };
+                let prev_differs = matches!((pt, canonical_prev), (Some(a), Some(b)) if a != b);
+                if cd != digest || prev_differs {
+                    return Err(Breach::new(
+                        LOG_MATCHING,
+                        format!(
+                            "{node} appended an entry at index {} term {} that differs from the committed entry with the same index and term",
+                            e.index, ct
+                        ),
+                        vec![node],
+                    )
+                    .at(e.index, e.term));
+                }
+                continue;
+            }
+            match self.chain.get(&(e.index, e.term)) {
+                Some(&(d, p)) => {
+                    if d != digest {
+                        return Err(Breach::new(
+                            LOG_MATCHING,
+                            format!(
+                                "{node} has a different entry at index {} term {} than another node",
+                                e.index, e.term
+                            ),
+                            vec![node],
+                        )
+                        .at(e.index, e.term));
+                    }
+                    if let Some(pt) = pt {
+                        if p != pt && p != Term(u64::MAX) {
+                            return Err(Breach::new(
+                                LOG_MATCHING,
+                                format!(
+                                    "{node}'s entry at index {} term {} follows term {} but another log has it after term {}",
+                                    e.index, e.term, pt, p
+                                ),
+                                vec![node],
+                            )
+                            .at(e.index, e.term));
+                        }
+                    }
+                }
+                None => {
+                    self.chain
+                        .insert((e.index, e.term), (digest, pt.unwrap_or(Term(u64::MAX))));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks entries a node commits (hands to its state machine).
+    pub fn on_commit(&mut self, node: NodeId, entries: &[Entry<KvCommand>]) -> Result<(), Breach> {
+        for e in entries {
+            let digest = payload_digest(&e.payload);
+            let len = self.committed.len() as u64;
+            if e.index.0 == 0 {
+                continue;
+            }
+            if e.index.0 <= len {
+                let (t, d) = self.committed_at(e.index).expect("index within length");
+                if t != e.term || d != digest {
+                    return Err(Breach::new(
+                        STATE_MACHINE_SAFETY,
+                        format!(
+                            "{node} applied entry {} of term {} but index {} was already committed with term {} and different contents",
+                            e.index, e.term, e.index, t
+                        ),
+                        vec![node],
+                    )
+                    .at(e.index, e.term));
+                }
+            } else if e.index.0 == len + 1 {
+                self.committed.push((e.term, digest));
+                self.chain.remove(&(e.index, e.term));
+            } else {
+                // Applied past a gap: only possible after a snapshot the
+                // canonical history has not seen; record nothing.
+            }
+        }
+        Ok(())
+    }
+
+    /// After a leader's commit index moved to `commit`: that entry must be on
+    /// a majority's durable log.
+    pub fn on_leader_commit(
+        &self,
+        leader: NodeId,
+        commit: LogIndex,
+        term: Term,
+        membership: &Membership,
+        durable: &BTreeMap<NodeId, &Durable<KvCommand>>,
+    ) -> Result<(), Breach> {
+        let has = |n: NodeId| {
+            durable.get(&n).is_some_and(|d| {
+                durable_term_at(d, commit) == Some(term)
+                    || d.snapshot.as_ref().is_some_and(|s| s.last_index > commit)
+            })
+        };
+        let ok = majority_has(&membership.voters, has)
+            && membership
+                .outgoing_voters
+                .as_ref()
+                .is_none_or(|old| majority_has(old, has));
+        if ok {
+            Ok(())
+        } else {
+            Err(Breach::new(
+                COMMITTED_ON_QUORUM,
+                format!(
+                    "leader {leader} committed index {commit} (term {term}) but it is durable on fewer than a majority"
+                ),
+                vec![leader],
+            )
+            .at(commit, term))
+        }
+    }
+
+    /// Checks per-node state after an event touched `node`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_node_state(
+        &mut self,
+        node: NodeId,
+        incarnation: u64,
+        role: Role,
+        term: Term,
+        commit: LogIndex,
+        applied: LogIndex,
+        log_term_at: impl Fn(LogIndex) -> Option<Term>,
+        first_index: LogIndex,
+    ) -> Result<(), Breach> {
+        let w = self.nodes.entry(node).or_default();
+        if term < w.max_term {
+            return Err(Breach::new(
+                MONOTONIC_STATE,
+                format!("{node}'s term went back from {} to {}", w.max_term, term),
+                vec![node],
+            ));
+        }
+        w.max_term = term;
+        if w.incarnation != incarnation {
+            w.incarnation = incarnation;
+            w.commit = commit;
+            w.applied = applied;
+            w.leader_in = None;
+        }
+        if commit < w.commit {
+            return Err(Breach::new(
+                MONOTONIC_STATE,
+                format!("{node}'s commit index went back from {} to {}", w.commit, commit),
+                vec![node],
+            ));
+        }
+        if applied < w.applied {
+            return Err(Breach::new(
+                MONOTONIC_STATE,
+                format!("{node}'s applied index went back from {} to {}", w.applied, applied),
+                vec![node],
+            ));
+        }
+        w.commit = commit;
+        w.applied = applied;
+        if role != Role::Leader {
+            w.leader_in = None;
+            return Ok(());
+        }
+        if w.leader_in == Some(term) {
+            return Ok(());
+        }
+        w.leader_in = Some(term);
+        if let Some(&other) = self.leaders.get(&term) {
+            if other != node {
+                return Err(Breach::new(
+                    ELECTION_SAFETY,
+                    format!("{other} and {node} were both leader in term {term}"),
+                    vec![other, node],
+                ));
+            }
+        }
+        self.leaders.insert(term, node);
+        // Leader Completeness: the newest committed entry must be here.
+        let last = self.committed.len() as u64;
+        if last > 0 && last >= first_index.0 {
+            let want = self.committed_at(LogIndex(last)).expect("within length").0;
+            let have = log_term_at(LogIndex(last));
+            if have != Some(want) {
+                return Err(Breach::new(
+                    LEADER_COMPLETENESS,
+                    format!(
+                        "{node} became leader of term {term} without committed entry {last} (term {want}); its log has {}",
+                        have.map_or("nothing".to_string(), |t| format!("term {t}"))
+                    ),
+                    vec![node],
+                )
+                .at(LogIndex(last), want));
+            }
+        }
+        Ok(())
+    }
+
+    /// The leaders seen so far, by term.
+    pub fn leaders(&self) -> &BTreeMap<Term, NodeId> {
+        &self.leaders
+    }
+}
+
+/// The term of `index` in a durable log (snapshot boundary included).
+pub fn durable_term_at(d: &Durable<KvCommand>, index: LogIndex) -> Option<Term> {
+    if let Some(s) = &d.snapshot {
+        if s.last_index == index {
+            return Some(s.last_term);
+        }
+        if index < s.last_index {
+            return None;
+        }
+    }
+    let first = d.entries.first()?.index;
+    if index < first {
+        return None;
+    }
+    d.entries
+        .get((index.0 - first.0) as usize)
+        .filter(|e| e.index == index)
+        .map(|e| e.term)
+}

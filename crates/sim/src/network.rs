@@ -1,0 +1,309 @@
+//! The simulated network: per-link latency, loss, duplication and
+//! reordering; partitions and one-way cuts; and the messages in flight,
+//! which the user can inspect, hold, release or drop.
+//!
+//! Fates are decided when a message is sent (from the world's seeded RNG),
+//! so the same seed and action log always give the same deliveries. A cut
+//! is checked twice: at send time and again on arrival, so a partition
+//! drawn while a message is in the air still stops it.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use raftlab_core::{DetRng, Message, Micros, NodeId};
+use serde::{Deserialize, Serialize};
+
+use crate::config::LinkConfig;
+use crate::kv::KvCommand;
+
+/// Identifies one message copy on the wire (duplicates get their own id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct MsgId(pub u64);
+
+impl std::fmt::Display for MsgId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "m{}", self.0)
+    }
+}
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DropReason {
+    /// Random loss (the link's drop rate).
+    Lost,
+    /// The link was cut (partition or one-way cut).
+    LinkCut,
+    /// The receiver was crashed when it arrived.
+    ReceiverDown,
+    /// The user dropped it by hand.
+    ByUser,
+    /// Addressed to a node that does not exist.
+    NoSuchNode,
+}
+
+impl DropReason {
+    /// Short human text for the UI and transcripts.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DropReason::Lost => "lost by the network",
+            DropReason::LinkCut => "link cut",
+            DropReason::ReceiverDown => "receiver crashed",
+            DropReason::ByUser => "dropped by you",
+            DropReason::NoSuchNode => "no such node",
+        }
+    }
+}
+
+/// A message on the wire.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InFlight {
+    /// This copy's id.
+    pub id: MsgId,
+    /// The Raft message itself.
+    pub msg: Message<KvCommand>,
+    /// When it left the sender.
+    pub sent_at: Micros,
+    /// When it reaches (or, if doomed, vanishes at) the receiver.
+    pub deliver_at: Micros,
+    /// `Some` if the network already decided to lose it; it still flies to
+    /// the half-way point so the user sees it vanish.
+    pub doomed: Option<DropReason>,
+    /// Held by the user since this time: frozen in place until released
+    /// or dropped.
+    pub held_at: Option<Micros>,
+    /// Set on the second copy of a duplicated message.
+    pub duplicate_of: Option<MsgId>,
+}
+
+/// A recently lost message, kept briefly so the page can animate it vanishing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dropped {
+    /// The message as it was in flight.
+    pub flight: InFlight,
+    /// When it vanished.
+    pub dropped_at: Micros,
+    /// Why.
+    pub reason: DropReason,
+}
+
+/// How many recent drops the world remembers for animation.
+const RECENT_DROPS_MAX: usize = 64;
+
+/// The network's state. Cloned into every checkpoint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Network {
+    /// Default behaviour of every link.
+    pub default: LinkConfig,
+    /// Per directed link `(source, target)` overrides.
+    pub overrides: BTreeMap<(NodeId, NodeId), LinkConfig>,
+    /// Directed cuts made by hand (`source -> target`).
+    pub cuts: BTreeSet<(NodeId, NodeId)>,
+    /// Partition groups; nodes not named share one extra group.
+    pub partition: Option<Vec<BTreeSet<NodeId>>>,
+    /// Messages in the air, by id.
+    pub in_flight: BTreeMap<MsgId, InFlight>,
+    /// Recently lost messages (bounded).
+    pub recent_drops: VecDeque<Dropped>,
+    /// Last scheduled arrival per link, to keep FIFO links in order.
+    last_arrival: BTreeMap<(NodeId, NodeId), Micros>,
+    next_id: u64,
+    /// Counters.
+    pub stats: NetworkStats,
+}
+
+/// Network counters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkStats {
+    /// Messages handed to the network.
+    pub sent: u64,
+    /// Messages delivered.
+    pub delivered: u64,
+    /// Messages lost for any reason.
+    pub dropped: u64,
+    /// Extra copies created.
+    pub duplicated: u64,
+}
+
+impl Network {
+    /// A fully connected network with the given default link behaviour.
+    pub fn new(default: LinkConfig) -> Self {
+        Network {
+            default,
+            overrides: BTreeMap::new(),
+            cuts: BTreeSet::new(),
+            partition: None,
+            in_flight: BTreeMap::new(),
+            recent_drops: VecDeque::new(),
+            last_arrival: BTreeMap::new(),
+            next_id: 1,
+            stats: NetworkStats::default(),
+        }
+    }
+
+    /// The behaviour of one directed link.
+    pub fn link(&self, source: NodeId, target: NodeId) -> &LinkConfig {
+        self.overrides
+            .get(&(source, target))
+            .unwrap_or(&self.default)
+    }
+
+    /// True if messages from `source` cannot currently reach `target`.
+    pub fn is_cut(&self, source: NodeId, target: NodeId) -> bool {
+        if source == target {
+            return false;
+        }
+        if self.cuts.contains(&(source, target)) {
+            return true;
+        }
+        match &self.partition {
+            None => false,
+            Some(groups) => {
+                let group_of = |n: NodeId| groups.iter().position(|g| g.contains(&n));
+                group_of(source) != group_of(target)
+            }
+        }
+    }
+
+    /// Puts a message on the wire and returns the copies created (zero, one
+    /// or two) with their arrival times, for the world to schedule.
+    pub fn send(
+        &mut self,
+        now: Micros,
+        msg: Message<KvCommand>,
+        rng: &mut DetRng,
+    ) -> Vec<(MsgId, Micros)> {
+        self.stats.sent += 1;
+        let link = self.link(msg.from, msg.to).clone();
+        let copies = if link.duplicate_rate > 0.0 && rng.gen_bool(link.duplicate_rate) {
+            self.stats.duplicated += 1;
+            2
+        } else {
+            1
+        };
+        let mut out = Vec::with_capacity(copies);
+        let mut first = None;
+        for _ in 0..copies {
+            let latency = Micros(rng.gen_range(link.latency_min.0..=link.latency_max.0));
+            let mut deliver_at = now + latency;
+            let key = (msg.from, msg.to);
+            if !link.reorder {
+                let last = self.last_arrival.get(&key).copied().unwrap_or(Micros(0));
+                if deliver_at < last {
+                    deliver_at = last;
+                }
+                self.last_arrival.insert(key, deliver_at);
+            }
+            let doomed = if self.is_cut(msg.from, msg.to) {
+                Some(DropReason::LinkCut)
+            } else if link.drop_rate > 0.0 && rng.gen_bool(link.drop_rate) {
+                Some(DropReason::Lost)
+            } else {
+                None
+            };
+            let id = MsgId(self.next_id);
+            self.next_id += 1;
+            // A doomed message vanishes half-way, where the user can see it go.
+            let arrive = match doomed {
+                Some(_) => now + Micros(latency.0 / 2),
+                None => deliver_at,
+            };
+            self.in_flight.insert(
+                id,
+                InFlight {
+                    id,
+                    msg: msg.clone(),
+                    sent_at: now,
+                    deliver_at: arrive,
+                    doomed,
+                    held_at: None,
+                    duplicate_of: first,
+                },
+            );
+            first.get_or_insert(id);
+            out.push((id, arrive));
+        }
+        out
+    }
+
+    /// Takes a message off the wire at its arrival time. Returns the message
+    /// if it should be handed to the receiver, or `None` if it was lost (the
+    /// loss is recorded). Held messages stay put and return `None`.
+    pub fn arrive(&mut self, now: Micros, id: MsgId) -> Option<Message<KvCommand>> {
+        let flight = self.in_flight.get(&id)?;
+        if flight.held_at.is_some() || flight.deliver_at != now {
+            // Held, or rescheduled after a release: a stale wake-up.
+            return None;
+        }
+        let flight = self.in_flight.remove(&id)?;
+        let reason = flight.doomed.or_else(|| {
+            self.is_cut(flight.msg.from, flight.msg.to)
+                .then_some(DropReason::LinkCut)
+        });
+        match reason {
+            Some(reason) => {
+                self.record_drop(now, flight, reason);
+                None
+            }
+            None => {
+                self.stats.delivered += 1;
+                Some(flight.msg)
+            }
+        }
+    }
+
+    /// Records a loss for the counters and the vanish animation.
+    pub fn record_drop(&mut self, now: Micros, flight: InFlight, reason: DropReason) {
+        self.stats.dropped += 1;
+        if self.recent_drops.len() == RECENT_DROPS_MAX {
+            self.recent_drops.pop_front();
+        }
+        self.recent_drops.push_back(Dropped {
+            flight,
+            dropped_at: now,
+            reason,
+        });
+    }
+
+    /// Forgets drop records older than `horizon` (they no longer animate).
+    pub fn expire_drops(&mut self, horizon: Micros) {
+        while self
+            .recent_drops
+            .front()
+            .is_some_and(|d| d.dropped_at < horizon)
+        {
+            self.recent_drops.pop_front();
+        }
+    }
+
+    /// Freezes a message in flight. Returns false if it is not in the air.
+    pub fn hold(&mut self, now: Micros, id: MsgId) -> bool {
+        match self.in_flight.get_mut(&id) {
+            Some(f) if f.held_at.is_none() => {
+                f.held_at = Some(now);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Releases a held message: it resumes from where it was frozen, with
+    /// the rest of its flight still to go. Returns the new arrival time.
+    pub fn release(&mut self, now: Micros, id: MsgId) -> Option<Micros> {
+        let f = self.in_flight.get_mut(&id)?;
+        let held_at = f.held_at.take()?;
+        let paused_for = now.saturating_sub(held_at);
+        f.sent_at = f.sent_at + paused_for;
+        f.deliver_at = f.deliver_at + paused_for;
+        Some(f.deliver_at)
+    }
+
+    /// Drops a message in flight by hand.
+    pub fn drop_by_user(&mut self, now: Micros, id: MsgId) -> bool {
+        match self.in_flight.remove(&id) {
+            Some(f) => {
+                self.record_drop(now, f, DropReason::ByUser);
+                true
+            }
+            None => false,
+        }
+    }
+}

@@ -1,0 +1,503 @@
+//! A plain, serializable picture of the world at one instant: what the page
+//! draws and what `window.raftlab.snapshot()` returns. It is computed on
+//! demand from the world and owns no references into it.
+
+use std::collections::BTreeMap;
+
+use raftlab_core::{
+    EntryPayload, LogIndex, Membership, Message, MessageBody, MessageKind, Micros, NodeId,
+    ProgressState, Role, Term,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::client::{ClientEvent, USER_CLIENT};
+use crate::config::LinkConfig;
+use crate::invariants::{Violation, INVARIANTS};
+use crate::kv::KvCommand;
+use crate::network::{InFlight, MsgId};
+use crate::world::{NodeStatus, World};
+
+/// How many of a node's newest log entries a snapshot carries.
+pub const LOG_WINDOW: usize = 48;
+
+/// The world at one instant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorldSnapshot {
+    /// Virtual time.
+    pub now: Micros,
+    /// Events processed.
+    pub event_count: u64,
+    /// The run's seed.
+    pub seed: u64,
+    /// Every server, by id.
+    pub nodes: Vec<NodeSnapshot>,
+    /// Messages in the air.
+    pub messages: Vec<MessageSnapshot>,
+    /// Messages lost recently (for the vanish animation).
+    pub drops: Vec<DropSnapshot>,
+    /// Directed links that are cut, `(source, target)`, partitions included.
+    pub cuts: Vec<(NodeId, NodeId)>,
+    /// The current partition groups, if any.
+    pub partition: Option<Vec<Vec<NodeId>>>,
+    /// The default link behaviour.
+    pub network: LinkConfig,
+    /// The leader in the highest term among running nodes.
+    pub leader: Option<NodeId>,
+    /// Clients and their current operation.
+    pub clients: Vec<ClientSnapshot>,
+    /// Recent client events, oldest first.
+    pub client_log: Vec<ClientEvent>,
+    /// The names of the checked invariants.
+    pub invariants: Vec<String>,
+    /// The first violation, if any.
+    pub violation: Option<Violation>,
+    /// Length of the canonical committed history.
+    pub committed: u64,
+}
+
+/// One server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NodeSnapshot {
+    /// Id.
+    pub id: NodeId,
+    /// Up, crashed or paused.
+    pub status: NodeStatus,
+    /// Role (followers while crashed).
+    pub role: Role,
+    /// Current term (durable term while crashed).
+    pub term: Term,
+    /// Whom it voted for in this term.
+    pub voted_for: Option<NodeId>,
+    /// The leader it knows of.
+    pub leader: Option<NodeId>,
+    /// Highest index known committed (volatile).
+    pub commit_index: LogIndex,
+    /// Highest index applied to its key-value store (volatile).
+    pub applied_index: LogIndex,
+    /// Last index in its log.
+    pub last_index: LogIndex,
+    /// Index and term covered by its snapshot, if compacted.
+    pub snapshot: Option<(LogIndex, Term)>,
+    /// When its election timer started and when it fires.
+    pub election_started: Option<Micros>,
+    /// When its election timer fires.
+    pub election_deadline: Option<Micros>,
+    /// When the leader's next heartbeat is due.
+    pub heartbeat_deadline: Option<Micros>,
+    /// The newest entries of its log (at most [`LOG_WINDOW`]).
+    pub log: Vec<LogEntryView>,
+    /// Leader only: each follower's replication progress.
+    pub progress: Vec<PeerProgress>,
+    /// The configuration it uses.
+    pub membership: Membership,
+    /// Its key-value store.
+    pub kv: BTreeMap<String, String>,
+    /// Durable state: term, vote and last log index on disk.
+    pub durable_term: Term,
+    /// Durable vote.
+    pub durable_vote: Option<NodeId>,
+    /// Durable last index.
+    pub durable_last_index: LogIndex,
+    /// Votes received while (pre-)candidate.
+    pub votes: Vec<(NodeId, bool)>,
+    /// A disk write is in progress.
+    pub writing: bool,
+    /// Inputs queued while paused or writing.
+    pub queued_inputs: usize,
+    /// Restarts so far.
+    pub incarnation: u64,
+    /// Leadership transfer target, while transferring.
+    pub transfer_target: Option<NodeId>,
+}
+
+/// One log entry as drawn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogEntryView {
+    /// Index.
+    pub index: LogIndex,
+    /// Term.
+    pub term: Term,
+    /// Short text: `put x 1`, `no-op`, `add n6`.
+    pub label: String,
+    /// Entry kind.
+    pub kind: EntryKind,
+    /// At or below this node's commit index.
+    pub committed: bool,
+}
+
+/// Kinds of log entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntryKind {
+    /// The leader's no-op.
+    Noop,
+    /// A client command.
+    Command,
+    /// A configuration change.
+    Config,
+}
+
+/// A follower's replication progress as seen by the leader.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeerProgress {
+    /// The follower.
+    pub peer: NodeId,
+    /// Next index to send.
+    pub next_index: LogIndex,
+    /// Highest index known replicated.
+    pub match_index: LogIndex,
+    /// Probe, replicate or snapshot.
+    pub state: ProgressState,
+}
+
+/// A message in the air.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageSnapshot {
+    /// Id (to hold, release, drop or inspect).
+    pub id: MsgId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Glyph kind.
+    pub kind: MessageKind,
+    /// Sender's term.
+    pub term: Term,
+    /// Departure time.
+    pub sent_at: Micros,
+    /// Arrival (or vanish) time.
+    pub deliver_at: Micros,
+    /// Frozen by the user since.
+    pub held_at: Option<Micros>,
+    /// The network will lose it half-way.
+    pub doomed: bool,
+    /// Granted / success, for responses.
+    pub ok: Option<bool>,
+    /// Number of entries carried.
+    pub entries: usize,
+    /// One line: `AppendEntries prev=4/t2 entries=[5] commit=4`.
+    pub summary: String,
+    /// Every field, for the inspector.
+    pub fields: Vec<(String, String)>,
+}
+
+/// A recently lost message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DropSnapshot {
+    /// The message as it was.
+    pub message: MessageSnapshot,
+    /// When it vanished.
+    pub dropped_at: Micros,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// One client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientSnapshot {
+    /// Id.
+    pub id: u64,
+    /// The user's own client.
+    pub is_user: bool,
+    /// Current operation, as text.
+    pub pending: Option<String>,
+    /// Node the current attempt went to.
+    pub target: Option<NodeId>,
+    /// Attempt number of the current operation.
+    pub attempt: u32,
+    /// Operations completed.
+    pub completed: u64,
+    /// Operations given up on.
+    pub given_up: u64,
+}
+
+fn entry_view(e: &raftlab_core::Entry<KvCommand>, commit: LogIndex) -> LogEntryView {
+    let (label, kind) = match &e.payload {
+        EntryPayload::Noop => ("no-op".to_string(), EntryKind::Noop),
+        EntryPayload::Command(c) => (c.op.to_string(), EntryKind::Command),
+        EntryPayload::ConfChange(cc) => (cc.to_string(), EntryKind::Config),
+    };
+    LogEntryView {
+        index: e.index,
+        term: e.term,
+        label,
+        kind,
+        committed: e.index <= commit,
+    }
+}
+
+/// Describes a message for the page: a one-line summary and all fields.
+pub fn describe_message(m: &Message<KvCommand>) -> (String, Vec<(String, String)>) {
+    let mut fields = vec![
+        ("type".to_string(), m.kind().to_string()),
+        ("from".to_string(), m.from.to_string()),
+        ("to".to_string(), m.to.to_string()),
+        ("term".to_string(), m.term.to_string()),
+    ];
+    let mut add = |k: &str, v: String| fields.push((k.to_string(), v));
+    let summary = match &m.body {
+        MessageBody::PreVote {
+            last_log_index,
+            last_log_term,
+        } => {
+            add("lastLogIndex", last_log_index.to_string());
+            add("lastLogTerm", last_log_term.to_string());
+            format!("PreVote for term {} (last log {}/t{})", m.term, last_log_index, last_log_term)
+        }
+        MessageBody::PreVoteResponse { granted } => {
+            add("granted", granted.to_string());
+            format!("PreVote {}", if *granted { "granted" } else { "denied" })
+        }
+        MessageBody::RequestVote {
+            last_log_index,
+            last_log_term,
+            transfer,
+        } => {
+            add("lastLogIndex", last_log_index.to_string());
+            add("lastLogTerm", last_log_term.to_string());
+            add("leadershipTransfer", transfer.to_string());
+            format!("RequestVote term {} (last log {}/t{})", m.term, last_log_index, last_log_term)
+        }
+        MessageBody::RequestVoteResponse { granted } => {
+            add("voteGranted", granted.to_string());
+            format!("Vote {}", if *granted { "granted" } else { "denied" })
+        }
+        MessageBody::AppendEntries {
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+            read_seq,
+        } => {
+            add("prevLogIndex", prev_log_index.to_string());
+            add("prevLogTerm", prev_log_term.to_string());
+            let list: Vec<String> = entries
+                .iter()
+                .map(|e| format!("{}:t{} {}", e.index, e.term, entry_view(e, LogIndex(0)).label))
+                .collect();
+            add("entries", format!("[{}]", list.join(", ")));
+            add("leaderCommit", leader_commit.to_string());
+            add("heartbeatRound", read_seq.to_string());
+            if entries.is_empty() {
+                format!("Heartbeat (commit {leader_commit})")
+            } else {
+                format!(
+                    "AppendEntries prev {}/t{}, {} entr{} from {}, commit {}",
+                    prev_log_index,
+                    prev_log_term,
+                    entries.len(),
+                    if entries.len() == 1 { "y" } else { "ies" },
+                    entries[0].index,
+                    leader_commit
+                )
+            }
+        }
+        MessageBody::AppendEntriesResponse {
+            success,
+            match_index,
+            conflict,
+            read_seq,
+        } => {
+            add("success", success.to_string());
+            add("matchIndex", match_index.to_string());
+            if let Some(c) = conflict {
+                add("conflictIndex", c.hint_index.to_string());
+                add("conflictTerm", c.hint_term.to_string());
+                add("rejectedIndex", c.rejected_index.to_string());
+            }
+            add("heartbeatRound", read_seq.to_string());
+            if *success {
+                format!("Append ok, match {match_index}")
+            } else {
+                match conflict {
+                    Some(c) => format!(
+                        "Append rejected at {} (hint {}/t{})",
+                        c.rejected_index, c.hint_index, c.hint_term
+                    ),
+                    None => "Append rejected".to_string(),
+                }
+            }
+        }
+        MessageBody::InstallSnapshot { snapshot } => {
+            add("lastIncludedIndex", snapshot.last_index.to_string());
+            add("lastIncludedTerm", snapshot.last_term.to_string());
+            add("bytes", snapshot.data.len().to_string());
+            format!(
+                "InstallSnapshot up to {}/t{}",
+                snapshot.last_index, snapshot.last_term
+            )
+        }
+        MessageBody::InstallSnapshotResponse { last_index } => {
+            add("lastIndex", last_index.to_string());
+            format!("Snapshot installed up to {last_index}")
+        }
+        MessageBody::TimeoutNow => "TimeoutNow: start an election at once".to_string(),
+    };
+    (summary, fields)
+}
+
+fn message_view(f: &InFlight) -> MessageSnapshot {
+    let (summary, fields) = describe_message(&f.msg);
+    let (ok, entries) = match &f.msg.body {
+        MessageBody::PreVoteResponse { granted } | MessageBody::RequestVoteResponse { granted } => {
+            (Some(*granted), 0)
+        }
+        MessageBody::AppendEntriesResponse { success, .. } => (Some(*success), 0),
+        MessageBody::AppendEntries { entries, .. } => (None, entries.len()),
+        _ => (None, 0),
+    };
+    MessageSnapshot {
+        id: f.id,
+        from: f.msg.from,
+        to: f.msg.to,
+        kind: f.msg.kind(),
+        term: f.msg.term,
+        sent_at: f.sent_at,
+        deliver_at: f.deliver_at,
+        held_at: f.held_at,
+        doomed: f.doomed.is_some(),
+        ok,
+        entries,
+        summary,
+        fields,
+    }
+}
+
+impl World {
+    /// A picture of the world now.
+    pub fn snapshot(&self) -> WorldSnapshot {
+        let nodes = self.nodes().values().map(|h| {
+            let d = &h.durable;
+            let base = NodeSnapshot {
+                id: h.id,
+                status: h.status,
+                role: Role::Follower,
+                term: d.term,
+                voted_for: d.voted_for,
+                leader: None,
+                commit_index: LogIndex(0),
+                applied_index: LogIndex(0),
+                last_index: d.last_index(),
+                snapshot: d.snapshot.as_ref().map(|s| (s.last_index, s.last_term)),
+                election_started: None,
+                election_deadline: None,
+                heartbeat_deadline: None,
+                log: Vec::new(),
+                progress: Vec::new(),
+                membership: d
+                    .snapshot
+                    .as_ref()
+                    .map_or_else(|| d.bootstrap.clone(), |s| s.membership.clone()),
+                kv: h.kv.data.clone(),
+                durable_term: d.term,
+                durable_vote: d.voted_for,
+                durable_last_index: d.last_index(),
+                votes: Vec::new(),
+                writing: h.is_writing(),
+                queued_inputs: h.queued_inputs(),
+                incarnation: h.incarnation,
+                transfer_target: None,
+            };
+            let Some(r) = h.raft.as_ref() else {
+                // Crashed: show what is on disk.
+                let skip = d.entries.len().saturating_sub(LOG_WINDOW);
+                let log = d.entries[skip..].iter().map(|e| entry_view(e, LogIndex(0))).collect();
+                return NodeSnapshot { log, ..base };
+            };
+            let commit = r.commit_index();
+            let last = r.log().last_index();
+            let first = r.log().first_index();
+            let lo = LogIndex(first.0.max(last.0.saturating_sub(LOG_WINDOW as u64 - 1)).max(1));
+            let mut log = Vec::new();
+            let mut i = lo;
+            while i <= last {
+                if let Some(e) = r.entry(i) {
+                    log.push(entry_view(e, commit));
+                }
+                i = LogIndex(i.0 + 1);
+            }
+            let timers = r.timers();
+            NodeSnapshot {
+                role: r.role(),
+                term: r.term(),
+                voted_for: r.voted_for(),
+                leader: r.leader(),
+                commit_index: commit,
+                applied_index: r.applied_index(),
+                last_index: last,
+                snapshot: r.snapshot().map(|s| (s.last_index, s.last_term)),
+                election_started: timers.election_started,
+                election_deadline: timers.election_deadline,
+                heartbeat_deadline: timers.heartbeat_deadline,
+                log,
+                progress: r
+                    .progress()
+                    .map(|p| {
+                        p.iter()
+                            .filter(|(peer, _)| **peer != h.id)
+                            .map(|(peer, pr)| PeerProgress {
+                                peer: *peer,
+                                next_index: pr.next_index,
+                                match_index: pr.match_index,
+                                state: pr.state,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                membership: r.membership().clone(),
+                votes: r.votes().iter().map(|(k, v)| (*k, *v)).collect(),
+                transfer_target: r.transfer_target(),
+                ..base
+            }
+        });
+        let net = self.network();
+        let ids: Vec<NodeId> = self.nodes().keys().copied().collect();
+        let mut cuts = Vec::new();
+        for a in &ids {
+            for b in &ids {
+                if a != b && net.is_cut(*a, *b) {
+                    cuts.push((*a, *b));
+                }
+            }
+        }
+        WorldSnapshot {
+            now: self.now(),
+            event_count: self.event_count(),
+            seed: self.config().seed,
+            nodes: nodes.collect(),
+            messages: net.in_flight.values().map(message_view).collect(),
+            drops: net
+                .recent_drops
+                .iter()
+                .map(|d| DropSnapshot {
+                    message: message_view(&d.flight),
+                    dropped_at: d.dropped_at,
+                    reason: d.reason.describe().to_string(),
+                })
+                .collect(),
+            cuts,
+            partition: net
+                .partition
+                .as_ref()
+                .map(|g| g.iter().map(|s| s.iter().copied().collect()).collect()),
+            network: net.default.clone(),
+            leader: self.leader(),
+            clients: self
+                .clients()
+                .values()
+                .map(|c| ClientSnapshot {
+                    id: c.id.0,
+                    is_user: c.id == USER_CLIENT,
+                    pending: c.pending.as_ref().map(|p| p.op.to_string()),
+                    target: c.pending.as_ref().map(|p| p.target),
+                    attempt: c.pending.as_ref().map_or(0, |p| p.attempt),
+                    completed: c.completed,
+                    given_up: c.given_up,
+                })
+                .collect(),
+            client_log: self.client_log().iter().cloned().collect(),
+            invariants: INVARIANTS.iter().map(|s| s.to_string()).collect(),
+            violation: self.violation().cloned(),
+            committed: self.invariants().committed_len(),
+        }
+    }
+}

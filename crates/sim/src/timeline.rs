@@ -1,0 +1,330 @@
+//! Time travel: checkpoints plus deterministic replay.
+//!
+//! The timeline owns the current [`World`] and the action log of the
+//! current branch. Every [`CHECKPOINT_EVERY`] events it keeps a clone of the
+//! world. Seeking back restores the nearest earlier checkpoint and replays
+//! events and recorded actions up to the target; seeking forward just runs.
+//! Acting anywhere but at the head forks: later actions, checkpoints and
+//! markers are dropped and a new future begins.
+//!
+//! Retention: checkpoints are kept every [`CHECKPOINT_EVERY`] events for the
+//! most recent [`DENSE_CHECKPOINTS`] of them; older ones are thinned to every
+//! fourth, so memory grows with the run's length at a quarter of the dense
+//! rate, and the longest replay is four checkpoint intervals.
+
+use raftlab_core::{Micros, NodeId, Term, LogIndex};
+use serde::{Deserialize, Serialize};
+
+use crate::action::{Action, LoggedAction};
+use crate::config::WorldConfig;
+use crate::world::{NoteKind, World};
+use crate::SimError;
+
+/// Events between checkpoints.
+pub const CHECKPOINT_EVERY: u64 = 4_096;
+/// How many recent checkpoints are kept at full density.
+pub const DENSE_CHECKPOINTS: usize = 64;
+
+/// Something the timeline scrubber marks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Marker {
+    /// Virtual time.
+    pub at: Micros,
+    /// Event number.
+    pub event: u64,
+    /// What.
+    pub kind: MarkerKind,
+}
+
+/// Kinds of markers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum MarkerKind {
+    /// A leader was elected.
+    LeaderElected {
+        /// The leader.
+        node: NodeId,
+        /// Its term.
+        term: Term,
+    },
+    /// A leader committed up to an index.
+    Commit {
+        /// The new commit index.
+        index: LogIndex,
+    },
+    /// A user action (fault, heal, request...), described.
+    Fault(String),
+    /// A safety violation.
+    Violation(String),
+}
+
+/// A world with a past.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    world: World,
+    actions: Vec<LoggedAction>,
+    checkpoints: Vec<World>,
+    markers: Vec<Marker>,
+    head_event: u64,
+    head_time: Micros,
+}
+
+impl Timeline {
+    /// A new run.
+    pub fn new(config: WorldConfig) -> Result<Timeline, SimError> {
+        let mut world = World::new(config)?;
+        world.take_notes();
+        Ok(Timeline {
+            checkpoints: vec![world.clone()],
+            world,
+            actions: Vec::new(),
+            markers: Vec::new(),
+            head_event: 0,
+            head_time: Micros(0),
+        })
+    }
+
+    /// Rebuilds a run from its configuration and action log (a trace).
+    pub fn replay(config: WorldConfig, actions: Vec<LoggedAction>, until: Micros) -> Result<Timeline, SimError> {
+        let mut t = Timeline::new(config)?;
+        t.actions = actions;
+        t.advance_to(until);
+        Ok(t)
+    }
+
+    /// The world at the current position.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+    /// Current position in virtual time.
+    pub fn now(&self) -> Micros {
+        self.world.now()
+    }
+    /// The furthest time simulated on this branch.
+    pub fn head(&self) -> Micros {
+        self.head_time.max(self.world.now())
+    }
+    /// Markers for the scrubber, in time order.
+    pub fn markers(&self) -> &[Marker] {
+        &self.markers
+    }
+    /// The action log of this branch.
+    pub fn actions(&self) -> &[LoggedAction] {
+        &self.actions
+    }
+    /// Number of checkpoints held.
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    fn next_action(&self) -> Option<&LoggedAction> {
+        self.actions.get(self.world.action_log().len())
+    }
+
+    fn after_progress(&mut self) {
+        let notes = self.world.take_notes();
+        let ev = self.world.event_count();
+        if ev >= self.head_event {
+            for n in notes {
+                if n.event < self.head_event || (n.event == self.head_event && n.at < self.head_time) {
+                    continue;
+                }
+                let kind = match n.kind {
+                    NoteKind::LeaderElected { node, term } => MarkerKind::LeaderElected { node, term },
+                    NoteKind::Committed { index, .. } => MarkerKind::Commit { index },
+                    NoteKind::Action(a) => MarkerKind::Fault(describe_action(&a)),
+                    NoteKind::Violation(v) => MarkerKind::Violation(v),
+                    NoteKind::Event(_) => continue,
+                };
+                self.markers.push(Marker { at: n.at, event: n.event, kind });
+            }
+            self.head_event = ev;
+            self.head_time = self.head_time.max(self.world.now());
+        }
+        let last_cp = self.checkpoints.last().map_or(0, |w| w.event_count());
+        if ev >= last_cp + CHECKPOINT_EVERY {
+            self.checkpoints.push(self.world.clone());
+            self.thin();
+        }
+    }
+
+    /// Keeps the newest checkpoints dense and every fourth older one.
+    fn thin(&mut self) {
+        if self.checkpoints.len() <= DENSE_CHECKPOINTS * 2 {
+            return;
+        }
+        let split = self.checkpoints.len() - DENSE_CHECKPOINTS;
+        let mut kept = Vec::with_capacity(self.checkpoints.len());
+        for (i, w) in self.checkpoints.drain(..).enumerate() {
+            let ordinal = w.event_count() / CHECKPOINT_EVERY;
+            if i == 0 || i >= split || ordinal % 4 == 0 {
+                kept.push(w);
+            }
+        }
+        self.checkpoints = kept;
+    }
+
+    /// Runs forward to `t`, re-applying recorded actions on the way.
+    pub fn advance_to(&mut self, t: Micros) {
+        loop {
+            if self.world.violation().is_some() {
+                break;
+            }
+            let Some(a) = self.next_action().cloned() else {
+                self.run_chunked(t);
+                break;
+            };
+            if a.at > t {
+                self.run_chunked(t);
+                break;
+            }
+            while self.world.event_count() < a.at_event {
+                if !self.world.step() {
+                    break;
+                }
+                self.after_progress();
+            }
+            self.world.set_clock(a.at);
+            // A recorded action worked when it was first taken; replaying it
+            // in the same state must work again. If not, stop replaying.
+            if self.world.apply(a.action).is_err() {
+                self.actions.truncate(self.world.action_log().len());
+                break;
+            }
+            self.after_progress();
+        }
+    }
+
+    /// Runs to `t` in slices so checkpoints are taken on the way.
+    fn run_chunked(&mut self, t: Micros) {
+        loop {
+            let mut n = 0;
+            while n < 1_024 {
+                match self.world.next_event_time() {
+                    Some(at) if at <= t && self.world.violation().is_none() => {
+                        self.world.step();
+                        n += 1;
+                    }
+                    _ => break,
+                }
+            }
+            self.after_progress();
+            if n < 1_024 {
+                break;
+            }
+        }
+        self.world.run_until(t);
+        self.after_progress();
+    }
+
+    /// Processes exactly one event (applying any action recorded before it).
+    pub fn step_event(&mut self) -> bool {
+        if let Some(a) = self.next_action().cloned() {
+            if a.at_event == self.world.event_count() {
+                self.world.set_clock(a.at);
+                if self.world.apply(a.action).is_err() {
+                    self.actions.truncate(self.world.action_log().len());
+                }
+            }
+        }
+        let ok = self.world.step();
+        self.after_progress();
+        ok
+    }
+
+    /// Jumps to time `t`, backwards or forwards.
+    pub fn seek(&mut self, t: Micros) {
+        if t < self.world.now() {
+            let cp = self
+                .checkpoints
+                .iter()
+                .rev()
+                .find(|w| w.now() <= t)
+                .unwrap_or(&self.checkpoints[0]);
+            self.world = cp.clone();
+        }
+        self.advance_to(t);
+    }
+
+    /// Jumps to just after event number `n`.
+    pub fn seek_event(&mut self, n: u64) {
+        if n < self.world.event_count() {
+            let cp = self
+                .checkpoints
+                .iter()
+                .rev()
+                .find(|w| w.event_count() <= n)
+                .unwrap_or(&self.checkpoints[0]);
+            self.world = cp.clone();
+        }
+        while self.world.event_count() < n {
+            if !self.step_event() {
+                break;
+            }
+        }
+    }
+
+    /// Acts at the current position. Anywhere but the head this forks a
+    /// new future: the rest of the old one is forgotten.
+    pub fn apply(&mut self, action: Action) -> Result<(), SimError> {
+        let ev = self.world.event_count();
+        let now = self.world.now();
+        let forking = ev < self.head_event || now < self.head_time || self.next_action().is_some();
+        self.world.apply(action)?;
+        if forking {
+            self.actions.truncate(self.world.action_log().len() - 1);
+            self.checkpoints.retain(|w| w.event_count() <= ev);
+            self.markers.retain(|m| m.event < ev || (m.event == ev && m.at <= now));
+            self.head_event = ev;
+            self.head_time = now;
+        }
+        let logged = self
+            .world
+            .action_log()
+            .last()
+            .cloned()
+            .expect("apply just logged it");
+        self.actions.push(logged);
+        self.after_progress();
+        Ok(())
+    }
+}
+
+/// A short description of an action for markers.
+pub fn describe_action(a: &Action) -> String {
+    match a {
+        Action::Crash(n) => format!("crash {n}"),
+        Action::Restart(n) => format!("restart {n}"),
+        Action::Pause(n) => format!("pause {n}"),
+        Action::Resume(n) => format!("resume {n}"),
+        Action::Campaign(n) => format!("timeout {n}"),
+        Action::TransferLeadership(n) => format!("transfer to {n}"),
+        Action::AddNode { learner } => format!("add node{}", if *learner { " (learner)" } else { "" }),
+        Action::Promote(n) => format!("promote {n}"),
+        Action::RemoveNode(n) => format!("remove {n}"),
+        Action::ChangeMembership { voters, .. } => {
+            let v: Vec<String> = voters.iter().map(|n| n.to_string()).collect();
+            format!("joint change to {{{}}}", v.join(" "))
+        }
+        Action::Compact(n) => format!("compact {n}"),
+        Action::Partition(groups) => {
+            let g: Vec<String> = groups
+                .iter()
+                .map(|g| format!("{{{}}}", g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ")))
+                .collect();
+            format!("partition {}", g.join(" "))
+        }
+        Action::Cut { source, target } => format!("cut {source} -> {target}"),
+        Action::HealLink { source, target } => format!("heal {source} -> {target}"),
+        Action::HealAll => "heal".to_string(),
+        Action::Hold(m) => format!("hold {m}"),
+        Action::Release(m) => format!("release {m}"),
+        Action::Drop(m) => format!("drop {m}"),
+        Action::SetNetwork(_) => "network settings".to_string(),
+        Action::SetLink { source, target, .. } => format!("link {source} -> {target} settings"),
+        Action::SetWorkload(w) => format!("workload {} ops/s", w.ops_per_sec),
+        Action::ClientRequest { op, via } => match via {
+            Some(v) => format!("{op} via {v}"),
+            None => op.to_string(),
+        },
+    }
+}

@@ -1,0 +1,179 @@
+//! End-to-end behaviour of the simulated world.
+
+use std::collections::BTreeSet;
+
+use raftlab_core::{Micros, NodeId, Role};
+use raftlab_sim::kv::{KvOp, KvResult};
+use raftlab_sim::{Action, NodeStatus, Timeline, Trace, World, WorldConfig};
+
+fn world(seed: u64) -> World {
+    World::new(WorldConfig { seed, ..WorldConfig::default() }).expect("valid config")
+}
+
+fn ms(v: u64) -> Micros {
+    Micros::from_ms(v)
+}
+
+#[test]
+fn a_leader_is_elected_and_the_workload_commits() {
+    let mut w = world(1);
+    w.run_until(ms(1_000));
+    let leader = w.leader().expect("a leader within a second");
+    w.run_until(ms(10_000));
+    assert!(w.violation().is_none(), "{:?}", w.violation());
+    assert!(w.invariants().committed_len() > 5, "entries commit");
+    let done: u64 = w.clients().values().map(|c| c.completed).sum();
+    assert!(done > 5, "client operations complete: {done}");
+    assert!(w.raft(leader).is_some());
+}
+
+#[test]
+fn crashing_the_leader_elects_another_with_a_higher_term() {
+    let mut w = world(2);
+    w.run_until(ms(2_000));
+    let old = w.leader().expect("leader");
+    let old_term = w.raft(old).unwrap().term();
+    w.apply(Action::Crash(old)).unwrap();
+    w.run_until(ms(4_000));
+    let new = w.leader().expect("new leader");
+    assert_ne!(new, old);
+    assert!(w.raft(new).unwrap().term() > old_term);
+    w.apply(Action::Restart(old)).unwrap();
+    w.run_until(ms(6_000));
+    assert_eq!(w.raft(old).unwrap().role(), Role::Follower);
+    assert!(w.violation().is_none(), "{:?}", w.violation());
+}
+
+#[test]
+fn a_minority_partition_cannot_commit_and_heals_back_to_one_log() {
+    let mut w = world(3);
+    w.run_until(ms(2_000));
+    let leader = w.leader().unwrap();
+    let others: Vec<NodeId> = w.nodes().keys().copied().filter(|n| *n != leader).collect();
+    let minority: BTreeSet<NodeId> = [leader, others[0]].into_iter().collect();
+    let majority: BTreeSet<NodeId> = others[1..].iter().copied().collect();
+    w.apply(Action::Partition(vec![minority.clone(), majority.clone()])).unwrap();
+    w.apply(Action::ClientRequest {
+        op: KvOp::Put { key: "z".into(), value: "minority".into() },
+        via: Some(leader),
+    })
+    .unwrap();
+    let commit_before = w.raft(leader).unwrap().commit_index();
+    w.run_until(ms(5_000));
+    assert_eq!(w.raft(leader).unwrap().commit_index(), commit_before, "minority leader cannot commit");
+    let new_leader = w.leader().unwrap();
+    assert!(majority.contains(&new_leader));
+    w.apply(Action::HealAll).unwrap();
+    w.run_until(ms(9_000));
+    let l = w.leader().unwrap();
+    let last = w.raft(l).unwrap().log().last_index();
+    for id in w.nodes().keys() {
+        let r = w.raft(*id).unwrap();
+        assert_eq!(r.log().last_index(), last, "{id} converged");
+        assert_eq!(r.log().term_at(last), w.raft(l).unwrap().log().term_at(last));
+    }
+    assert!(w.violation().is_none(), "{:?}", w.violation());
+}
+
+#[test]
+fn a_user_put_reaches_every_state_machine() {
+    let mut w = World::new(WorldConfig {
+        workload: raftlab_sim::WorkloadConfig { ops_per_sec: 0.0, ..Default::default() },
+        ..WorldConfig::default()
+    })
+    .unwrap();
+    w.run_until(ms(1_000));
+    // Send it to a follower: it must be redirected.
+    let leader = w.leader().unwrap();
+    let follower = *w.nodes().keys().find(|n| **n != leader).unwrap();
+    w.apply(Action::ClientRequest { op: KvOp::Put { key: "x".into(), value: "42".into() }, via: Some(follower) })
+        .unwrap();
+    w.run_until(ms(3_000));
+    for h in w.nodes().values() {
+        assert_eq!(h.kv.get("x"), Some("42"), "{} applied the put", h.id);
+    }
+    let log: Vec<String> = w.client_log().iter().map(|e| e.kind.to_string()).collect();
+    assert!(log.iter().any(|l| l.contains("not the leader")), "{log:?}");
+    assert!(w.client_log().iter().any(|e| matches!(&e.kind, raftlab_sim::client::ClientEventKind::Completed { result: KvResult::Ok, .. })));
+}
+
+#[test]
+fn same_seed_same_run_and_different_seed_different_run() {
+    let run = |seed| {
+        let mut w = world(seed);
+        w.run_until(ms(5_000));
+        serde_json::to_string(&w.snapshot()).unwrap()
+    };
+    assert_eq!(run(7), run(7));
+    assert_ne!(run(7), run(8));
+}
+
+#[test]
+fn seeking_back_and_forward_shows_the_same_state() {
+    let mut t = Timeline::new(WorldConfig::default()).unwrap();
+    t.advance_to(ms(3_000));
+    let leader = t.world().leader().unwrap();
+    t.apply(Action::Crash(leader)).unwrap();
+    t.advance_to(ms(6_000));
+    let at_6 = serde_json::to_string(&t.world().snapshot()).unwrap();
+    t.seek(ms(4_000));
+    let at_4 = serde_json::to_string(&t.world().snapshot()).unwrap();
+    t.seek(ms(1_000));
+    assert!(t.world().nodes().values().all(|h| h.status == NodeStatus::Up), "before the crash");
+    t.seek(ms(6_000));
+    assert_eq!(serde_json::to_string(&t.world().snapshot()).unwrap(), at_6);
+    t.seek(ms(4_000));
+    assert_eq!(serde_json::to_string(&t.world().snapshot()).unwrap(), at_4);
+}
+
+#[test]
+fn acting_in_the_past_forks_a_new_future() {
+    let mut t = Timeline::new(WorldConfig::default()).unwrap();
+    t.advance_to(ms(2_000));
+    let l = t.world().leader().unwrap();
+    t.apply(Action::Crash(l)).unwrap();
+    t.advance_to(ms(5_000));
+    t.seek(ms(1_500));
+    t.apply(Action::HealAll).unwrap();
+    assert_eq!(t.actions().len(), 1, "the crash belongs to the old future");
+    assert_eq!(t.head(), ms(1_500));
+    t.advance_to(ms(5_000));
+    assert!(t.world().nodes().values().all(|h| h.status == NodeStatus::Up));
+}
+
+#[test]
+fn a_trace_round_trips_and_replays_to_the_same_state() {
+    let mut t = Timeline::new(WorldConfig { seed: 11, ..WorldConfig::default() }).unwrap();
+    t.advance_to(ms(2_000));
+    t.apply(Action::Crash(t.world().leader().unwrap())).unwrap();
+    t.advance_to(ms(4_000));
+    let trace = Trace::from_timeline(&t);
+    let json = trace.to_json();
+    let back = Trace::from_json(&json).unwrap();
+    assert_eq!(back, trace);
+    let replayed = back.replay().unwrap();
+    assert_eq!(
+        serde_json::to_string(&replayed.world().snapshot()).unwrap(),
+        serde_json::to_string(&t.world().snapshot()).unwrap()
+    );
+}
+
+#[test]
+fn malformed_traces_get_precise_errors() {
+    let cases = [
+        ("", "not a valid JSON"),
+        ("{\"format\": \"raftlab-trace\"", "not a valid JSON"),
+        ("[1,2]", "not a Raftlab trace"),
+        ("{\"format\": \"other\", \"version\": 1}", "not a Raftlab trace"),
+        ("{\"format\": \"raftlab-trace\", \"version\": 99}", "version 99"),
+        ("{\"format\": \"raftlab-trace\", \"version\": 1}", "damaged"),
+    ];
+    for (text, want) in cases {
+        let err = Trace::from_json(text).unwrap_err().to_string();
+        assert!(err.contains(want), "{text:?} gave {err:?}");
+    }
+    let mut t = Trace::from_timeline(&Timeline::new(WorldConfig::default()).unwrap());
+    t.config.nodes = 0;
+    let err = Trace::from_json(&t.to_json()).unwrap_err().to_string();
+    assert!(err.contains("node count"), "{err}");
+}
