@@ -39,6 +39,9 @@ pub struct Progress {
     pub last_heard: Option<Micros>,
     /// The highest commit index sent to this follower.
     pub commit_sent: LogIndex,
+    /// In Replicate: `match_index` at the last heartbeat while entries were in flight. If a
+    /// whole heartbeat interval later nothing was acknowledged, an append was lost: re-probe.
+    pub stall_mark: Option<LogIndex>,
 }
 
 impl Progress {
@@ -59,8 +62,25 @@ impl Progress {
         }
     }
 
+    /// Called once per heartbeat round: detects lost appends in Replicate state (the network
+    /// may drop messages) and falls back to Probe, which retransmits from `match_index + 1`.
+    /// Returns whether it fell back.
+    pub fn check_stalled(&mut self) -> bool {
+        if self.state != ProgressState::Replicate || self.inflight.is_empty() {
+            self.stall_mark = None;
+            return false;
+        }
+        if self.stall_mark == Some(self.match_index) {
+            self.become_probe();
+            return true;
+        }
+        self.stall_mark = Some(self.match_index);
+        false
+    }
+
     /// Switch to Probe, resuming after what is known to match.
     pub fn become_probe(&mut self) {
+        self.stall_mark = None;
         let resume = match self.pending_snapshot.take() {
             Some(snap) => snap.max(self.match_index).next(),
             None => self.match_index.next(),
@@ -127,8 +147,9 @@ impl Progress {
             self.become_probe();
             return true;
         }
-        // In Probe, only the rejection of the index we last probed is fresh.
-        if self.next_index.prev() != rejected {
+        // In Probe, only the rejection of the index we last probed is fresh; a rejection at
+        // or below the match index contradicts an earlier success and is stale.
+        if self.next_index.prev() != rejected || rejected <= self.match_index {
             return false;
         }
         self.next_index = rejected.min(probe_to.next()).max(self.match_index.next());

@@ -128,7 +128,13 @@ impl<C: Command> RawNode<C> {
             self.round_sent_at.pop_front();
         }
         for to in self.peers() {
-            self.send_heartbeat(to);
+            let stalled = self
+                .progress
+                .get_mut(&to)
+                .is_some_and(|pr| pr.check_stalled());
+            if !stalled || !self.maybe_send_append(to, true) {
+                self.send_heartbeat(to);
+            }
         }
     }
 

@@ -148,7 +148,14 @@ impl Net {
             }
             self.flush();
         }
-        panic!("network did not stabilize");
+        let tail: Vec<String> = self
+            .delivered
+            .iter()
+            .rev()
+            .take(8)
+            .map(|m| format!("{m:?}"))
+            .collect();
+        panic!("network did not stabilize: {tail:#?}");
     }
 
     /// Moves time forward by `ms`, ticking every node at each of its deadlines on the way,
@@ -288,4 +295,64 @@ pub fn drain(node: &mut RawNode<u64>) -> Ready<u64> {
     let rd = node.ready();
     node.advance(&rd);
     rd
+}
+
+impl Net {
+    /// Replaces `id`'s disk and restarts it from there (for preset logs).
+    pub fn restart_with(
+        &mut self,
+        id: u64,
+        term: u64,
+        voted_for: Option<u64>,
+        entries: Vec<Entry<u64>>,
+    ) {
+        let members = self.servers.keys().copied().collect::<Vec<_>>();
+        let s = self.servers.get_mut(&NodeId(id)).unwrap();
+        s.disk = Durable {
+            term: Term(term),
+            voted_for: voted_for.map(NodeId),
+            snapshot: None,
+            entries,
+            bootstrap: Membership::voters(members),
+        };
+        self.restart(id);
+    }
+
+    /// Delivers messages one at a time, calling `hook` after each so a test can intervene.
+    pub fn stabilize_with(&mut self, mut hook: impl FnMut(&mut Net)) {
+        self.flush();
+        for _ in 0..100_000 {
+            if !self.deliver_one() {
+                return;
+            }
+            self.flush();
+            hook(self);
+        }
+        let tail: Vec<String> = self
+            .delivered
+            .iter()
+            .rev()
+            .take(8)
+            .map(|m| format!("{m:?}"))
+            .collect();
+        panic!("network did not stabilize: {tail:#?}");
+    }
+
+    /// Asserts no two nodes applied different commands at the same position.
+    pub fn applied_consistent(&self) -> bool {
+        let logs: Vec<Vec<(LogIndex, Term)>> = self
+            .servers
+            .values()
+            .map(|s| s.applied.iter().map(|e| (e.index, e.term)).collect())
+            .collect();
+        for a in &logs {
+            for b in &logs {
+                let n = a.len().min(b.len());
+                if a[..n] != b[..n] {
+                    return false;
+                }
+            }
+        }
+        true
+    }
 }
