@@ -155,6 +155,21 @@ impl<C: Clone> RaftLog<C> {
             .map_or(&self.base_config.1, |(_, m)| m)
     }
 
+    /// The configuration the log starts from: the bootstrap one, or the snapshot's.
+    pub fn base_membership(&self) -> &Membership {
+        &self.base_config.1
+    }
+
+    /// A node added later starts with no configuration; the leader tells it the bootstrap
+    /// configuration its configuration entries build on (see `send_bootstrap`).
+    pub(crate) fn adopt_bootstrap(&mut self, bootstrap: Membership) -> bool {
+        let unknown = self.snapshot.is_none() && self.base_config.1.is_empty();
+        if unknown {
+            self.base_config = (LogIndex(0), bootstrap);
+        }
+        unknown
+    }
+
     /// Entries `<=` this are durable.
     pub fn persisted_last_index(&self) -> LogIndex {
         self.persisted_last

@@ -42,6 +42,8 @@ pub struct Progress {
     /// In Replicate: `match_index` at the last heartbeat while entries were in flight. If a
     /// whole heartbeat interval later nothing was acknowledged, an append was lost: re-probe.
     pub stall_mark: Option<LogIndex>,
+    /// The follower acknowledged the bootstrap configuration (only nodes added later need it).
+    pub bootstrapped: bool,
 }
 
 impl Progress {

@@ -79,10 +79,18 @@ impl<C: Command> RawNode<C> {
         }
         let next = pr.next_index;
         let prev = next.prev();
+        if prev == LogIndex(0) && !pr.bootstrapped && !self.log.base_membership().contains(to) {
+            // A node added after bootstrap does not know the configuration our log starts from.
+            return self.send_bootstrap(to);
+        }
         let Some(prev_term) = self.log.term_at(prev) else {
             return self.send_snapshot(to);
         };
         let last = self.log.last_index();
+        // A probe goes out even without new entries while the follower may lag: that is how
+        // the leader finds where its log ends (e.g. a node that was just added).
+        let allow_empty =
+            allow_empty || (pr.state == ProgressState::Probe && pr.match_index < last);
         let hi = LogIndex((next.0 + self.config.max_entries_per_msg as u64 - 1).min(last.0));
         let entries = if next <= last {
             self.log.entries(next..=hi).to_vec()

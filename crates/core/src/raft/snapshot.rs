@@ -3,10 +3,11 @@
 use crate::entry::Command;
 use crate::errors::CompactError;
 use crate::events::Event;
-use crate::ids::{LogIndex, NodeId};
+use crate::ids::{LogIndex, NodeId, Term};
 use crate::message::{Message, MessageBody};
 use crate::progress::ProgressState;
 use crate::raw_node::RawNode;
+use crate::storage::Snapshot;
 
 impl<C: Command> RawNode<C> {
     /// The application snapshotted its state at `upto`: drop the log prefix (paper §7).
@@ -54,6 +55,28 @@ impl<C: Command> RawNode<C> {
         true
     }
 
+    /// A node added after bootstrap has an empty configuration, but the configuration entries
+    /// in our log are changes relative to the bootstrap configuration. Before sending entries
+    /// from index 1, send it that base as an empty "snapshot" at index 0 (no state, so the
+    /// follower does not hand it to its state machine).
+    pub(crate) fn send_bootstrap(&mut self, to: NodeId) -> bool {
+        if self.log.snapshot().is_some() {
+            return false;
+        }
+        let Some(pr) = self.progress.get_mut(&to) else {
+            return false;
+        };
+        pr.become_snapshot(LogIndex(0));
+        let snapshot = Snapshot {
+            last_index: LogIndex(0),
+            last_term: Term(0),
+            membership: self.log.base_membership().clone(),
+            data: Vec::new(),
+        };
+        self.send(to, MessageBody::InstallSnapshot { snapshot });
+        true
+    }
+
     /// Follower side of InstallSnapshot (paper §7 receiver rules).
     pub(crate) fn handle_install_snapshot(&mut self, m: Message<C>) {
         let MessageBody::InstallSnapshot { snapshot } = m.body else {
@@ -63,6 +86,16 @@ impl<C: Command> RawNode<C> {
         self.heard_from_leader();
         self.reset_election_timer();
         let last_index = snapshot.last_index;
+        if last_index == LogIndex(0) {
+            // The bootstrap configuration (see `send_bootstrap`); persist it for restarts.
+            if self.log.adopt_bootstrap(snapshot.membership.clone()) {
+                self.pending_bootstrap = Some(snapshot.membership);
+                // Re-derive the configuration from the new base.
+                self.reported_membership_index = LogIndex(u64::MAX);
+            }
+            self.send(m.from, MessageBody::InstallSnapshotResponse { last_index });
+            return;
+        }
         if last_index <= self.commit {
             // Old news: we already have (and committed) everything it covers.
             let commit = self.commit;
@@ -105,6 +138,7 @@ impl<C: Command> RawNode<C> {
         };
         pr.recent_active = true;
         pr.last_heard = Some(now);
+        pr.bootstrapped = true;
         let updated = pr.maybe_update(last_index);
         if pr.state == ProgressState::Snapshot {
             pr.become_probe();
