@@ -10,6 +10,10 @@ pub struct Server {
     pub node: RawNode<u64>,
     pub disk: Durable<u64>,
     pub applied: Vec<Entry<u64>>,
+    /// Term of the entry applied at each index (survives restarts, to catch re-application
+    /// of a different entry).
+    pub applied_at: BTreeMap<LogIndex, Term>,
+    pub violations: Vec<String>,
     pub read_states: Vec<ReadState>,
     pub events: Vec<Event>,
     pub up: bool,
@@ -59,6 +63,8 @@ impl Net {
                     node,
                     disk: Durable::new(),
                     applied: Vec::new(),
+                    applied_at: BTreeMap::new(),
+                    violations: Vec::new(),
                     read_states: Vec::new(),
                     events: Vec::new(),
                     up: true,
@@ -103,6 +109,16 @@ impl Net {
                     self.transcript.push((*id, format!("{rd:?}")));
                     s.disk.apply(&rd);
                     self.queue.extend(rd.messages.iter().cloned());
+                    for e in &rd.committed_entries {
+                        if let Some(t) = s.applied_at.insert(e.index, e.term) {
+                            if t != e.term {
+                                s.violations.push(format!(
+                                    "{id} re-applied {} as term {}, was {t}",
+                                    e.index, e.term
+                                ));
+                            }
+                        }
+                    }
                     s.applied.extend(rd.committed_entries.iter().cloned());
                     s.read_states.extend(rd.read_states.iter().cloned());
                     s.events.extend(rd.events.iter().cloned());
@@ -252,6 +268,13 @@ impl Net {
         let rng = self.rng.fork(1000 + id);
         let s = self.servers.get_mut(&NodeId(id)).unwrap();
         s.node = RawNode::restart(NodeId(id), config, s.disk.clone(), rng, now).unwrap();
+        // The state machine restarts from the snapshot; entries after it are applied again.
+        let snap = s
+            .disk
+            .snapshot
+            .as_ref()
+            .map_or(LogIndex(0), |x| x.last_index);
+        s.applied.retain(|e| e.index <= snap);
         s.up = true;
     }
 
@@ -338,18 +361,20 @@ impl Net {
         panic!("network did not stabilize: {tail:#?}");
     }
 
-    /// Asserts no two nodes applied different commands at the same position.
+    /// Whether no two nodes ever applied different entries at the same index (State Machine
+    /// Safety), including a node re-applying after a restart.
     pub fn applied_consistent(&self) -> bool {
-        let logs: Vec<Vec<(LogIndex, Term)>> = self
-            .servers
-            .values()
-            .map(|s| s.applied.iter().map(|e| (e.index, e.term)).collect())
-            .collect();
-        for a in &logs {
-            for b in &logs {
-                let n = a.len().min(b.len());
-                if a[..n] != b[..n] {
-                    return false;
+        if self.servers.values().any(|s| !s.violations.is_empty()) {
+            return false;
+        }
+        let maps: Vec<&BTreeMap<LogIndex, Term>> =
+            self.servers.values().map(|s| &s.applied_at).collect();
+        for a in &maps {
+            for b in &maps {
+                for (i, t) in a.iter() {
+                    if b.get(i).is_some_and(|u| u != t) {
+                        return false;
+                    }
                 }
             }
         }
