@@ -85,6 +85,8 @@ pub struct RawNode<C> {
     pub(crate) transfer: Option<Transfer>,
     pub(crate) read_seq: u64,
     pub(crate) pending_reads: Vec<PendingRead>,
+    /// The configuration index `progress` was last synchronized with.
+    pub(crate) progress_config_index: Option<LogIndex>,
     /// Send time of recent heartbeat rounds, for lease reads.
     pub(crate) round_sent_at: VecDeque<(u64, Micros)>,
 
@@ -187,6 +189,7 @@ impl<C: Command> RawNode<C> {
             read_seq: 0,
             pending_reads: Vec::new(),
             round_sent_at: VecDeque::new(),
+            progress_config_index: None,
             msgs: Vec::new(),
             events: Vec::new(),
             read_states: Vec::new(),

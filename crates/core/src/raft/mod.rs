@@ -187,10 +187,12 @@ impl<C: Command> RawNode<C> {
         ) {
             return true;
         }
+        if self.progress.contains_key(&m.from) {
+            return true;
+        }
         let membership = self.log.membership();
         membership.is_empty()
             || membership.contains(m.from)
-            || self.progress.contains_key(&m.from)
             || self.log.membership_at(self.commit).contains(m.from)
     }
 
@@ -270,6 +272,7 @@ impl<C: Command> RawNode<C> {
 
     fn clear_leader_state(&mut self) {
         self.progress.clear();
+        self.progress_config_index = None;
         self.heartbeat_deadline = None;
         self.check_quorum_deadline = None;
         self.transfer = None;
@@ -369,7 +372,9 @@ impl<C: Command> RawNode<C> {
             });
         }
         if self.role == Role::Leader {
-            self.sync_progress();
+            if self.progress_config_index != Some(config_index) {
+                self.sync_progress();
+            }
         } else if self.election_deadline.is_none() == self.promotable() {
             // Our voting status changed (configuration entry or snapshot): start or stop the timer.
             self.reset_election_timer();
@@ -378,6 +383,7 @@ impl<C: Command> RawNode<C> {
 
     /// Makes the leader's progress map match the configuration: new members start probing.
     pub(crate) fn sync_progress(&mut self) {
+        self.progress_config_index = Some(self.log.membership_index());
         let members = self.log.membership().all_nodes();
         let last = self.log.last_index();
         let id = self.id;

@@ -78,6 +78,14 @@ impl<C: Command> RawNode<C> {
             return false;
         }
         let next = pr.next_index;
+        let last = self.log.last_index();
+        // Fast path: nothing new for a follower that is already up to date.
+        if next > last && !allow_empty && pr.state == ProgressState::Replicate {
+            if pr.commit_sent < self.commit.min(pr.match_index) {
+                self.send_heartbeat(to);
+            }
+            return false;
+        }
         let prev = next.prev();
         if prev == LogIndex(0) && !pr.bootstrapped && !self.log.base_membership().contains(to) {
             // A node added after bootstrap does not know the configuration our log starts from.
@@ -86,7 +94,6 @@ impl<C: Command> RawNode<C> {
         let Some(prev_term) = self.log.term_at(prev) else {
             return self.send_snapshot(to);
         };
-        let last = self.log.last_index();
         // A probe goes out even without new entries while the follower may lag: that is how
         // the leader finds where its log ends (e.g. a node that was just added).
         let allow_empty =
@@ -313,10 +320,13 @@ impl<C: Command> RawNode<C> {
                 }
                 _ => {}
             }
-            if updated {
+            // Only a match beyond the commit index can move it.
+            if updated && match_index > self.commit {
                 self.maybe_commit();
             }
-            self.on_follower_caught_up(m.from);
+            if self.transfer.is_some() {
+                self.on_follower_caught_up(m.from);
+            }
             while self.maybe_send_append(m.from, false) {}
         } else if let Some(hint) = conflict {
             // Thesis §5.3: skip every entry of a conflicting term in one round trip.
