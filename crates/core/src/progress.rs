@@ -44,7 +44,12 @@ pub struct Progress {
     pub stall_mark: Option<LogIndex>,
     /// The follower acknowledged the bootstrap configuration (only nodes added later need it).
     pub bootstrapped: bool,
+    /// Heartbeat rounds spent waiting for the answer to a snapshot.
+    pub snapshot_rounds: u32,
 }
+
+/// Heartbeat rounds without an answer after which a snapshot is considered lost.
+const SNAPSHOT_RETRY_ROUNDS: u32 = 4;
 
 impl Progress {
     /// A fresh tracker for a leader whose log ends at `last`: optimistic `next_index`, probe.
@@ -68,6 +73,15 @@ impl Progress {
     /// may drop messages) and falls back to Probe, which retransmits from `match_index + 1`.
     /// Returns whether it fell back.
     pub fn check_stalled(&mut self) -> bool {
+        if self.state == ProgressState::Snapshot {
+            // A snapshot (or its answer) may be lost too: retry after a few silent rounds.
+            self.snapshot_rounds += 1;
+            if self.snapshot_rounds > SNAPSHOT_RETRY_ROUNDS {
+                self.become_probe();
+                return true;
+            }
+            return false;
+        }
         if self.state != ProgressState::Replicate || self.inflight.is_empty() {
             self.stall_mark = None;
             return false;
@@ -104,6 +118,7 @@ impl Progress {
 
     /// Switch to Snapshot while snapshot `idx` is in flight.
     pub fn become_snapshot(&mut self, idx: LogIndex) {
+        self.snapshot_rounds = 0;
         self.state = ProgressState::Snapshot;
         self.pending_snapshot = Some(idx);
         self.probe_sent = false;

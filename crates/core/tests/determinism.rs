@@ -11,6 +11,7 @@ fn run(seed: u64) -> Vec<(NodeId, String)> {
         ..Config::default()
     };
     let mut net = Net::with_members(ids(5), Membership::voters(ids(5)), config, seed);
+    net.record = true;
     net.run_for(1000);
     let leader = net.leaders()[0];
     for i in 0..20 {

@@ -146,3 +146,27 @@ fn stale_snapshot_is_ignored() {
     assert_eq!(net.node(2).log().last_index(), LogIndex(2));
     assert_eq!(net.node(2).stats().snapshots_installed, 0);
 }
+
+/// A lost InstallSnapshot is retried after a few heartbeat rounds.
+/// Reference: Raft paper §7 (the leader retries RPCs that get no answer, §5.3)
+#[test]
+fn lost_snapshot_is_retried() {
+    let mut net = Net::new(3);
+    net.elect(1);
+    net.crash(3);
+    for i in 0..4 {
+        net.propose(1, i).unwrap();
+    }
+    compact(&mut net, 1);
+    net.restart(3);
+    // Drop the first snapshot on the wire.
+    let now = net.now;
+    net.node_mut(1)
+        .tick(now.saturating_add(Micros::from_ms(50)));
+    net.flush();
+    net.queue
+        .retain(|m| m.kind() != MessageKind::InstallSnapshot);
+    net.run_for(1000);
+    assert_eq!(net.node(3).commit_index(), net.node(1).commit_index());
+    assert!(net.node(1).stats().snapshots_sent >= 2);
+}

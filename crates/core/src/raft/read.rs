@@ -133,7 +133,11 @@ impl<C: Command> RawNode<C> {
     /// drift; in the simulator virtual time has none — a real deployment must shorten the lease
     /// by the drift bound).
     pub(crate) fn lease_valid(&self) -> bool {
-        if !self.config.lease_reads_enabled() || !self.committed_in_current_term() {
+        // A transfer lets the target bypass follower leases (thesis §3.10), so no lease then.
+        if !self.config.lease_reads_enabled()
+            || !self.committed_in_current_term()
+            || self.transfer.is_some()
+        {
             return false;
         }
         let acked = self.quorum_acked_seq();

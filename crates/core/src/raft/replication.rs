@@ -163,7 +163,8 @@ impl<C: Command> RawNode<C> {
             Some(t) => (pr.match_index, t),
             None => (LogIndex(0), Term(0)),
         };
-        pr.commit_sent = self.commit.min(prev);
+        // The follower learns at most min(commit, prev) from this; later appends carry the rest.
+        pr.commit_sent = self.commit;
         let body = MessageBody::AppendEntries {
             prev_log_index: prev,
             prev_log_term: prev_term,

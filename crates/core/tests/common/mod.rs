@@ -29,8 +29,9 @@ pub struct Net {
     pub rng: DetRng,
     /// Every message delivered, for counting.
     pub delivered: Vec<Message<u64>>,
-    /// Every Ready produced, per node, for determinism checks.
+    /// Every Ready produced, per node, for determinism checks (only when `record` is set).
     pub transcript: Vec<(NodeId, String)>,
+    pub record: bool,
 }
 
 pub fn ids(n: u64) -> Vec<NodeId> {
@@ -80,6 +81,7 @@ impl Net {
             rng,
             delivered: Vec::new(),
             transcript: Vec::new(),
+            record: false,
         }
     }
 
@@ -106,7 +108,9 @@ impl Net {
                 while s.node.has_ready() {
                     any = true;
                     let rd = s.node.ready();
-                    self.transcript.push((*id, format!("{rd:?}")));
+                    if self.record {
+                        self.transcript.push((*id, format!("{rd:?}")));
+                    }
                     s.disk.apply(&rd);
                     self.queue.extend(rd.messages.iter().cloned());
                     for e in &rd.committed_entries {
