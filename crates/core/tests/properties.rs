@@ -260,7 +260,9 @@ proptest! {
 /// Reference: Raft paper §5.2, §5.4 (Figure 3 properties)
 #[test]
 fn safety_under_random_faults() {
-    for seed in 0..30 {
+    let mut conf_committed = 0;
+    for seed in 0..80 {
+        let conf_changes = seed % 2 == 1;
         let config = Config {
             pre_vote: seed % 2 == 0,
             check_quorum: seed % 3 == 0,
@@ -315,7 +317,22 @@ fn safety_under_random_faults() {
                 94 => {
                     let now = net.now;
                     let to = NodeId(rng.gen_range(1..=5));
+                    let cc = match rng.gen_range(0..=4) {
+                        0 => ConfChange::AddVoter(to),
+                        1 => ConfChange::AddLearner(to),
+                        2 => ConfChange::RemoveNode(to),
+                        _ => {
+                            let voters = ids(5).into_iter().filter(|_| rng.gen_bool(0.7)).collect();
+                            ConfChange::EnterJoint {
+                                voters,
+                                learners: Default::default(),
+                            }
+                        }
+                    };
                     for s in net.servers.values_mut().filter(|s| s.up) {
+                        if conf_changes {
+                            s.node.propose_conf_change(now, cc.clone()).ok();
+                        }
                         s.node.transfer_leadership(now, to).ok();
                         s.node.read_index(now, 1).ok();
                     }
@@ -367,9 +384,25 @@ fn safety_under_random_faults() {
         net.propose(leader, 1_000_000).unwrap();
         net.run_for(500);
         let commit = net.node(leader).commit_index();
-        for id in 1..=5 {
-            assert_eq!(net.node(id).commit_index(), commit, "seed {seed} node {id}");
+        let members = net.node(leader).membership().all_nodes();
+        for id in members {
+            assert_eq!(
+                net.node(id.0).commit_index(),
+                commit,
+                "seed {seed} node {id}"
+            );
         }
         assert!(net.applied_consistent(), "seed {seed}");
+        conf_committed += net
+            .server(leader)
+            .applied
+            .iter()
+            .filter(|e| e.conf_change().is_some())
+            .count();
     }
+    assert!(
+        conf_committed > 5,
+        "the chaos must exercise membership changes"
+    );
+    println!("configuration changes committed: {conf_committed}");
 }

@@ -87,7 +87,11 @@ impl<C: Command> RawNode<C> {
             return false;
         }
         let prev = next.prev();
-        if prev == LogIndex(0) && !pr.bootstrapped && !self.log.base_membership().contains(to) {
+        if prev == LogIndex(0)
+            && !pr.bootstrapped
+            && self.log.snapshot().is_none()
+            && !self.log.base_membership().contains(to)
+        {
             // A node added after bootstrap does not know the configuration our log starts from.
             return self.send_bootstrap(to);
         }
