@@ -2,9 +2,11 @@
 //!
 //! The components only draw. What to draw comes from plain functions
 //! (`ring_position`, `NodeView`) that know nothing of the DOM and are tested
-//! natively.
+//! natively. The nodes come from a `raftlab_sim::World` snapshot.
 
 use leptos::prelude::*;
+use raftlab_sim::snapshot::NodeSnapshot;
+use raftlab_sim::{SimError, World, WorldConfig};
 
 /// Side of the square SVG canvas, in SVG user units.
 const CANVAS_SIZE: f64 = 360.0;
@@ -13,21 +15,31 @@ const RING_RADIUS: f64 = 130.0;
 /// Radius of one node's circle.
 const NODE_RADIUS: f64 = 30.0;
 
-/// One node as the page draws it: plain data, no DOM.
+/// One node as the page draws it: display strings, no DOM.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeView {
     /// Display name, e.g. `n1`.
     pub id: String,
     /// Display name of the role, e.g. `follower`.
     pub role: String,
-    /// The node's current term.
-    pub term: u64,
+    /// The node's current term, e.g. `0`.
+    pub term: String,
 }
 
 impl NodeView {
     /// The accessible name of the node's drawing.
     pub fn aria_label(&self) -> String {
         format!("node {}, {}, term {}", self.id, self.role, self.term)
+    }
+}
+
+impl From<&NodeSnapshot> for NodeView {
+    fn from(node: &NodeSnapshot) -> Self {
+        NodeView {
+            id: node.id.to_string(),
+            role: node.role.to_string(),
+            term: node.term.to_string(),
+        }
     }
 }
 
@@ -39,24 +51,27 @@ pub fn ring_position(index: usize, count: usize, radius: f64) -> (f64, f64) {
     (radius * angle.cos(), radius * angle.sin())
 }
 
-/// The nodes to draw before anything has happened.
-///
-/// Placeholder: five followers at term 0, until the page reads them from a
-/// `raftlab_sim::World` snapshot.
-fn initial_nodes() -> Vec<NodeView> {
-    (1..=5)
-        .map(|n| NodeView {
-            id: format!("n{n}"),
-            role: "follower".to_string(),
-            term: 0,
-        })
-        .collect()
+/// The nodes of a fresh default world (five servers), before any event.
+fn initial_nodes() -> Result<Vec<NodeView>, SimError> {
+    let world = World::new(WorldConfig::default())?;
+    Ok(world.snapshot().nodes.iter().map(NodeView::from).collect())
 }
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let nodes = initial_nodes();
+    let nodes = match initial_nodes() {
+        Ok(nodes) => nodes,
+        Err(error) => {
+            return view! {
+                <main class="app">
+                    <h1 data-testid="app-title">"Raftlab"</h1>
+                    <p class="error" role="alert">{format!("The simulator could not start: {error}")}</p>
+                </main>
+            }
+            .into_any();
+        }
+    };
     let count = nodes.len();
     let centre = CANVAS_SIZE / 2.0;
     let drawn = nodes
@@ -76,7 +91,7 @@ pub fn App() -> impl IntoView {
                         {node.id.clone()}
                     </text>
                     <text x=x y=y + NODE_RADIUS + 16.0 class="node-term" text-anchor="middle">
-                        {format!("term {}", node.term)}
+                        {format!("{} · term {}", node.role, node.term)}
                     </text>
                 </g>
             }
@@ -101,6 +116,7 @@ pub fn App() -> impl IntoView {
             </svg>
         </main>
     }
+    .into_any()
 }
 
 #[cfg(test)]
@@ -128,13 +144,16 @@ mod tests {
         let node = NodeView {
             id: "n1".into(),
             role: "follower".into(),
-            term: 0,
+            term: "0".into(),
         };
         assert_eq!(node.aria_label(), "node n1, follower, term 0");
     }
 
     #[test]
-    fn the_page_starts_with_five_nodes() {
-        assert_eq!(initial_nodes().len(), 5);
+    fn the_page_starts_with_five_followers_at_term_0() {
+        let nodes = initial_nodes().expect("the default world starts");
+        assert_eq!(nodes.len(), 5);
+        assert_eq!(nodes[0].aria_label(), "node n1, follower, term 0");
+        assert!(nodes.iter().all(|n| n.role == "follower" && n.term == "0"));
     }
 }

@@ -1,0 +1,372 @@
+//! The simulation driver: owns the [`Timeline`] outside the reactive graph,
+//! advances it from a `requestAnimationFrame` loop at the chosen speed, and
+//! publishes one cheap snapshot per frame into signals the components read.
+//!
+//! The loop only runs while playing and while the tab is visible, so a
+//! paused or hidden page burns no CPU.
+//!
+//! The timeline lives in a thread-local rather than a context: a context
+//! value must be `Send + Sync`, a `Timeline` in a `RefCell` is not, and the
+//! page is single-threaded wasm anyway.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use raftlab_core::{Micros, NodeId};
+use raftlab_sim::{Action, Marker, MsgId, Timeline, WorldConfig, WorldSnapshot};
+
+use crate::i18n::{Lang, K};
+use crate::view_model::speed::clamp_speed;
+
+/// Longest wall-clock gap one frame may cover; longer gaps (a stalled tab)
+/// are not caught up, so the picture never jumps.
+const MAX_FRAME_MS: f64 = 100.0;
+/// Wall-clock budget for simulating within one frame; beyond it the run
+/// lags behind the chosen speed instead of dropping frames.
+const FRAME_BUDGET_MS: f64 = 10.0;
+/// Virtual time simulated between budget checks.
+const SLICE: Micros = Micros::from_ms(5);
+/// Longest idle start that is fast-forwarded before the first election.
+const FAST_FORWARD_LIMIT: Micros = Micros::from_ms(5_000);
+
+/// What the user has selected.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// Nothing.
+    #[default]
+    None,
+    /// A node.
+    Node(NodeId),
+    /// A message in flight.
+    Message(MsgId),
+    /// A link, both directions (smaller id first).
+    Link(NodeId, NodeId),
+}
+
+/// The signals the page draws from. `Copy`, so closures take it freely.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    /// The world now.
+    pub snapshot: RwSignal<Arc<WorldSnapshot>>,
+    /// Marks for the scrubber.
+    pub markers: RwSignal<Arc<Vec<Marker>>>,
+    /// Furthest time simulated on this branch.
+    pub head: RwSignal<Micros>,
+    /// Running or not.
+    pub playing: RwSignal<bool>,
+    /// Virtual seconds per wall second.
+    pub speed: RwSignal<f64>,
+    /// The settings of the current run.
+    pub config: RwSignal<WorldConfig>,
+    /// Page language.
+    pub lang: RwSignal<Lang>,
+    /// Selected thing.
+    pub selection: RwSignal<Selection>,
+    /// Last refused action, shown until dismissed.
+    pub error: RwSignal<Option<String>>,
+    /// Text for the aria-live region.
+    pub announce: RwSignal<String>,
+    /// Idle start skipped by the fast-forward, in ms.
+    pub skipped_ms: RwSignal<u64>,
+    /// `?` overlay open.
+    pub help_open: RwSignal<bool>,
+}
+
+struct Sim {
+    timeline: Timeline,
+    /// Virtual time the clock should be at, with sub-microsecond precision.
+    cursor_us: f64,
+    last_frame_ms: Option<f64>,
+    loop_running: bool,
+    /// What was last announced (leader, term) and committed.
+    announced_leader: Option<(NodeId, u64)>,
+    announced_commit: u64,
+    last_commit_announce_ms: f64,
+}
+
+thread_local! {
+    static SIM: RefCell<Option<Sim>> = const { RefCell::new(None) };
+}
+
+fn with_sim<R>(f: impl FnOnce(&mut Sim) -> R) -> Option<R> {
+    SIM.with(|s| s.borrow_mut().as_mut().map(f))
+}
+
+fn now_ms() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+fn tab_hidden() -> bool {
+    document().hidden()
+}
+
+/// A new timeline for `config`, fast-forwarded through the idle start: the
+/// nodes' election timers are running and nothing else happens, so the page
+/// jumps to the first message (the first vote request) and returns how much
+/// idle time it skipped.
+pub fn new_timeline(config: WorldConfig) -> Result<(Timeline, Micros), raftlab_sim::SimError> {
+    let mut tl = Timeline::new(config)?;
+    while tl.world().network().in_flight.is_empty() && tl.now() < FAST_FORWARD_LIMIT {
+        if !tl.step_event() {
+            break;
+        }
+    }
+    let skipped = tl.now();
+    Ok((tl, skipped))
+}
+
+impl Ui {
+    /// Creates the signals and the first run. On invalid settings the
+    /// default settings are used and the error is shown.
+    pub fn start(config: WorldConfig, speed: f64, lang: Lang) -> Ui {
+        let (timeline, skipped, config, error) = match new_timeline(config.clone()) {
+            Ok((t, s)) => (t, s, config, None),
+            Err(e) => {
+                let d = WorldConfig::default();
+                let (t, s) = new_timeline(d.clone()).expect("default settings are valid");
+                (t, s, d, Some(e.to_string()))
+            }
+        };
+        let snap = timeline.world().snapshot();
+        let ui = Ui {
+            snapshot: RwSignal::new(Arc::new(snap)),
+            markers: RwSignal::new(Arc::new(timeline.markers().to_vec())),
+            head: RwSignal::new(timeline.head()),
+            playing: RwSignal::new(true),
+            speed: RwSignal::new(clamp_speed(speed)),
+            config: RwSignal::new(config),
+            lang: RwSignal::new(lang),
+            selection: RwSignal::new(Selection::None),
+            error: RwSignal::new(error),
+            announce: RwSignal::new(String::new()),
+            skipped_ms: RwSignal::new(skipped.0 / 1000),
+            help_open: RwSignal::new(false),
+        };
+        let cursor_us = timeline.now().0 as f64;
+        SIM.with(|s| {
+            *s.borrow_mut() = Some(Sim {
+                timeline,
+                cursor_us,
+                last_frame_ms: None,
+                loop_running: false,
+                announced_leader: None,
+                announced_commit: 0,
+                last_commit_announce_ms: 0.0,
+            })
+        });
+        ui.watch_visibility();
+        ui.ensure_loop();
+        ui
+    }
+
+    fn watch_visibility(self) {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let cb = Closure::<dyn Fn()>::new(move || self.ensure_loop());
+        let _ = document()
+            .add_event_listener_with_callback("visibilitychange", cb.as_ref().unchecked_ref());
+        // The listener lives as long as the page.
+        cb.forget();
+    }
+
+    /// Starts the frame loop if it should run and does not.
+    pub fn ensure_loop(self) {
+        if !self.playing.get_untracked() || tab_hidden() {
+            return;
+        }
+        let start = with_sim(|s| {
+            if s.loop_running {
+                false
+            } else {
+                s.loop_running = true;
+                s.last_frame_ms = None;
+                true
+            }
+        })
+        .unwrap_or(false);
+        if start {
+            request_animation_frame(move || self.frame());
+        }
+    }
+
+    fn frame(self) {
+        let playing = self.playing.get_untracked();
+        let speed = self.speed.get_untracked();
+        let hidden = tab_hidden();
+        let (keep, violated) = with_sim(|s| {
+            if !playing || hidden {
+                s.loop_running = false;
+                return (false, false);
+            }
+            let t0 = now_ms();
+            if let Some(last) = s.last_frame_ms {
+                s.cursor_us += (t0 - last).clamp(0.0, MAX_FRAME_MS) * 1000.0 * speed;
+            }
+            s.last_frame_ms = Some(t0);
+            let target = Micros(s.cursor_us as u64);
+            while s.timeline.now() < target && s.timeline.world().violation().is_none() {
+                let next = (s.timeline.now() + SLICE).min(target);
+                s.timeline.advance_to(next);
+                if now_ms() - t0 > FRAME_BUDGET_MS {
+                    // Too much to simulate: fall behind rather than stutter.
+                    s.cursor_us = s.timeline.now().0 as f64;
+                    break;
+                }
+            }
+            let violated = s.timeline.world().violation().is_some();
+            if violated {
+                s.cursor_us = s.timeline.now().0 as f64;
+                s.loop_running = false;
+            }
+            (!violated, violated)
+        })
+        .unwrap_or((false, false));
+        if violated {
+            self.playing.set(false);
+        }
+        self.publish();
+        if keep {
+            request_animation_frame(move || self.frame());
+        }
+    }
+
+    /// Copies the world into the signals (one snapshot) and announces
+    /// elections and commits to screen readers.
+    pub fn publish(self) {
+        let Some((snap, head, markers)) = with_sim(|s| {
+            let m = s.timeline.markers();
+            let changed = self.markers.with_untracked(|old| {
+                old.len() != m.len() || old.last().map(|x| x.at) != m.last().map(|x| x.at)
+            });
+            (
+                s.timeline.world().snapshot(),
+                s.timeline.head(),
+                changed.then(|| m.to_vec()),
+            )
+        }) else {
+            return;
+        };
+        self.announce_changes(&snap);
+        self.snapshot.set(Arc::new(snap));
+        if self.head.get_untracked() != head {
+            self.head.set(head);
+        }
+        if let Some(m) = markers {
+            self.markers.set(Arc::new(m));
+        }
+    }
+
+    fn announce_changes(self, snap: &WorldSnapshot) {
+        let lang = self.lang.get_untracked();
+        let leader = snap
+            .leader
+            .and_then(|l| snap.nodes.iter().find(|n| n.id == l).map(|n| (l, n.term.0)));
+        let wall = now_ms();
+        let msg = with_sim(|s| {
+            let mut msg = None;
+            if leader != s.announced_leader {
+                msg = Some(match (leader, s.announced_leader) {
+                    (Some((n, t)), _) => lang.f(K::Announce, &[("node", &n), ("term", &t)]),
+                    (None, Some((n, _))) => lang.f(K::AnnounceNoLeader, &[("node", &n)]),
+                    (None, None) => String::new(),
+                });
+                s.announced_leader = leader;
+            } else if snap.committed > s.announced_commit && wall - s.last_commit_announce_ms > 4_000.0 {
+                // Commits are frequent: announce at most one every few seconds.
+                msg = Some(lang.f(K::AnnounceCommit, &[("index", &snap.committed)]));
+                s.announced_commit = snap.committed;
+                s.last_commit_announce_ms = wall;
+            }
+            msg
+        })
+        .flatten();
+        if let Some(m) = msg {
+            self.announce.set(m);
+        }
+    }
+
+    /// Play or pause.
+    pub fn set_playing(self, on: bool) {
+        self.playing.set(on);
+        if on {
+            with_sim(|s| s.cursor_us = s.timeline.now().0 as f64);
+            self.ensure_loop();
+        }
+    }
+
+    /// Toggles play/pause.
+    pub fn toggle_play(self) {
+        self.set_playing(!self.playing.get_untracked());
+    }
+
+    /// Changes the speed (clamped).
+    pub fn set_speed(self, speed: f64) {
+        self.speed.set(clamp_speed(speed));
+    }
+
+    /// Pauses and processes exactly one event.
+    pub fn step(self) {
+        self.playing.set(false);
+        with_sim(|s| {
+            s.timeline.step_event();
+            s.cursor_us = s.timeline.now().0 as f64;
+        });
+        self.publish();
+    }
+
+    /// Jumps to virtual time `t` (clamped to the known run).
+    pub fn seek(self, t: Micros) {
+        with_sim(|s| {
+            let t = t.min(s.timeline.head().max(s.timeline.now()));
+            s.timeline.seek(t);
+            s.cursor_us = s.timeline.now().0 as f64;
+        });
+        self.publish();
+    }
+
+    /// Moves the clock by `delta_ms` (negative: back).
+    pub fn scrub_by(self, delta_ms: i64) {
+        let now = self.snapshot.with_untracked(|s| s.now.0) as i64;
+        let t = (now + delta_ms * 1000).max(0) as u64;
+        self.seek(Micros(t));
+    }
+
+    /// Applies a user action now; in the past this forks a new future.
+    pub fn act(self, action: Action) {
+        let lang = self.lang.get_untracked();
+        let result = with_sim(|s| s.timeline.apply(action));
+        match result {
+            Some(Err(e)) => self
+                .error
+                .set(Some(lang.f(K::ActionFailed, &[("reason", &e)]))),
+            _ => self.error.set(None),
+        }
+        self.publish();
+    }
+
+    /// Starts a fresh run with new settings (same speed, play state kept).
+    pub fn restart(self, config: WorldConfig) {
+        let lang = self.lang.get_untracked();
+        match new_timeline(config.clone()) {
+            Ok((tl, skipped)) => {
+                with_sim(|s| {
+                    s.cursor_us = tl.now().0 as f64;
+                    s.timeline = tl;
+                    s.announced_leader = None;
+                    s.announced_commit = 0;
+                });
+                self.config.set(config);
+                self.skipped_ms.set(skipped.0 / 1000);
+                self.selection.set(Selection::None);
+                self.error.set(None);
+                self.markers.set(Arc::new(Vec::new()));
+                self.publish();
+                self.ensure_loop();
+            }
+            Err(e) => self
+                .error
+                .set(Some(lang.f(K::ActionFailed, &[("reason", &e)]))),
+        }
+    }
+}

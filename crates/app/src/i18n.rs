@@ -1,0 +1,367 @@
+//! Every user-visible string of the page, in English and Chinese, from one
+//! place. Components never spell out text themselves: they ask
+//! [`Lang::t`] for a key, or [`Lang::f`] for a key with `{name}` slots.
+//!
+//! The macro makes a missing translation a compile error (each key has
+//! exactly two strings); the tests check that both are non-empty and use the
+//! same `{slots}`.
+//!
+//! Text that comes from the simulator itself (message summaries, invariant
+//! names and violation explanations) is English only.
+
+use std::fmt::Display;
+
+/// The page's language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// Both languages.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// BCP 47 tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// Parses `en` / `zh` (and `zh-CN`, `en-US`, ...).
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s == "en" || s.starts_with("en-") {
+            Some(Lang::En)
+        } else if s == "zh" || s.starts_with("zh-") {
+            Some(Lang::Zh)
+        } else {
+            None
+        }
+    }
+
+    /// The string for `key`.
+    pub fn t(self, key: K) -> &'static str {
+        match self {
+            Lang::En => en(key),
+            Lang::Zh => zh(key),
+        }
+    }
+
+    /// The string for `key` with each `{name}` replaced by its value.
+    pub fn f(self, key: K, args: &[(&str, &dyn Display)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        s
+    }
+}
+
+macro_rules! strings {
+    ($($key:ident => $en:expr, $zh:expr;)*) => {
+        /// A translatable string.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum K { $($key),* }
+
+        impl K {
+            /// Every key.
+            pub const ALL: &'static [K] = &[$(K::$key),*];
+        }
+
+        fn en(k: K) -> &'static str {
+            match k { $(K::$key => $en),* }
+        }
+
+        fn zh(k: K) -> &'static str {
+            match k { $(K::$key => $zh),* }
+        }
+    };
+}
+
+strings! {
+    Title => "Raftlab", "Raftlab";
+    Tagline => "Raft consensus, live in your browser: break it and watch it recover",
+        "浏览器里实时运行的 Raft 共识：随意破坏，看它如何恢复";
+    LangSwitch => "中文", "English";
+    LangSwitchLabel => "Switch language to Chinese", "切换到英文";
+    HelpButton => "Keyboard shortcuts and help", "键盘快捷键与帮助";
+    // Time controls
+    Play => "Play", "播放";
+    Pause => "Pause", "暂停";
+    Step => "Step", "单步";
+    StepTitle => "Process exactly one event (key .)", "只处理一个事件（按键 .）";
+    Speed => "Speed", "速度";
+    SpeedTitle => "Simulation speed: at 1× a 150–300 ms election timeout takes that long in real time",
+        "模拟速度：1× 时 150–300 毫秒的选举超时在现实中也需要这么久";
+    Time => "Virtual time", "虚拟时间";
+    Scrubber => "Timeline: drag back to any moment; acting in the past starts a new future",
+        "时间线：拖回任意时刻；在过去操作会开启新的未来";
+    FastForwardNote => "The first {ms} ms of idle time (nodes waiting for their election timers) were skipped so that the first election starts at once; from then on time runs at the chosen speed.",
+        "开始时跳过了 {ms} 毫秒的空闲时间（节点在等待选举计时器），让第一次选举立即开始；之后时间按所选速度流逝。";
+    AtHead => "live", "实时";
+    InPast => "in the past: acting here forks a new future", "处于过去：在此操作会分叉出新的未来";
+    MarkerElection => "{node} elected leader of term {term}", "{node} 当选任期 {term} 的领导者";
+    MarkerCommit => "committed up to {index}", "提交至 {index}";
+    // Roles and states
+    RoleFollower => "follower", "跟随者";
+    RolePreCandidate => "pre-candidate", "预候选者";
+    RoleCandidate => "candidate", "候选者";
+    RoleLeader => "leader", "领导者";
+    StatusCrashed => "crashed", "已崩溃";
+    StatusPaused => "paused", "已暂停";
+    Learner => "learner", "学习者";
+    NotMember => "removed", "已移除";
+    TermShort => "T{term}", "任期{term}";
+    VotedFor => "voted {node}", "投给 {node}";
+    NodeAria => "node {id}, {role}, term {term}{extra}", "节点 {id}，{role}，任期 {term}{extra}";
+    MessageAria => "{kind} from {from} to {to}, term {term}", "{kind}：{from} → {to}，任期 {term}";
+    LinkAria => "link {from} to {to}{cut}", "链路 {from} → {to}{cut}";
+    LinkCutSuffix => ", cut", "，已切断";
+    ClusterAria => "cluster of {n} nodes", "{n} 个节点的集群";
+    NoLeader => "no leader", "无领导者";
+    LeaderIs => "leader {node} · term {term}", "领导者 {node} · 任期 {term}";
+    // Message kinds
+    MsgPreVote => "PreVote request", "预投票请求";
+    MsgPreVoteResponse => "PreVote reply", "预投票回复";
+    MsgRequestVote => "RequestVote", "请求投票";
+    MsgRequestVoteResponse => "vote reply", "投票回复";
+    MsgHeartbeat => "heartbeat (empty AppendEntries)", "心跳（空 AppendEntries）";
+    MsgAppendEntries => "AppendEntries with entries", "携带条目的 AppendEntries";
+    MsgAppendEntriesResponse => "AppendEntries reply", "AppendEntries 回复";
+    MsgInstallSnapshot => "InstallSnapshot", "安装快照";
+    MsgInstallSnapshotResponse => "InstallSnapshot reply", "安装快照回复";
+    MsgTimeoutNow => "TimeoutNow (leadership transfer)", "TimeoutNow（领导权转移）";
+    Granted => "granted / success", "同意 / 成功";
+    Denied => "denied / failure", "拒绝 / 失败";
+    Dropped => "dropped message", "丢失的消息";
+    Held => "held", "已扣留";
+    // Panels
+    ClusterHeading => "Cluster", "集群";
+    LogHeading => "Logs", "日志";
+    LogHelp => "One row per node. Solid cells are committed, outlined cells are not yet. Colour and T-number show the entry's term.",
+        "每行一个节点。实心格已提交，空心格尚未提交。颜色和 T 数字表示条目的任期。";
+    LogNext => "next", "next";
+    LogMatch => "match", "match";
+    LogNextTitle => "leader's nextIndex for this follower", "领导者为该跟随者记录的 nextIndex";
+    LogMatchTitle => "leader's matchIndex for this follower", "领导者为该跟随者记录的 matchIndex";
+    LogSnapshot => "snapshot ≤{index}", "快照 ≤{index}";
+    LogSnapshotTitle => "entries up to {index} (term {term}) were compacted into a snapshot", "{index} 及之前的条目（任期 {term}）已压缩为快照";
+    LogCommitted => "committed", "已提交";
+    LogUncommitted => "not committed yet", "尚未提交";
+    LogEntryTitle => "index {index}, term {term}: {label} ({state})", "索引 {index}，任期 {term}：{label}（{state}）";
+    KvHeading => "State machines (key → value)", "状态机（键 → 值）";
+    KvEmpty => "empty", "空";
+    KvApplied => "applied up to {index}", "已应用至 {index}";
+    ClientHeading => "Client", "客户端";
+    ClientHelp => "Send your own command. It goes to the node you pick (or the presumed leader); followers redirect, silence means timeout and retry.",
+        "发送你自己的命令。它会发往你选择的节点（或推测的领导者）；跟随者会重定向，没有回应则超时重试。";
+    ClientOp => "Operation", "操作";
+    ClientKey => "Key", "键";
+    ClientValue => "Value", "值";
+    ClientFrom => "Expected (CAS from)", "期望值（CAS 原值）";
+    ClientVia => "Send via", "发送到";
+    ClientViaAny => "presumed leader", "推测的领导者";
+    ClientSend => "Send", "发送";
+    ClientNone => "No commands from you yet.", "你还没有发送命令。";
+    ClientSent => "{op}: sent to {node} (attempt {attempt})", "{op}：发往 {node}（第 {attempt} 次）";
+    ClientRedirected => "{op}: {from} is not the leader, redirected to {hint}", "{op}：{from} 不是领导者，重定向到 {hint}";
+    ClientRedirectedNone => "{op}: {from} is not the leader and knows none; retrying", "{op}：{from} 不是领导者且不知道谁是；重试";
+    ClientRejected => "{op}: {from} refused ({reason})", "{op}：{from} 拒绝（{reason}）";
+    ClientTimedOut => "{op}: no answer from {node} (attempt {attempt}); retrying", "{op}：{node} 无回应（第 {attempt} 次）；重试";
+    ClientCompleted => "{op}: {result} from {node} after {ms} ms", "{op}：{node} 返回 {result}，耗时 {ms} 毫秒";
+    ClientGaveUp => "{op}: gave up after {attempts} attempts (outcome unknown)", "{op}：{attempts} 次后放弃（结果未知）";
+    WorkloadLabel => "Background clients (ops/s)", "后台客户端（次/秒）";
+    // Inspector
+    InspectorHeading => "Inspector", "检查器";
+    InspectorEmpty => "Click a node, a link or a message (or press 1–9) to inspect it and act on it.",
+        "点击节点、链路或消息（或按 1–9）来查看并操作它。";
+    ActionsFor => "Actions for {node}", "对 {node} 的操作";
+    ActCrash => "Crash", "崩溃";
+    ActRestart => "Restart", "重启";
+    ActPause => "Pause process", "暂停进程";
+    ActResume => "Resume process", "恢复进程";
+    ActCampaign => "Force timeout (campaign)", "强制超时（竞选）";
+    ActTransfer => "Transfer leadership here", "把领导权转移到这里";
+    ActRemove => "Remove from cluster", "从集群移除";
+    ActPromote => "Promote to voter", "提升为投票者";
+    ActCompact => "Compact log (snapshot)", "压缩日志（快照）";
+    ActAddVoter => "Add node (voter)", "添加节点（投票者）";
+    ActAddLearner => "Add node (learner)", "添加节点（学习者）";
+    ActDrop => "Drop it", "丢弃";
+    ActHold => "Hold it", "扣留";
+    ActRelease => "Release it", "放行";
+    ActCut => "Cut {from} → {to}", "切断 {from} → {to}";
+    ActHeal => "Heal {from} → {to}", "恢复 {from} → {to}";
+    FieldTerm => "current term", "当前任期";
+    FieldVote => "voted for", "投票给";
+    FieldRole => "role", "角色";
+    FieldStatus => "process", "进程";
+    FieldLeader => "known leader", "已知领导者";
+    FieldCommit => "commit index", "提交索引";
+    FieldApplied => "applied index", "应用索引";
+    FieldLast => "last log index", "最后日志索引";
+    FieldSnapshot => "snapshot", "快照";
+    FieldConfig => "configuration", "集群配置";
+    FieldVotes => "votes received", "收到的选票";
+    FieldTimer => "election timer", "选举计时器";
+    FieldIncarnation => "restarts", "重启次数";
+    FieldDurable => "durable (on disk, survives a crash)", "持久（在磁盘上，崩溃后保留）";
+    FieldVolatile => "volatile (lost on crash)", "易失（崩溃后丢失）";
+    FieldPeer => "peer", "节点";
+    FieldNext => "nextIndex", "nextIndex";
+    FieldMatch => "matchIndex", "matchIndex";
+    FieldState => "state", "状态";
+    FieldNone => "none", "无";
+    FieldUp => "running", "运行中";
+    FieldVoters => "voters {list}", "投票者 {list}";
+    FieldLearners => "learners {list}", "学习者 {list}";
+    FieldJoint => "joint with old voters {list}", "与旧投票者 {list} 联合";
+    TimerIn => "fires in {ms} ms", "{ms} 毫秒后触发";
+    MessageHeading => "Message {id}", "消息 {id}";
+    MessageGone => "This message has been delivered or lost.", "这条消息已送达或丢失。";
+    LinkHeading => "Link {a} ↔ {b}", "链路 {a} ↔ {b}";
+    LinkHelp => "Each direction can be cut on its own: a one-way cut lets messages through one way only.",
+        "每个方向可以单独切断：单向切断时消息只能单向通过。";
+    // Network
+    NetworkHeading => "Network and faults", "网络与故障";
+    Latency => "Latency {min}–{max} ms", "延迟 {min}–{max} 毫秒";
+    DropRate => "Drop rate {pct}%", "丢包率 {pct}%";
+    DupRate => "Duplicate rate {pct}%", "重复率 {pct}%";
+    PartitionHeading => "Partition", "网络分区";
+    PartitionHelp => "Click nodes to put them in group A or B, then apply: links between groups are cut.",
+        "点击节点把它分到 A 组或 B 组，然后应用：组间链路会被切断。";
+    PartitionApply => "Apply partition", "应用分区";
+    HealAll => "Heal all links", "恢复所有链路";
+    GroupLabel => "{node} in group {group}", "{node} 在 {group} 组";
+    // Checker
+    CheckerOk => "✓ {n} invariants hold", "✓ {n} 条不变式成立";
+    CheckerBad => "✗ {name} violated", "✗ {name} 被违反";
+    CheckerJump => "Jump to the event", "跳到该事件";
+    CheckerTitle => "Safety checkers run after every event", "每个事件之后都会运行安全检查";
+    // Settings
+    SettingsHeading => "Settings", "设置";
+    SettingsHelp => "Changing settings restarts the run with the same seed.", "更改设置会用同一个种子重新开始运行。";
+    SetNodes => "Nodes", "节点数";
+    SetElectionMin => "Election timeout min (ms)", "选举超时最小值（毫秒）";
+    SetElectionMax => "Election timeout max (ms)", "选举超时最大值（毫秒）";
+    SetHeartbeat => "Heartbeat interval (ms)", "心跳间隔（毫秒）";
+    SetLatencyMin => "Latency min (ms)", "最小延迟（毫秒）";
+    SetLatencyMax => "Latency max (ms)", "最大延迟（毫秒）";
+    SetPreVote => "PreVote (thesis §9.6)", "PreVote（论文 §9.6）";
+    SetCheckQuorum => "CheckQuorum (thesis §6.2)", "CheckQuorum（论文 §6.2）";
+    SetSeed => "Seed", "随机种子";
+    SetRandomSeed => "New random seed", "新的随机种子";
+    SetApply => "Restart with these settings", "用这些设置重新开始";
+    SetReset => "Reset to defaults", "恢复默认值";
+    BugsHeading => "Bug switches (break Raft on purpose)", "故障开关（故意破坏 Raft）";
+    BugCommitPrior => "Commit earlier-term entries by counting (Figure 8)", "按副本数提交旧任期条目（图 8）";
+    BugVoteNoLog => "Vote without the up-to-date log check", "投票时不检查日志是否最新";
+    BugForgetVote => "Forget the vote on restart", "重启时忘记投票";
+    BugTruncate => "Truncate the log on every AppendEntries", "每次 AppendEntries 都截断日志";
+    BugIgnoreHigher => "Leader ignores higher terms", "领导者忽略更高任期";
+    BugReadNoQuorum => "ReadIndex without a quorum", "ReadIndex 不确认多数派";
+    BugApplyUncommitted => "Apply entries before they commit", "条目提交前就应用";
+    // Legend & help
+    LegendHeading => "Legend", "图例";
+    LegendTimer => "election timer: the arc drains; when it empties the node starts an election",
+        "选举计时器：圆弧逐渐消失；耗尽时节点发起选举";
+    LegendCut => "cut link (one direction)", "切断的链路（单向）";
+    HelpHeading => "How to use Raftlab", "如何使用 Raftlab";
+    HelpIntro => "Five servers agree on a log of commands. One is elected leader; it copies each command to the others and commits it once a majority has it. Crash nodes, cut links or partition the network and watch Raft elect a new leader and repair the logs.",
+        "五台服务器就一份命令日志达成一致。其中一台被选为领导者，它把每条命令复制给其他节点，多数节点拥有后即提交。试着让节点崩溃、切断链路或分区网络，看 Raft 如何选出新领导者并修复日志。";
+    HelpKeys => "Keyboard shortcuts", "键盘快捷键";
+    KeySpace => "play / pause", "播放 / 暂停";
+    KeyDot => "step one event", "前进一个事件";
+    KeyArrows => "scrub back / forward 20 ms (Shift: 200 ms)", "时间线后退 / 前进 20 毫秒（Shift：200 毫秒）";
+    KeyDigits => "select node 1–9", "选择节点 1–9";
+    KeyC => "crash / restart the selected node", "让选中的节点崩溃 / 重启";
+    KeyP => "pause / resume the selected node", "暂停 / 恢复选中的节点";
+    KeyT => "force the selected node to time out", "让选中的节点立即超时";
+    KeyL => "transfer leadership to the selected node", "把领导权转移给选中的节点";
+    KeyPlusMinus => "faster / slower", "加速 / 减速";
+    KeyEsc => "clear the selection, close this help", "取消选择，关闭帮助";
+    KeyQuestion => "show / hide this help", "显示 / 隐藏帮助";
+    Close => "Close", "关闭";
+    // Errors
+    ParamBanner => "Some address parameters were ignored:", "部分地址参数已被忽略：";
+    ParamBad => "{param}={value}: {reason}", "{param}={value}：{reason}";
+    ParamNotNumber => "not a whole number", "不是整数";
+    ParamRange => "must be between {min} and {max}", "必须在 {min} 到 {max} 之间";
+    ParamUnknown => "unknown parameter", "未知参数";
+    ParamReset => "Open the default page", "打开默认页面";
+    ActionFailed => "Could not do that: {reason}", "无法执行：{reason}";
+    FatalTitle => "Raftlab crashed. This is a bug; the details are in the browser console.",
+        "Raftlab 崩溃了。这是一个程序错误，详情见浏览器控制台。";
+    FatalReload => "Reload the page", "重新加载页面";
+    Announce => "{node} is now leader of term {term}", "{node} 成为任期 {term} 的领导者";
+    AnnounceNoLeader => "No leader: {node} stopped leading", "无领导者：{node} 不再担任领导者";
+    AnnounceCommit => "Committed up to entry {index}", "已提交至第 {index} 条";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots(s: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = s;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else { break };
+            out.push(rest[start..start + len + 1].to_string());
+            rest = &rest[start + len + 1..];
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_key_has_both_languages_with_the_same_slots() {
+        for &k in K::ALL {
+            let (e, z) = (Lang::En.t(k), Lang::Zh.t(k));
+            assert!(!e.trim().is_empty(), "{k:?} has no English text");
+            assert!(!z.trim().is_empty(), "{k:?} has no Chinese text");
+            assert_eq!(slots(e), slots(z), "{k:?}: slots differ between en and zh");
+        }
+    }
+
+    #[test]
+    fn chinese_strings_are_translated_not_copied() {
+        // Keys whose text is a proper name, a symbol or an API field name
+        // may legitimately read the same in both languages.
+        let same_ok = [
+            K::Title,
+            K::LogNext,
+            K::LogMatch,
+            K::FieldNext,
+            K::FieldMatch,
+        ];
+        for &k in K::ALL {
+            if same_ok.contains(&k) {
+                continue;
+            }
+            assert_ne!(Lang::En.t(k), Lang::Zh.t(k), "{k:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn slots_are_filled() {
+        let s = Lang::En.f(K::Announce, &[("node", &"n3"), ("term", &2)]);
+        assert_eq!(s, "n3 is now leader of term 2");
+        let z = Lang::Zh.f(K::Announce, &[("node", &"n3"), ("term", &2)]);
+        assert!(z.contains("n3") && z.contains('2'));
+    }
+
+    #[test]
+    fn language_tags_parse() {
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("EN"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
+    }
+}

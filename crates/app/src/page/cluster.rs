@@ -1,0 +1,257 @@
+//! The cluster drawing: nodes on a ring, links per direction, messages in
+//! flight and messages fading where they were lost. Only draws: every
+//! position, class and label comes from `view_model`.
+
+use leptos::prelude::*;
+use raftlab_core::NodeId;
+use raftlab_sim::MsgId;
+
+use crate::driver::{Selection, Ui};
+use crate::i18n::K;
+use crate::view_model::layout::{cut_pieces, lane, node_radius, Point, CANVAS};
+use crate::view_model::message::{drop_views, message_views, Shape};
+use crate::view_model::node::{arc_dasharray, node_views, positions};
+
+/// One direction of a link as drawn.
+#[derive(Clone, Debug, PartialEq)]
+struct LaneView {
+    from: NodeId,
+    to: NodeId,
+    a: Point,
+    b: Point,
+    cut: bool,
+}
+
+fn f(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// Activates on Enter or Space, like a button.
+fn on_activate(ev: &leptos::ev::KeyboardEvent) -> bool {
+    let k = ev.key();
+    if k == "Enter" || k == " " {
+        ev.prevent_default();
+        ev.stop_propagation();
+        true
+    } else {
+        false
+    }
+}
+
+/// The drawing.
+#[component]
+pub fn Cluster(ui: Ui) -> impl IntoView {
+    let lang = ui.lang;
+    let selected_node = move || match ui.selection.get() {
+        Selection::Node(n) => Some(n),
+        _ => None,
+    };
+    let selected_msg = move || match ui.selection.get() {
+        Selection::Message(m) => Some(m),
+        _ => None,
+    };
+    let nodes = Memo::new(move |_| {
+        let sel = selected_node();
+        ui.snapshot.with(|s| node_views(s, lang.get(), sel))
+    });
+    let pos = Memo::new(move |_| ui.snapshot.with(|s| positions(s)));
+    let lanes = Memo::new(move |_| {
+        let p = pos.get();
+        let r = node_radius(p.len());
+        ui.snapshot.with(|s| {
+            let mut out = Vec::new();
+            for (i, (a, pa)) in p.iter().enumerate() {
+                for (b, pb) in p.iter().skip(i + 1) {
+                    for (from, to, pf, pt) in [(*a, *b, *pa, *pb), (*b, *a, *pb, *pa)] {
+                        let (x, y) = lane(pf, pt, r);
+                        out.push(LaneView {
+                            from,
+                            to,
+                            a: x,
+                            b: y,
+                            cut: s.cuts.contains(&(from, to)),
+                        });
+                    }
+                }
+            }
+            out
+        })
+    });
+    let messages = Memo::new(move |_| {
+        let p = pos.get();
+        let sel = selected_msg();
+        ui.snapshot.with(|s| message_views(s, &p, lang.get(), sel))
+    });
+    let drops = Memo::new(move |_| {
+        let p = pos.get();
+        ui.snapshot.with(|s| drop_views(s, &p))
+    });
+
+    let links_view = move || {
+        let lang = lang.get();
+        lanes
+            .get()
+            .into_iter()
+            .map(|l| {
+                let (from, to) = (l.from, l.to);
+                let pair = if from < to { (from, to) } else { (to, from) };
+                let select = move || ui.selection.set(Selection::Link(pair.0, pair.1));
+                let cut_suffix = if l.cut { lang.t(K::LinkCutSuffix) } else { "" };
+                let aria = lang.f(K::LinkAria, &[("from", &from), ("to", &to), ("cut", &cut_suffix)]);
+                let testid = format!("link-{from}-{to}");
+                let drawn = if l.cut {
+                    let [(a1, b1), (a2, b2)] = cut_pieces(l.a, l.b);
+                    view! {
+                        <line class="lane cut" x1=f(a1.x) y1=f(a1.y) x2=f(b1.x) y2=f(b1.y)></line>
+                        <line class="lane cut" x1=f(a2.x) y1=f(a2.y) x2=f(b2.x) y2=f(b2.y)></line>
+                    }
+                    .into_any()
+                } else {
+                    view! { <line class="lane" x1=f(l.a.x) y1=f(l.a.y) x2=f(l.b.x) y2=f(l.b.y)></line> }
+                        .into_any()
+                };
+                view! {
+                    <g
+                        class="link"
+                        data-testid=testid
+                        role="button"
+                        aria-label=aria
+                        on:click=move |_| select()
+                    >
+                        {drawn}
+                        <line class="lane-hit" x1=f(l.a.x) y1=f(l.a.y) x2=f(l.b.x) y2=f(l.b.y)></line>
+                    </g>
+                }
+            })
+            .collect_view()
+    };
+
+    let node_view = move |id: NodeId| {
+        let v = Memo::new(move |_| nodes.with(|ns| ns.iter().find(|n| n.id == id).cloned()));
+        let get = move |g: fn(&crate::view_model::node::NodeView) -> String| {
+            move || v.with(|n| n.as_ref().map(g).unwrap_or_default())
+        };
+        let select = move || ui.selection.set(Selection::Node(id));
+        view! {
+            <g
+                data-testid="node"
+                data-node=id.to_string()
+                class=get(|n| n.class.clone())
+                aria-label=get(|n| n.aria.clone())
+                role="button"
+                tabindex="0"
+                on:click=move |_| select()
+                on:keydown=move |ev| {
+                    if on_activate(&ev) {
+                        select()
+                    }
+                }
+            >
+                <circle class="timer-track" cx=get(|n| f(n.at.x)) cy=get(|n| f(n.at.y)) r=get(|n| f(n.r + 6.0))></circle>
+                <circle
+                    class="timer-arc"
+                    cx=get(|n| f(n.at.x))
+                    cy=get(|n| f(n.at.y))
+                    r=get(|n| f(n.r + 6.0))
+                    stroke-dasharray=get(|n| n.timer.map(|t| arc_dasharray(t, n.r + 6.0)).unwrap_or_else(|| "0 999".into()))
+                    transform=get(|n| format!("rotate(-90 {} {})", f(n.at.x), f(n.at.y)))
+                ></circle>
+                <circle class="body" cx=get(|n| f(n.at.x)) cy=get(|n| f(n.at.y)) r=get(|n| f(n.r))></circle>
+                <circle class="leader-ring" cx=get(|n| f(n.at.x)) cy=get(|n| f(n.at.y)) r=get(|n| f(n.r - 5.0))></circle>
+                <text class="crown" x=get(|n| f(n.at.x)) y=get(|n| f(n.at.y - n.r - 10.0)) text-anchor="middle" aria-hidden="true">
+                    {move || v.with(|n| if n.as_ref().is_some_and(|n| n.crown) { "★" } else { "" })}
+                </text>
+                <text class="node-id" x=get(|n| f(n.at.x)) y=get(|n| f(n.at.y - 4.0)) text-anchor="middle">
+                    {id.to_string()}
+                </text>
+                <text class="node-role" x=get(|n| f(n.at.x)) y=get(|n| f(n.at.y + 11.0)) text-anchor="middle">
+                    {get(|n| n.role_label.clone())}
+                </text>
+                <text class="node-term" x=get(|n| f(n.at.x)) y=get(|n| f(n.at.y + n.r + 19.0)) text-anchor="middle">
+                    {get(|n| if n.vote_label.is_empty() { n.term_label.clone() } else { format!("{} · {}", n.term_label, n.vote_label) })}
+                </text>
+                <text class="crash-mark" x=get(|n| f(n.at.x)) y=get(|n| f(n.at.y + 12.0)) text-anchor="middle" aria-hidden="true">
+                    "✕"
+                </text>
+            </g>
+        }
+    };
+
+    let message_view = move |id: MsgId| {
+        let v = Memo::new(move |_| messages.with(|ms| ms.iter().find(|m| m.id == id).cloned()));
+        let Some(first) = v.get_untracked() else {
+            return ().into_any();
+        };
+        let g = first.glyph.clone();
+        let shape = match g.shape {
+            Shape::Dot => view! { <circle class="shape" r="5"></circle> }.into_any(),
+            Shape::Pill => view! { <rect class="shape" x="-11" y="-8" width="22" height="16" rx="8"></rect> }.into_any(),
+            Shape::Diamond => view! { <polygon class="shape" points="0,-10 10,0 0,10 -10,0"></polygon> }.into_any(),
+            Shape::Square => view! { <rect class="shape" x="-8" y="-8" width="16" height="16"></rect> }.into_any(),
+            Shape::Triangle => view! { <polygon class="shape" points="0,-10 10,8 -10,8"></polygon> }.into_any(),
+            Shape::Reply => view! { <circle class="shape" r="8"></circle> }.into_any(),
+        };
+        let select = move || ui.selection.set(Selection::Message(id));
+        view! {
+            <g
+                data-testid="message"
+                data-kind=format!("{:?}", first.glyph.shape)
+                class=move || v.with(|m| m.as_ref().map(|m| m.class.clone()).unwrap_or_default())
+                transform=move || v.with(|m| m.as_ref().map(|m| format!("translate({} {})", f(m.at.x), f(m.at.y))).unwrap_or_default())
+                aria-label=first.aria.clone()
+                role="button"
+                on:click=move |_| select()
+            >
+                <title>{first.aria.clone()}</title>
+                {shape}
+                <text class="glyph" text-anchor="middle" dominant-baseline="central">{g.text.clone()}</text>
+            </g>
+        }
+        .into_any()
+    };
+
+    let drops_view = move || {
+        drops
+            .get()
+            .into_iter()
+            .map(|d| {
+                view! {
+                    <g
+                        class="drop"
+                        data-testid="dropped-message"
+                        transform=format!("translate({} {})", f(d.at.x), f(d.at.y))
+                        opacity=format!("{:.2}", d.opacity)
+                    >
+                        <title>{d.reason.clone()}</title>
+                        <circle r="9"></circle>
+                        <text text-anchor="middle" dominant-baseline="central">"✕"</text>
+                    </g>
+                }
+            })
+            .collect_view()
+    };
+
+    let count = move || ui.snapshot.with(|s| s.nodes.len());
+    view! {
+        <svg
+            class="cluster"
+            data-testid="cluster"
+            viewBox=format!("0 0 {CANVAS} {CANVAS}")
+            role="group"
+            aria-label=move || lang.get().f(K::ClusterAria, &[("n", &count())])
+        >
+            <g class="links">{links_view}</g>
+            <g class="nodes">
+                <For each=move || nodes.with(|ns| ns.iter().map(|n| n.id).collect::<Vec<_>>()) key=|id| *id children=node_view />
+            </g>
+            <g class="messages">
+                <For
+                    each=move || messages.with(|ms| ms.iter().map(|m| m.id).collect::<Vec<_>>())
+                    key=|id| *id
+                    children=message_view
+                />
+            </g>
+            <g class="drops">{drops_view}</g>
+        </svg>
+    }
+}

@@ -1,0 +1,235 @@
+//! The playground page: reads the address parameters, starts the driver,
+//! lays out the panels and wires the keyboard.
+
+mod chrome;
+mod cluster;
+mod controls;
+pub mod fatal;
+mod inspector;
+pub mod js_api;
+mod logs;
+mod network;
+mod settings;
+mod state;
+
+use leptos::prelude::*;
+use raftlab_sim::{Action, NodeStatus, WorldConfig};
+use wasm_bindgen::JsCast;
+
+use crate::driver::{Selection, Ui};
+use crate::i18n::{Lang, K};
+use crate::view_model::params::{parse, Params};
+use crate::view_model::speed::{faster, slower, DEFAULT_SPEED};
+
+use chrome::{CheckerBadge, ErrorBanner, HelpOverlay, Legend, ParamBanner};
+use cluster::Cluster;
+use controls::TimeControls;
+use inspector::Inspector;
+use logs::Logs;
+use network::NetworkPanel;
+use settings::Settings;
+use state::{ClientPanel, StateMachines};
+
+/// The world settings the address asks for.
+pub fn config_from(params: &Params) -> WorldConfig {
+    let mut c = WorldConfig::default();
+    if let Some(s) = params.seed {
+        c.seed = s;
+    }
+    if let Some(n) = params.nodes {
+        c.nodes = n;
+    }
+    if let Some(b) = params.pre_vote {
+        c.raft.pre_vote = b;
+    }
+    if let Some(b) = params.check_quorum {
+        c.raft.check_quorum = b;
+    }
+    c
+}
+
+fn browser_lang() -> Lang {
+    window()
+        .navigator()
+        .language()
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or_default()
+}
+
+/// Whether a key press belongs to a form control rather than the page.
+fn typing_target(ev: &leptos::ev::KeyboardEvent) -> bool {
+    let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY")
+        || el.get_attribute("role").as_deref() == Some("button")
+}
+
+fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
+    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        return;
+    }
+    let key = ev.key();
+    if key == "Escape" {
+        ui.help_open.set(false);
+        ui.selection.set(Selection::None);
+        return;
+    }
+    if typing_target(&ev) {
+        return;
+    }
+    let selected = match ui.selection.get_untracked() {
+        Selection::Node(n) => Some(n),
+        _ => None,
+    };
+    let status = |n| {
+        ui.snapshot
+            .with_untracked(|s| s.nodes.iter().find(|x| x.id == n).map(|x| x.status))
+    };
+    let handled = match key.as_str() {
+        " " => {
+            ui.toggle_play();
+            true
+        }
+        "." => {
+            ui.step();
+            true
+        }
+        "ArrowLeft" => {
+            ui.set_playing(false);
+            ui.scrub_by(if ev.shift_key() { -200 } else { -20 });
+            true
+        }
+        "ArrowRight" => {
+            ui.set_playing(false);
+            ui.scrub_by(if ev.shift_key() { 200 } else { 20 });
+            true
+        }
+        "+" | "=" => {
+            ui.set_speed(faster(ui.speed.get_untracked()));
+            true
+        }
+        "-" | "_" => {
+            ui.set_speed(slower(ui.speed.get_untracked()));
+            true
+        }
+        "?" => {
+            ui.help_open.update(|o| *o = !*o);
+            true
+        }
+        "c" | "p" | "t" | "l" => {
+            if let Some(n) = selected {
+                let action = match (key.as_str(), status(n)) {
+                    ("c", Some(NodeStatus::Crashed)) => Action::Restart(n),
+                    ("c", _) => Action::Crash(n),
+                    ("p", Some(NodeStatus::Paused)) => Action::Resume(n),
+                    ("p", _) => Action::Pause(n),
+                    ("t", _) => Action::Campaign(n),
+                    _ => Action::TransferLeadership(n),
+                };
+                ui.act(action);
+            }
+            true
+        }
+        d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() && d != "0" => {
+            let i = (d.as_bytes()[0] - b'1') as usize;
+            if let Some(id) = ui.snapshot.with_untracked(|s| s.nodes.get(i).map(|n| n.id)) {
+                ui.selection.set(Selection::Node(id));
+            }
+            true
+        }
+        _ => false,
+    };
+    if handled {
+        ev.prevent_default();
+    }
+}
+
+/// The whole page.
+#[component]
+pub fn Playground() -> impl IntoView {
+    let search = window().location().search().unwrap_or_default();
+    let (params, errors) = parse(&search);
+    let lang = params.lang.unwrap_or_else(browser_lang);
+    let ui = Ui::start(config_from(&params), params.speed.unwrap_or(DEFAULT_SPEED), lang);
+    js_api::install(ui);
+    let embed = params.embed;
+
+    Effect::new(move |_| {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", ui.lang.get().tag());
+        }
+    });
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ui, ev));
+    on_cleanup(move || handle.remove());
+
+    let t = move |k| ui.lang.get().t(k);
+    let leader_line = Memo::new(move |_| {
+        ui.snapshot.with(|s| {
+            s.leader
+                .and_then(|l| s.nodes.iter().find(|n| n.id == l).map(|n| (l, n.term)))
+        })
+    });
+    view! {
+        <div class=if embed { "playground embed" } else { "playground" } data-testid="playground">
+            <header class="top chrome">
+                <div class="brand">
+                    <h1 data-testid="app-title">{move || t(K::Title)}</h1>
+                    <p class="tagline">{move || t(K::Tagline)}</p>
+                </div>
+                <div class="top-tools">
+                    <CheckerBadge ui=ui />
+                    <button
+                        class="lang"
+                        data-testid="lang-toggle"
+                        aria-label=move || t(K::LangSwitchLabel)
+                        on:click=move |_| ui.lang.update(|l| *l = if *l == Lang::En { Lang::Zh } else { Lang::En })
+                    >
+                        {move || t(K::LangSwitch)}
+                    </button>
+                    <button class="help-btn" data-testid="help" aria-label=move || t(K::HelpButton) on:click=move |_| ui.help_open.set(true)>
+                        "?"
+                    </button>
+                </div>
+            </header>
+            <ParamBanner ui=ui errors=errors />
+            <ErrorBanner ui=ui />
+            <TimeControls ui=ui />
+            <main class="grid">
+                <section class="panel cluster-panel" aria-labelledby="cluster-h">
+                    <h2 id="cluster-h" class="chrome">
+                        {move || t(K::ClusterHeading)}
+                        <span class="leader-line" data-testid="leader-line">
+                            {move || match leader_line.get() {
+                                Some((n, term)) => ui.lang.get().f(K::LeaderIs, &[("node", &n), ("term", &term)]),
+                                None => t(K::NoLeader).to_string(),
+                            }}
+                        </span>
+                    </h2>
+                    <Cluster ui=ui />
+                </section>
+                <div class="side chrome">
+                    <Inspector ui=ui />
+                    <NetworkPanel ui=ui />
+                </div>
+                <div class="wide chrome">
+                    <Logs ui=ui />
+                </div>
+                <div class="chrome">
+                    <StateMachines ui=ui />
+                </div>
+                <div class="chrome">
+                    <ClientPanel ui=ui />
+                </div>
+                <div class="chrome">
+                    <Settings ui=ui />
+                </div>
+                <div class="chrome">
+                    <Legend ui=ui />
+                </div>
+            </main>
+            <div class="sr-only" aria-live="polite" data-testid="announcer">{move || ui.announce.get()}</div>
+            <HelpOverlay ui=ui />
+        </div>
+    }
+}

@@ -1,0 +1,142 @@
+//! Settings: cluster size, timing, PreVote/CheckQuorum, seed and the bug
+//! switches. Applying restarts the run (same seed unless changed).
+
+use leptos::prelude::*;
+use raftlab_core::{Bugs, Micros};
+use raftlab_sim::config::MAX_NODES_PAGE;
+use raftlab_sim::WorldConfig;
+
+use crate::driver::Ui;
+use crate::i18n::K;
+
+/// A seed from the browser's cryptographic random source.
+pub fn random_seed() -> u64 {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        // No crypto source: fall back to the clock so the button still works.
+        return js_sys::Date::now() as u64;
+    }
+    // Keep seeds short enough to read and type.
+    u64::from_le_bytes(b) % 1_000_000_000
+}
+
+type BugField = (K, &'static str, fn(&mut Bugs) -> &mut bool);
+
+const BUGS: [BugField; 7] = [
+    (K::BugCommitPrior, "bug-commit-prior", |b| &mut b.commit_prior_term_by_counting),
+    (K::BugVoteNoLog, "bug-vote-no-log", |b| &mut b.vote_without_log_check),
+    (K::BugForgetVote, "bug-forget-vote", |b| &mut b.forget_vote_on_restart),
+    (K::BugTruncate, "bug-truncate", |b| &mut b.truncate_on_append_without_conflict),
+    (K::BugIgnoreHigher, "bug-ignore-higher", |b| &mut b.leader_ignores_higher_term),
+    (K::BugReadNoQuorum, "bug-read-no-quorum", |b| &mut b.read_index_without_quorum),
+    (K::BugApplyUncommitted, "bug-apply-uncommitted", |b| &mut b.apply_uncommitted),
+];
+
+
+/// The panel.
+#[component]
+pub fn Settings(ui: Ui) -> impl IntoView {
+    let lang = ui.lang;
+    let t = move |k| lang.get().t(k);
+    let draft = RwSignal::new(ui.config.get_untracked());
+    // Follow restarts made elsewhere (URL, random seed).
+    Effect::new(move |_| draft.set(ui.config.get()));
+    let num = move |label: K, testid: &'static str, min: u64, max: u64, get: fn(&WorldConfig) -> u64, put: fn(&mut WorldConfig, u64)| {
+        view! {
+            <label>
+                <span>{move || t(label)}</span>
+                <input
+                    type="number"
+                    data-testid=testid
+                    min=min.to_string()
+                    max=max.to_string()
+                    prop:value=move || draft.with(|d| get(d)).to_string()
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() {
+                            draft.update(|d| put(d, v.clamp(min, max)));
+                        }
+                    }
+                />
+            </label>
+        }
+    };
+    let check = move |label: K, testid: &'static str, get: fn(&WorldConfig) -> bool, put: fn(&mut WorldConfig, bool)| {
+        view! {
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid=testid
+                    prop:checked=move || draft.with(|d| get(d))
+                    on:change=move |ev| draft.update(|d| put(d, event_target_checked(&ev)))
+                />
+                <span>{move || t(label)}</span>
+            </label>
+        }
+    };
+    let bugs = BUGS
+        .iter()
+        .map(|&(label, testid, field)| {
+            view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-testid=testid
+                        prop:checked=move || draft.with(|d| *field(&mut d.raft.bugs.clone()))
+                        on:change=move |ev| draft.update(|d| *field(&mut d.raft.bugs) = event_target_checked(&ev))
+                    />
+                    <span>{move || t(label)}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="panel settings" data-testid="settings">
+            <summary><h2>{move || format!("⚙ {}", t(K::SettingsHeading))}</h2></summary>
+            <p class="help">{move || t(K::SettingsHelp)}</p>
+            <form class="settings-form" on:submit=move |ev| {
+                ev.prevent_default();
+                ui.restart(draft.get_untracked());
+            }>
+                {num(K::SetNodes, "set-nodes", 1, MAX_NODES_PAGE as u64, |d| d.nodes as u64, |d, v| d.nodes = v as usize)}
+                {num(K::SetElectionMin, "set-election-min", 2, 10_000, |d| d.raft.election_timeout_min.0 / 1000, |d, v| d.raft.election_timeout_min = Micros::from_ms(v))}
+                {num(K::SetElectionMax, "set-election-max", 2, 20_000, |d| d.raft.election_timeout_max.0 / 1000, |d, v| d.raft.election_timeout_max = Micros::from_ms(v))}
+                {num(K::SetHeartbeat, "set-heartbeat", 1, 5_000, |d| d.raft.heartbeat_interval.0 / 1000, |d, v| d.raft.heartbeat_interval = Micros::from_ms(v))}
+                {num(K::SetLatencyMin, "set-latency-min", 0, 5_000, |d| d.network.latency_min.0 / 1000, |d, v| d.network.latency_min = Micros::from_ms(v))}
+                {num(K::SetLatencyMax, "set-latency-max", 0, 5_000, |d| d.network.latency_max.0 / 1000, |d, v| d.network.latency_max = Micros::from_ms(v))}
+                {check(K::SetPreVote, "set-prevote", |d| d.raft.pre_vote, |d, v| d.raft.pre_vote = v)}
+                {check(K::SetCheckQuorum, "set-checkquorum", |d| d.raft.check_quorum, |d, v| d.raft.check_quorum = v)}
+                <label>
+                    <span>{move || t(K::SetSeed)}</span>
+                    <input
+                        type="number"
+                        data-testid="set-seed"
+                        min="0"
+                        prop:value=move || draft.with(|d| d.seed).to_string()
+                        on:change=move |ev| {
+                            if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() {
+                                draft.update(|d| d.seed = v);
+                            }
+                        }
+                    />
+                </label>
+                <fieldset class="bugs">
+                    <legend>{move || t(K::BugsHeading)}</legend>
+                    {bugs}
+                </fieldset>
+                <div class="menu">
+                    <button type="submit" data-testid="settings-apply">{move || t(K::SetApply)}</button>
+                    <button type="button" data-testid="random-seed" on:click=move |_| {
+                        let mut d = draft.get_untracked();
+                        d.seed = random_seed();
+                        ui.restart(d);
+                    }>{move || format!("🎲 {}", t(K::SetRandomSeed))}</button>
+                    <button type="button" data-testid="settings-reset" on:click=move |_| {
+                        let d = WorldConfig { seed: draft.get_untracked().seed, ..WorldConfig::default() };
+                        ui.restart(d);
+                    }>{move || t(K::SetReset)}</button>
+                </div>
+            </form>
+            <p class="seed-line">{move || format!("{}: {}", t(K::SetSeed), ui.config.with(|c| c.seed))}</p>
+        </details>
+    }
+}

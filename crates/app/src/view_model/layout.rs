@@ -1,0 +1,137 @@
+//! Where things sit in the cluster drawing (SVG user units).
+
+/// Side of the square SVG canvas.
+pub const CANVAS: f64 = 420.0;
+/// Centre of the canvas.
+pub const CENTRE: f64 = CANVAS / 2.0;
+/// Distance between the two lanes (one per direction) of a link.
+pub const LANE_GAP: f64 = 7.0;
+
+/// A point in the drawing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// Horizontal, growing rightwards.
+    pub x: f64,
+    /// Vertical, growing downwards.
+    pub y: f64,
+}
+
+impl Point {
+    /// Linear interpolation from `self` (t = 0) to `other` (t = 1).
+    pub fn lerp(self, other: Point, t: f64) -> Point {
+        Point {
+            x: self.x + (other.x - self.x) * t,
+            y: self.y + (other.y - self.y) * t,
+        }
+    }
+}
+
+/// Radius of the ring the nodes sit on.
+pub fn ring_radius(count: usize) -> f64 {
+    if count <= 1 {
+        0.0
+    } else {
+        150.0
+    }
+}
+
+/// Radius of one node's circle: smaller when many nodes share the ring.
+pub fn node_radius(count: usize) -> f64 {
+    match count {
+        0..=5 => 30.0,
+        6..=7 => 27.0,
+        _ => 24.0,
+    }
+}
+
+/// Centre of node `index` of `count`: the first at the top, the rest clockwise.
+pub fn ring_position(index: usize, count: usize) -> Point {
+    let r = ring_radius(count);
+    let angle = std::f64::consts::TAU * index as f64 / count.max(1) as f64 - std::f64::consts::FRAC_PI_2;
+    Point {
+        x: CENTRE + r * angle.cos(),
+        y: CENTRE + r * angle.sin(),
+    }
+}
+
+/// The lane a message from `from` to `to` travels along: from the edge of
+/// the sender's circle to the edge of the receiver's, shifted to the right
+/// of the direction of travel so the two directions never overlap.
+pub fn lane(from: Point, to: Point, node_r: f64) -> (Point, Point) {
+    let (dx, dy) = (to.x - from.x, to.y - from.y);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1e-9 {
+        return (from, to);
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    // Right-hand normal in screen coordinates (y grows downwards).
+    let (nx, ny) = (-uy, ux);
+    let off = LANE_GAP / 2.0;
+    let inset = node_r + 4.0;
+    (
+        Point {
+            x: from.x + ux * inset + nx * off,
+            y: from.y + uy * inset + ny * off,
+        },
+        Point {
+            x: to.x - ux * inset + nx * off,
+            y: to.y - uy * inset + ny * off,
+        },
+    )
+}
+
+/// A cut lane is drawn as two pieces with a gap in the middle.
+pub fn cut_pieces(a: Point, b: Point) -> [(Point, Point); 2] {
+    [(a, a.lerp(b, 0.4)), (a.lerp(b, 0.6), b)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_node_is_at_the_top_and_the_rest_go_clockwise() {
+        let p0 = ring_position(0, 4);
+        assert!((p0.x - CENTRE).abs() < 1e-9 && (p0.y - (CENTRE - 150.0)).abs() < 1e-9);
+        let p1 = ring_position(1, 4);
+        assert!((p1.x - (CENTRE + 150.0)).abs() < 1e-9 && (p1.y - CENTRE).abs() < 1e-9);
+    }
+
+    #[test]
+    fn every_node_lies_on_the_ring_and_inside_the_canvas() {
+        for count in 1..=9 {
+            for i in 0..count {
+                let p = ring_position(i, count);
+                let d = ((p.x - CENTRE).powi(2) + (p.y - CENTRE).powi(2)).sqrt();
+                assert!((d - ring_radius(count)).abs() < 1e-9);
+                let r = node_radius(count);
+                assert!(p.x - r > 0.0 && p.x + r < CANVAS && p.y - r > 0.0 && p.y + r < CANVAS);
+            }
+        }
+    }
+
+    #[test]
+    fn nine_nodes_do_not_overlap() {
+        let (a, b) = (ring_position(0, 9), ring_position(1, 9));
+        let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+        assert!(d > 2.0 * node_radius(9) + 20.0);
+    }
+
+    #[test]
+    fn the_two_directions_of_a_link_use_separate_lanes() {
+        let (a, b) = (Point { x: 0.0, y: 0.0 }, Point { x: 100.0, y: 0.0 });
+        let (s1, e1) = lane(a, b, 10.0);
+        let (s2, e2) = lane(b, a, 10.0);
+        assert!((s1.y - e1.y).abs() < 1e-9 && (s2.y - e2.y).abs() < 1e-9);
+        assert!((s1.y - s2.y).abs() - LANE_GAP < 1e-9);
+        assert!((s1.x - 14.0).abs() < 1e-9 && (e1.x - 86.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn lerp_goes_from_start_to_end() {
+        let (a, b) = (Point { x: 0.0, y: 10.0 }, Point { x: 10.0, y: 30.0 });
+        assert_eq!(a.lerp(b, 0.0), a);
+        assert_eq!(a.lerp(b, 1.0), b);
+        assert_eq!(a.lerp(b, 0.5), Point { x: 5.0, y: 20.0 });
+    }
+}

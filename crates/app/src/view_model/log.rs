@@ -1,0 +1,226 @@
+//! The log view: one row per node, one cell per index.
+
+use raftlab_core::{NodeId, Role};
+use raftlab_sim::snapshot::EntryKind;
+use raftlab_sim::{NodeStatus, WorldSnapshot};
+
+use crate::i18n::{Lang, K};
+
+/// How many indexes the log view shows at most (the newest ones).
+pub const LOG_COLUMNS: u64 = 24;
+
+/// What one cell shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellKind {
+    /// An entry.
+    Entry {
+        /// Its term.
+        term: u64,
+        /// `put a 3`, `no-op`, ...
+        label: String,
+        /// At or below the node's commit index.
+        committed: bool,
+        /// No-op, command or configuration change.
+        kind: EntryKind,
+    },
+    /// Compacted into the snapshot.
+    Compacted,
+    /// Beyond the node's last index.
+    Empty,
+    /// In the log but older than what the snapshot carries.
+    Unknown,
+}
+
+/// One cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellView {
+    /// Log index.
+    pub index: u64,
+    /// Content.
+    pub kind: CellKind,
+    /// The leader's nextIndex for this row's node points here.
+    pub next: bool,
+    /// The leader's matchIndex for this row's node points here.
+    pub matched: bool,
+}
+
+impl CellView {
+    /// CSS classes.
+    pub fn class(&self) -> String {
+        let mut c = match &self.kind {
+            CellKind::Entry {
+                term,
+                committed,
+                kind,
+                ..
+            } => format!(
+                "cell entry term-c{} {} {}",
+                term % 8,
+                if *committed { "committed" } else { "uncommitted" },
+                match kind {
+                    EntryKind::Noop => "noop",
+                    EntryKind::Command => "command",
+                    EntryKind::Config => "config",
+                }
+            ),
+            CellKind::Compacted => "cell compacted".to_string(),
+            CellKind::Empty => "cell empty".to_string(),
+            CellKind::Unknown => "cell unknown".to_string(),
+        };
+        if self.next {
+            c.push_str(" is-next");
+        }
+        if self.matched {
+            c.push_str(" is-match");
+        }
+        c
+    }
+
+    /// Tooltip.
+    pub fn title(&self, lang: Lang) -> String {
+        match &self.kind {
+            CellKind::Entry {
+                term,
+                label,
+                committed,
+                ..
+            } => lang.f(
+                K::LogEntryTitle,
+                &[
+                    ("index", &self.index),
+                    ("term", term),
+                    ("label", label),
+                    (
+                        "state",
+                        &lang.t(if *committed { K::LogCommitted } else { K::LogUncommitted }),
+                    ),
+                ],
+            ),
+            _ => String::new(),
+        }
+    }
+}
+
+/// One node's row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogRowView {
+    /// Node.
+    pub node: NodeId,
+    /// CSS class of the node's role/state, for the row header.
+    pub class: String,
+    /// Snapshot boundary: `(index, term)`.
+    pub snapshot: Option<(u64, u64)>,
+    /// Commit index.
+    pub commit: u64,
+    /// Cells from `first` to `last` of the window.
+    pub cells: Vec<CellView>,
+}
+
+/// The window of indexes shown: the newest `LOG_COLUMNS` over all nodes.
+pub fn window(snap: &WorldSnapshot) -> (u64, u64) {
+    let hi = snap.nodes.iter().map(|n| n.last_index.0).max().unwrap_or(0).max(1);
+    let lo = hi.saturating_sub(LOG_COLUMNS - 1).max(1);
+    (lo, hi)
+}
+
+/// All rows.
+pub fn log_rows(snap: &WorldSnapshot) -> Vec<LogRowView> {
+    let (lo, hi) = window(snap);
+    let leader = snap
+        .leader
+        .and_then(|l| snap.nodes.iter().find(|n| n.id == l && n.role == Role::Leader));
+    snap.nodes
+        .iter()
+        .map(|n| {
+            let progress = leader.and_then(|l| l.progress.iter().find(|p| p.peer == n.id));
+            let snap_idx = n.snapshot.map(|(i, _)| i.0).unwrap_or(0);
+            let cells = (lo..=hi)
+                .map(|index| {
+                    let kind = if index <= snap_idx {
+                        CellKind::Compacted
+                    } else if index > n.last_index.0 {
+                        CellKind::Empty
+                    } else if let Some(e) = n.log.iter().find(|e| e.index.0 == index) {
+                        CellKind::Entry {
+                            term: e.term.0,
+                            label: e.label.clone(),
+                            committed: e.committed,
+                            kind: e.kind,
+                        }
+                    } else {
+                        CellKind::Unknown
+                    };
+                    CellView {
+                        index,
+                        kind,
+                        next: progress.is_some_and(|p| p.next_index.0 == index),
+                        matched: progress.is_some_and(|p| p.match_index.0 == index),
+                    }
+                })
+                .collect();
+            let class = match n.status {
+                NodeStatus::Up => super::node::role_class(n.role).to_string(),
+                s => super::node::status_class(s).to_string(),
+            };
+            LogRowView {
+                node: n.id,
+                class,
+                snapshot: n.snapshot.map(|(i, t)| (i.0, t.0)),
+                commit: n.commit_index.0,
+                cells,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raftlab_core::Micros;
+    use raftlab_sim::{World, WorldConfig};
+
+    #[test]
+    fn an_empty_log_shows_one_empty_column() {
+        let w = World::new(WorldConfig::default()).unwrap();
+        let rows = log_rows(&w.snapshot());
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows[0].cells.len(), 1);
+        assert_eq!(rows[0].cells[0].kind, CellKind::Empty);
+    }
+
+    #[test]
+    fn after_a_while_the_leader_row_has_committed_entries_and_markers_point_at_followers() {
+        let mut w = World::new(WorldConfig::default()).unwrap();
+        w.run_until(Micros::from_ms(3_000));
+        let s = w.snapshot();
+        let rows = log_rows(&s);
+        let leader = s.leader.expect("leader");
+        let lrow = rows.iter().find(|r| r.node == leader).unwrap();
+        assert!(lrow
+            .cells
+            .iter()
+            .any(|c| matches!(c.kind, CellKind::Entry { committed: true, .. })));
+        assert!(lrow.cells.iter().all(|c| !c.next), "no markers on the leader's own row");
+        assert!(rows.iter().any(|r| r.cells.iter().any(|c| c.matched)));
+        assert!(rows.iter().all(|r| r.cells.len() as u64 <= LOG_COLUMNS));
+        let class = lrow.cells.iter().find(|c| matches!(c.kind, CellKind::Entry { .. })).unwrap().class();
+        assert!(class.contains("entry") && class.contains("term-c"));
+    }
+
+    #[test]
+    fn committed_and_uncommitted_cells_have_different_classes_and_titles() {
+        let c = CellView {
+            index: 3,
+            kind: CellKind::Entry {
+                term: 2,
+                label: "put a 1".into(),
+                committed: false,
+                kind: EntryKind::Command,
+            },
+            next: true,
+            matched: false,
+        };
+        assert!(c.class().contains("uncommitted") && c.class().contains("is-next"));
+        assert_eq!(c.title(Lang::En), "index 3, term 2: put a 1 (not committed yet)");
+    }
+}

@@ -1,0 +1,268 @@
+//! Messages in flight and lost: where each one is and which glyph it wears.
+
+use raftlab_core::{MessageKind, Micros, NodeId};
+use raftlab_sim::snapshot::MessageSnapshot;
+use raftlab_sim::{MsgId, WorldSnapshot};
+
+use super::layout::{lane, node_radius, Point};
+use crate::i18n::{Lang, K};
+
+/// How long (virtual time) a lost message stays visible while it fades.
+pub const DROP_FADE: Micros = Micros::from_ms(12);
+
+/// The outline of a message glyph. Requests to vote are diamonds, log
+/// traffic is round (heartbeat: small; with entries: a pill with the count),
+/// snapshots are squares, TimeoutNow is a triangle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Small circle.
+    Dot,
+    /// Wide rounded rectangle with a number in it.
+    Pill,
+    /// Diamond.
+    Diamond,
+    /// Square.
+    Square,
+    /// Triangle.
+    Triangle,
+    /// Circle holding ✓ or ✗.
+    Reply,
+}
+
+/// What a message looks like.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Glyph {
+    /// Outline.
+    pub shape: Shape,
+    /// Text inside (`P`, `V`, `3`, `✓`, `✗`, ...).
+    pub text: String,
+    /// CSS class for colour: `msg-prevote`, `msg-ok`, ...
+    pub class: &'static str,
+}
+
+/// The glyph for one message.
+pub fn glyph(kind: MessageKind, ok: Option<bool>, entries: usize) -> Glyph {
+    let verdict = || match ok {
+        Some(false) => ("✗", "msg-no"),
+        _ => ("✓", "msg-ok"),
+    };
+    let (shape, text, class) = match kind {
+        MessageKind::PreVote => (Shape::Diamond, "P".to_string(), "msg-prevote"),
+        MessageKind::RequestVote => (Shape::Diamond, "V".to_string(), "msg-vote"),
+        MessageKind::PreVoteResponse | MessageKind::RequestVoteResponse => {
+            let (t, c) = verdict();
+            (Shape::Diamond, t.to_string(), c)
+        }
+        MessageKind::Heartbeat => (Shape::Dot, String::new(), "msg-heartbeat"),
+        MessageKind::AppendEntries => (Shape::Pill, entries.to_string(), "msg-append"),
+        MessageKind::AppendEntriesResponse => {
+            let (t, c) = verdict();
+            (Shape::Reply, t.to_string(), c)
+        }
+        MessageKind::InstallSnapshot => (Shape::Square, "S".to_string(), "msg-snapshot"),
+        MessageKind::InstallSnapshotResponse => (Shape::Square, "✓".to_string(), "msg-ok"),
+        MessageKind::TimeoutNow => (Shape::Triangle, "!".to_string(), "msg-timeoutnow"),
+    };
+    Glyph { shape, text, class }
+}
+
+/// Localized name of a message kind (legend, aria labels).
+pub fn kind_name(lang: Lang, kind: MessageKind) -> &'static str {
+    lang.t(match kind {
+        MessageKind::PreVote => K::MsgPreVote,
+        MessageKind::PreVoteResponse => K::MsgPreVoteResponse,
+        MessageKind::RequestVote => K::MsgRequestVote,
+        MessageKind::RequestVoteResponse => K::MsgRequestVoteResponse,
+        MessageKind::Heartbeat => K::MsgHeartbeat,
+        MessageKind::AppendEntries => K::MsgAppendEntries,
+        MessageKind::AppendEntriesResponse => K::MsgAppendEntriesResponse,
+        MessageKind::InstallSnapshot => K::MsgInstallSnapshot,
+        MessageKind::InstallSnapshotResponse => K::MsgInstallSnapshotResponse,
+        MessageKind::TimeoutNow => K::MsgTimeoutNow,
+    })
+}
+
+/// How far along its lane a message is, `0.0` at the sender, `1.0` at the
+/// receiver. A held message stays where it was held. A doomed message's
+/// `deliver_at` is the moment it vanishes, half-way along the lane.
+pub fn progress(now: Micros, m: &MessageSnapshot) -> f64 {
+    let at = m.held_at.unwrap_or(now);
+    let span = m.deliver_at.0.saturating_sub(m.sent_at.0);
+    let t = if span == 0 {
+        1.0
+    } else {
+        (at.0.saturating_sub(m.sent_at.0) as f64 / span as f64).clamp(0.0, 1.0)
+    };
+    if m.doomed {
+        t * 0.5
+    } else {
+        t
+    }
+}
+
+/// A message as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageView {
+    /// Id.
+    pub id: MsgId,
+    /// Where it is now.
+    pub at: Point,
+    /// Its glyph.
+    pub glyph: Glyph,
+    /// CSS classes.
+    pub class: String,
+    /// Accessible name.
+    pub aria: String,
+}
+
+/// A lost message fading out where it was lost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DropView {
+    /// Id of the lost message.
+    pub id: MsgId,
+    /// Where it vanished.
+    pub at: Point,
+    /// `1.0` just lost, `0.0` gone.
+    pub opacity: f64,
+    /// Why, in words (from the simulator).
+    pub reason: String,
+}
+
+fn pos(positions: &[(NodeId, Point)], id: NodeId) -> Option<Point> {
+    positions.iter().find(|(n, _)| *n == id).map(|(_, p)| *p)
+}
+
+/// Every message in the air, placed on its lane.
+pub fn message_views(
+    snap: &WorldSnapshot,
+    positions: &[(NodeId, Point)],
+    lang: Lang,
+    selected: Option<MsgId>,
+) -> Vec<MessageView> {
+    let r = node_radius(snap.nodes.len());
+    snap.messages
+        .iter()
+        .filter_map(|m| {
+            let (a, b) = lane(pos(positions, m.from)?, pos(positions, m.to)?, r);
+            let glyph = glyph(m.kind, m.ok, m.entries);
+            let mut class = format!("msg {}", glyph.class);
+            if m.held_at.is_some() {
+                class.push_str(" held");
+            }
+            if selected == Some(m.id) {
+                class.push_str(" selected");
+            }
+            let aria = lang.f(
+                K::MessageAria,
+                &[
+                    ("kind", &kind_name(lang, m.kind)),
+                    ("from", &m.from),
+                    ("to", &m.to),
+                    ("term", &m.term),
+                ],
+            );
+            Some(MessageView {
+                id: m.id,
+                at: a.lerp(b, progress(snap.now, m)),
+                glyph,
+                class,
+                aria,
+            })
+        })
+        .collect()
+}
+
+/// Recently lost messages that are still fading.
+pub fn drop_views(snap: &WorldSnapshot, positions: &[(NodeId, Point)]) -> Vec<DropView> {
+    let r = node_radius(snap.nodes.len());
+    snap.drops
+        .iter()
+        .filter_map(|d| {
+            let age = snap.now.0.checked_sub(d.dropped_at.0)?;
+            if age > DROP_FADE.0 {
+                return None;
+            }
+            let m = &d.message;
+            let (a, b) = lane(pos(positions, m.from)?, pos(positions, m.to)?, r);
+            Some(DropView {
+                id: m.id,
+                at: a.lerp(b, progress(d.dropped_at, m)),
+                opacity: 1.0 - age as f64 / DROP_FADE.0 as f64,
+                reason: d.reason.clone(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(sent: u64, deliver: u64) -> MessageSnapshot {
+        MessageSnapshot {
+            id: MsgId(1),
+            from: NodeId(1),
+            to: NodeId(2),
+            kind: MessageKind::Heartbeat,
+            term: raftlab_core::Term(1),
+            sent_at: Micros(sent),
+            deliver_at: Micros(deliver),
+            held_at: None,
+            doomed: false,
+            ok: None,
+            entries: 0,
+            summary: String::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn position_is_elapsed_over_latency() {
+        let m = msg(1_000, 3_000);
+        assert_eq!(progress(Micros(1_000), &m), 0.0);
+        assert_eq!(progress(Micros(2_000), &m), 0.5);
+        assert_eq!(progress(Micros(3_000), &m), 1.0);
+        assert_eq!(progress(Micros(9_000), &m), 1.0);
+        assert_eq!(progress(Micros(0), &m), 0.0);
+    }
+
+    #[test]
+    fn a_held_message_stays_put_and_a_doomed_one_stops_half_way() {
+        let mut m = msg(0, 4_000);
+        m.held_at = Some(Micros(1_000));
+        assert_eq!(progress(Micros(3_000), &m), 0.25);
+        let mut d = msg(0, 4_000);
+        d.doomed = true;
+        assert_eq!(progress(Micros(4_000), &d), 0.5);
+        assert_eq!(progress(Micros(2_000), &d), 0.25);
+    }
+
+    #[test]
+    fn every_kind_has_a_distinct_look() {
+        let mut seen = std::collections::BTreeSet::new();
+        for kind in MessageKind::ALL {
+            let g = glyph(kind, Some(true), 2);
+            seen.insert(format!("{:?}{}{}", g.shape, g.text, g.class));
+            assert!(!kind_name(Lang::En, kind).is_empty());
+        }
+        // Vote grants of both kinds share a look on purpose; nothing else does.
+        assert!(seen.len() >= MessageKind::ALL.len() - 1);
+        assert_eq!(glyph(MessageKind::AppendEntries, None, 3).text, "3");
+        assert_eq!(glyph(MessageKind::RequestVoteResponse, Some(false), 0).text, "✗");
+        assert_eq!(glyph(MessageKind::AppendEntriesResponse, Some(true), 0).class, "msg-ok");
+    }
+
+    #[test]
+    fn messages_of_a_running_world_sit_between_their_nodes() {
+        let mut w = raftlab_sim::World::new(raftlab_sim::WorldConfig::default()).unwrap();
+        w.run_until(Micros::from_ms(600));
+        let s = w.snapshot();
+        let pos = super::super::node::positions(&s);
+        let views = message_views(&s, &pos, Lang::En, None);
+        assert_eq!(views.len(), s.messages.len());
+        for v in views {
+            assert!(v.at.x > 0.0 && v.at.x < super::super::layout::CANVAS);
+            assert!(v.aria.contains("from n"));
+        }
+    }
+}
