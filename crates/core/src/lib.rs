@@ -29,6 +29,32 @@
 //!
 //! Messages from the network go in through [`RawNode::step`], client requests through
 //! [`RawNode::propose`], [`RawNode::read_index`] and friends.
+//!
+//! ## Where things live
+//!
+//! | file | job | paper / thesis |
+//! |------|-----|----------------|
+//! | `raft/mod.rs` | term prelude, role dispatch, role transitions, timers | §5.1 |
+//! | `raft/election.rs` | elections, PreVote, CheckQuorum | §5.2, §5.4.1; thesis §9.6, §6.2 |
+//! | `raft/replication.rs` | AppendEntries both sides, commitment, flow control | §5.3, §5.4.2 |
+//! | `raft/conf.rs` | membership changes on the leader | §6; thesis §4 |
+//! | `raft/snapshot.rs` | compaction and InstallSnapshot | §7 |
+//! | `raft/read.rs` | ReadIndex and lease reads | thesis §6.4 |
+//! | `raft/transfer.rs` | leadership transfer | thesis §3.10 |
+//! | `log.rs` | the log, its configurations and what is durable | §5.3 |
+//! | `quorum.rs` | pure majority arithmetic (joint too) | §5.3, §6 |
+//! | `progress.rs` | the leader's per-follower tracker (Probe/Replicate/Snapshot) | Figure 2 |
+//! | `raw_node.rs` | the drive API and read-only accessors | — |
+//!
+//! Deliberate protocol mutations for teaching are in [`Bugs`]; each is applied at exactly
+//! one place in the code (search for `bugs.<name>`).
+//!
+//! Two details a driver should know: a new node's first `Ready` carries
+//! [`Ready::bootstrap`] (the configuration its log builds on) and [`Ready::compacted`]
+//! (after [`RawNode::compact`]) must be persisted but not restored — [`Durable::apply`]
+//! handles both. A node added after bootstrap learns that base configuration from the
+//! leader as an empty `InstallSnapshot` at index 0, which it does not surface as
+//! [`Ready::snapshot`].
 #![deny(missing_docs)]
 
 mod config;

@@ -5,7 +5,7 @@ use crate::membership::Membership;
 use std::collections::BTreeSet;
 
 /// The outcome of counting votes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum VoteResult {
     /// A majority granted.
     Won,

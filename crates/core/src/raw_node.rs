@@ -99,7 +99,7 @@ pub struct RawNode<C> {
     pub(crate) pending_compacted: Option<Snapshot>,
     pub(crate) last_hard_state: HardState,
     /// The configuration index last reported in a `MembershipChanged` event.
-    pub(crate) reported_membership_index: LogIndex,
+    pub(crate) reported_membership_index: Option<LogIndex>,
     pub(crate) stats: Stats,
 }
 
@@ -155,7 +155,7 @@ impl<C: Command> RawNode<C> {
         let snap_index = node.log.snapshot().map_or(LogIndex(0), |s| s.last_index);
         node.commit = snap_index;
         node.applied = snap_index;
-        node.reported_membership_index = node.log.membership_index();
+        node.reported_membership_index = Some(node.log.membership_index());
         for (index, reason) in ignored {
             node.events.push(Event::ConfChangeIgnored { index, reason });
         }
@@ -197,7 +197,7 @@ impl<C: Command> RawNode<C> {
             pending_snapshot: None,
             pending_compacted: None,
             last_hard_state: HardState::default(),
-            reported_membership_index: LogIndex(0),
+            reported_membership_index: None,
             stats: Stats::default(),
         }
     }
@@ -449,10 +449,6 @@ impl<C: Command> RawNode<C> {
     /// The leadership transfer target, while a transfer is in progress.
     pub fn transfer_target(&self) -> Option<NodeId> {
         self.transfer.map(|t| t.to)
-    }
-    /// The persistent state, as a restart would see it once the pending `Ready` is persisted.
-    pub fn durable_hard_state(&self) -> HardState {
-        self.hard_state()
     }
     /// The entry at `idx` (shorthand for `log().entry(idx)`).
     pub fn entry(&self, idx: LogIndex) -> Option<&Entry<C>> {

@@ -364,8 +364,8 @@ impl<C: Command> RawNode<C> {
     /// Bookkeeping after every input: keep derived state in step with the configuration.
     pub(crate) fn after_input(&mut self) {
         let config_index = self.log.membership_index();
-        if config_index != self.reported_membership_index {
-            self.reported_membership_index = config_index;
+        if self.reported_membership_index != Some(config_index) {
+            self.reported_membership_index = Some(config_index);
             self.events.push(Event::MembershipChanged {
                 index: config_index,
                 membership: self.log.membership().clone(),

@@ -90,8 +90,8 @@ impl<C: Command> RawNode<C> {
             // The bootstrap configuration (see `send_bootstrap`); persist it for restarts.
             if self.log.adopt_bootstrap(snapshot.membership.clone()) {
                 self.pending_bootstrap = Some(snapshot.membership);
-                // Re-derive the configuration from the new base.
-                self.reported_membership_index = LogIndex(u64::MAX);
+                // The configuration changed although its index did not: report it again.
+                self.reported_membership_index = None;
             }
             self.send(m.from, MessageBody::InstallSnapshotResponse { last_index });
             return;

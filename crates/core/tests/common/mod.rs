@@ -32,6 +32,8 @@ pub struct Net {
     /// Every Ready produced, per node, for determinism checks (only when `record` is set).
     pub transcript: Vec<(NodeId, String)>,
     pub record: bool,
+    /// Kinds whose next message is lost on the wire (once each).
+    pub drop_once: BTreeSet<MessageKind>,
 }
 
 pub fn ids(n: u64) -> Vec<NodeId> {
@@ -82,6 +84,7 @@ impl Net {
             delivered: Vec::new(),
             transcript: Vec::new(),
             record: false,
+            drop_once: BTreeSet::new(),
         }
     }
 
@@ -141,7 +144,7 @@ impl Net {
             return false;
         };
         let now = self.now;
-        if self.cut.contains(&(m.from, m.to)) {
+        if self.cut.contains(&(m.from, m.to)) || self.drop_once.remove(&m.kind()) {
             return true;
         }
         if let Some(s) = self.servers.get_mut(&m.to) {
