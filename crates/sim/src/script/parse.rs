@@ -1,0 +1,693 @@
+//! Parsing one directive line. Every error names the line and the column
+//! of the offending word; nothing here panics on any input.
+
+use std::collections::BTreeSet;
+
+use super::ast::{Cmp, Directive, Expectation, On, RoleName, Setting, Show, Workload};
+use super::{NodeRef, ScriptError};
+use crate::kv::KvOp;
+
+/// Largest cluster a script may build.
+pub const MAX_NODES: u64 = 51;
+
+/// Nodes known so far in a script: `None` until a `nodes` directive, after
+/// which references to other ids are errors.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Known(pub(crate) Option<BTreeSet<u64>>);
+
+struct Line<'a> {
+    line: usize,
+    text: &'a str,
+    words: Vec<(usize, &'a str)>,
+    pos: usize,
+}
+
+/// Splits on whitespace, with `{` and `}` as words of their own; columns
+/// are 1-based, in characters.
+fn words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<(usize, usize)> = None; // (byte, column)
+    for (col0, (byte, ch)) in text.char_indices().enumerate() {
+        let col = col0 + 1;
+        if ch.is_whitespace() || ch == '{' || ch == '}' {
+            if let Some((b, c)) = start.take() {
+                out.push((c, &text[b..byte]));
+            }
+            if ch == '{' || ch == '}' {
+                out.push((col, &text[byte..byte + 1]));
+            }
+        } else if start.is_none() {
+            start = Some((byte, col));
+        }
+    }
+    if let Some((b, c)) = start {
+        out.push((c, &text[b..]));
+    }
+    out
+}
+
+impl<'a> Line<'a> {
+    fn err_at(&self, column: usize, message: String) -> ScriptError {
+        ScriptError {
+            line: self.line,
+            column,
+            message,
+        }
+    }
+
+    fn end_column(&self) -> usize {
+        self.text.chars().count() + 1
+    }
+
+    fn next(&mut self, what: &str) -> Result<(usize, &'a str), ScriptError> {
+        match self.words.get(self.pos) {
+            Some(&w) => {
+                self.pos += 1;
+                Ok(w)
+            }
+            None => Err(self.err_at(self.end_column(), format!("expected {what}"))),
+        }
+    }
+
+    fn peek(&self) -> Option<&'a str> {
+        self.words.get(self.pos).map(|w| w.1)
+    }
+
+    fn eat(&mut self, word: &str) -> bool {
+        if self.peek() == Some(word) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn keyword(&mut self, word: &str) -> Result<(), ScriptError> {
+        let (col, w) = self.next(&format!("{word:?}"))?;
+        if w == word {
+            Ok(())
+        } else {
+            Err(self.err_at(col, format!("expected {word:?}, got {w:?}")))
+        }
+    }
+
+    fn finish(&self) -> Result<(), ScriptError> {
+        match self.words.get(self.pos) {
+            None => Ok(()),
+            Some(&(col, w)) => {
+                Err(self.err_at(col, format!("unexpected {w:?} at end of directive")))
+            }
+        }
+    }
+
+    /// The rest of the line after the current word, verbatim.
+    fn rest(&mut self) -> &'a str {
+        let Some(&(col, _)) = self.words.get(self.pos) else {
+            return "";
+        };
+        self.pos = self.words.len();
+        let byte = self
+            .text
+            .char_indices()
+            .nth(col - 1)
+            .map_or(self.text.len(), |(b, _)| b);
+        self.text[byte..].trim_end()
+    }
+
+    fn number(&mut self, what: &str) -> Result<u64, ScriptError> {
+        let (col, w) = self.next(what)?;
+        w.parse::<u64>()
+            .map_err(|_| self.err_at(col, format!("expected {what} (a whole number), got {w:?}")))
+    }
+
+    fn probability(&mut self, what: &str) -> Result<f64, ScriptError> {
+        let (col, w) = self.next(what)?;
+        match w.parse::<f64>() {
+            Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+            _ => Err(self.err_at(col, format!("expected {what} between 0 and 1, got {w:?}"))),
+        }
+    }
+
+    fn on_off(&mut self) -> Result<bool, ScriptError> {
+        let (col, w) = self.next("on or off")?;
+        match w {
+            "on" => Ok(true),
+            "off" => Ok(false),
+            _ => Err(self.err_at(col, format!("expected on or off, got {w:?}"))),
+        }
+    }
+
+    fn duration(&mut self, what: &str) -> Result<u64, ScriptError> {
+        let (col, w) = self.next(what)?;
+        parse_duration(w).map_err(|m| self.err_at(col, format!("{what}: {m}")))
+    }
+
+    fn range(&mut self, what: &str) -> Result<(u64, u64), ScriptError> {
+        let (col, w) = self.next(what)?;
+        let Some((a, b)) = w.split_once("..") else {
+            return Err(self.err_at(col, format!("expected {what} like 150ms..300ms, got {w:?}")));
+        };
+        let min = parse_duration(a).map_err(|m| self.err_at(col, format!("{what}: {m}")))?;
+        let max = parse_duration(b).map_err(|m| self.err_at(col, format!("{what}: {m}")))?;
+        if min > max {
+            return Err(self.err_at(col, format!("{what}: minimum {a} is above maximum {b}")));
+        }
+        Ok((min, max))
+    }
+
+    fn cmp(&mut self) -> Result<Cmp, ScriptError> {
+        let (col, w) = self.next("a comparison (== != > >= < <=)")?;
+        Ok(match w {
+            "==" => Cmp::Eq,
+            "!=" => Cmp::Ne,
+            ">" => Cmp::Gt,
+            ">=" => Cmp::Ge,
+            "<" => Cmp::Lt,
+            "<=" => Cmp::Le,
+            _ => {
+                return Err(self.err_at(
+                    col,
+                    format!("expected a comparison (== != > >= < <=), got {w:?}"),
+                ))
+            }
+        })
+    }
+
+    fn node_id(&mut self, known: &Known) -> Result<u64, ScriptError> {
+        let (col, w) = self.next("a node like n3")?;
+        self.check_id(col, w, known)
+    }
+
+    fn check_id(&self, col: usize, w: &str, known: &Known) -> Result<u64, ScriptError> {
+        let id = w
+            .strip_prefix('n')
+            .and_then(|d| d.parse::<u64>().ok())
+            .filter(|id| (1..=MAX_NODES).contains(id))
+            .ok_or_else(|| {
+                self.err_at(col, format!("expected a node n1..n{MAX_NODES}, got {w:?}"))
+            })?;
+        match &known.0 {
+            Some(set) if !set.contains(&id) => Err(self.err_at(col, format!("unknown node {w:?}"))),
+            _ => Ok(id),
+        }
+    }
+
+    fn node(&mut self, known: &Known) -> Result<NodeRef, ScriptError> {
+        let (col, w) = self.next("a node (n3, leader or follower)")?;
+        match w {
+            "leader" => Ok(NodeRef::Leader),
+            "follower" => Ok(NodeRef::AnyFollower),
+            _ => self.check_id(col, w, known).map(NodeRef::Id),
+        }
+    }
+
+    fn group(&mut self, known: &Known) -> Result<Vec<u64>, ScriptError> {
+        let (col, w) = self.next("a group like {n1 n2}")?;
+        if w != "{" {
+            return Err(self.err_at(col, format!("expected a group like {{n1 n2}}, got {w:?}")));
+        }
+        let mut ids = Vec::new();
+        loop {
+            if self.eat("}") {
+                return Ok(ids);
+            }
+            let (col, _) = self
+                .words
+                .get(self.pos)
+                .copied()
+                .unwrap_or((self.end_column(), ""));
+            let id = self.node_id(known).map_err(|e| {
+                if col == self.end_column() {
+                    self.err_at(col, "unclosed group: expected \"}\"".into())
+                } else {
+                    e
+                }
+            })?;
+            if ids.contains(&id) {
+                return Err(self.err_at(col, format!("n{id} listed twice")));
+            }
+            ids.push(id);
+        }
+    }
+
+    fn on(&mut self, known: &Known) -> Result<Option<On>, ScriptError> {
+        if !self.eat("on") {
+            return Ok(None);
+        }
+        if self.eat("all") {
+            return Ok(Some(On::All));
+        }
+        Ok(Some(On::Node(self.node(known)?)))
+    }
+
+    fn via(&mut self, known: &Known) -> Result<Option<NodeRef>, ScriptError> {
+        if self.eat("via") {
+            Ok(Some(self.node(known)?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn within(&mut self) -> Result<Option<u64>, ScriptError> {
+        if self.eat("within") {
+            Ok(Some(self.duration("a time limit")?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn word(&mut self, what: &str) -> Result<String, ScriptError> {
+        let (col, w) = self.next(what)?;
+        if w == "{" || w == "}" {
+            return Err(self.err_at(col, format!("expected {what}, got {w:?}")));
+        }
+        Ok(w.to_string())
+    }
+}
+
+/// Parses `300ms`, `2s`, `1.5s`, `500us` into microseconds.
+pub fn parse_duration(text: &str) -> Result<u64, String> {
+    let (digits, unit_us) = if let Some(d) = text.strip_suffix("us") {
+        (d, 1u64)
+    } else if let Some(d) = text.strip_suffix("ms") {
+        (d, 1_000)
+    } else if let Some(d) = text.strip_suffix('s') {
+        (d, 1_000_000)
+    } else {
+        return Err(format!(
+            "expected a duration like 300ms, 2s, 1.5s or 500us, got {text:?}"
+        ));
+    };
+    let bad = || format!("expected a duration like 300ms, 2s, 1.5s or 500us, got {text:?}");
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    if digits.contains('.') && frac.is_empty() {
+        return Err(bad());
+    }
+    let whole = int.parse::<u64>().map_err(|_| bad())?;
+    let mut us = whole
+        .checked_mul(unit_us)
+        .ok_or_else(|| format!("duration {text:?} is too long"))?;
+    let mut scale = unit_us;
+    for d in frac.bytes() {
+        if scale % 10 != 0 {
+            return Err(format!("duration {text:?} is finer than a microsecond"));
+        }
+        scale /= 10;
+        us = us
+            .checked_add(u64::from(d - b'0') * scale)
+            .ok_or_else(|| format!("duration {text:?} is too long"))?;
+    }
+    Ok(us)
+}
+
+/// Parses one directive line (already known not to be blank or a comment).
+pub(crate) fn parse_directive(
+    line: usize,
+    text: &str,
+    known: &mut Known,
+) -> Result<Directive, ScriptError> {
+    let mut l = Line {
+        line,
+        text,
+        words: words(text),
+        pos: 0,
+    };
+    let (col, head) = l.next("a directive")?;
+    let d = match head {
+        "nodes" => {
+            let (c, _) = l.words.get(l.pos).copied().unwrap_or((l.end_column(), ""));
+            let n = l.number("a node count")?;
+            if !(1..=MAX_NODES).contains(&n) {
+                return Err(l.err_at(c, format!("node count must be 1..={MAX_NODES}, got {n}")));
+            }
+            known.0 = Some((1..=n).collect());
+            Directive::Nodes(n)
+        }
+        "seed" => Directive::Seed(l.number("a seed")?),
+        "set" => Directive::Set(parse_setting(&mut l)?),
+        "run" => {
+            if l.eat("until") {
+                let (c, what) = l.next("leader or committed")?;
+                match what {
+                    "leader" => Directive::RunUntilLeader {
+                        within_us: l.within()?,
+                    },
+                    "committed" => {
+                        let index = l.number("a log index")?;
+                        let on = if l.eat("on") {
+                            Some(l.node(known)?)
+                        } else {
+                            None
+                        };
+                        Directive::RunUntilCommitted {
+                            index,
+                            on,
+                            within_us: l.within()?,
+                        }
+                    }
+                    _ => {
+                        return Err(
+                            l.err_at(c, format!("expected leader or committed, got {what:?}"))
+                        )
+                    }
+                }
+            } else {
+                Directive::Run {
+                    duration_us: l.duration("a duration")?,
+                }
+            }
+        }
+        "step" => Directive::Step(if l.peek().is_some() {
+            l.number("an event count")?
+        } else {
+            1
+        }),
+        "crash" => Directive::Crash(l.node(known)?),
+        "restart" => Directive::Restart(l.node(known)?),
+        "pause" => Directive::Pause(l.node(known)?),
+        "resume" => Directive::Resume(l.node(known)?),
+        "isolate" => Directive::Isolate(l.node(known)?),
+        "timeout" => Directive::Timeout(l.node(known)?),
+        "transfer" => Directive::Transfer(l.node(known)?),
+        "remove" => Directive::Remove(l.node(known)?),
+        "compact" => Directive::Compact(l.node(known)?),
+        "promote" => Directive::Promote(l.node_id(known)?),
+        "partition" => {
+            let mut groups = vec![l.group(known)?];
+            while l.peek().is_some() {
+                groups.push(l.group(known)?);
+            }
+            Directive::Partition(groups)
+        }
+        "cut" => {
+            let source = l.node(known)?;
+            let (c, arrow) = l.next("-> or <->")?;
+            let both_ways = match arrow {
+                "->" => false,
+                "<->" => true,
+                _ => return Err(l.err_at(c, format!("expected -> or <->, got {arrow:?}"))),
+            };
+            Directive::Cut {
+                source,
+                target: l.node(known)?,
+                both_ways,
+            }
+        }
+        "heal" => {
+            if l.peek().is_some() {
+                let a = l.node(known)?;
+                l.keyword("<->")?;
+                Directive::Heal(Some((a, l.node(known)?)))
+            } else {
+                Directive::Heal(None)
+            }
+        }
+        "skew" => {
+            let node = l.node(known)?;
+            let (c, w) = l.next("an offset like +50ms")?;
+            let (sign, body) = match (w.strip_prefix('+'), w.strip_prefix('-')) {
+                (Some(b), _) => (1i64, b),
+                (_, Some(b)) => (-1i64, b),
+                _ => {
+                    return Err(l.err_at(
+                        c,
+                        format!("expected an offset like +50ms or -50ms, got {w:?}"),
+                    ))
+                }
+            };
+            let us = parse_duration(body).map_err(|m| l.err_at(c, m))?;
+            let us =
+                i64::try_from(us).map_err(|_| l.err_at(c, format!("offset {w:?} is too large")))?;
+            Directive::Skew {
+                node,
+                offset_us: sign * us,
+            }
+        }
+        "add" => {
+            let (c, w) = l.next("a node like n6")?;
+            let node = l.check_id(c, w, &Known(None))?;
+            if let Some(set) = &mut known.0 {
+                set.insert(node);
+            }
+            Directive::Add {
+                node,
+                learner: l.eat("learner"),
+            }
+        }
+        "joint" => {
+            let voters = l.group(known)?;
+            let learners = if l.eat("learners") {
+                l.group(known)?
+            } else {
+                Vec::new()
+            };
+            Directive::Joint { voters, learners }
+        }
+        "get" => {
+            let key = l.word("a key")?;
+            Directive::Client {
+                op: KvOp::Get { key },
+                via: l.via(known)?,
+            }
+        }
+        "put" | "append" => {
+            let key = l.word("a key")?;
+            let value = l.word("a value")?;
+            let op = if head == "put" {
+                KvOp::Put { key, value }
+            } else {
+                KvOp::Append { key, value }
+            };
+            Directive::Client {
+                op,
+                via: l.via(known)?,
+            }
+        }
+        "cas" => {
+            let key = l.word("a key")?;
+            let from = l.word("the expected value")?;
+            let to = l.word("the new value")?;
+            Directive::Client {
+                op: KvOp::Cas { key, from, to },
+                via: l.via(known)?,
+            }
+        }
+        "workload" => {
+            if l.eat("off") {
+                Directive::WorkloadOff
+            } else {
+                let mut w = Workload {
+                    ops_per_s: l.number("operations per second")?,
+                    reads: None,
+                    keys: None,
+                    clients: None,
+                };
+                while let Some(word) = l.peek() {
+                    let c = l.words[l.pos].0;
+                    l.pos += 1;
+                    match word {
+                        "reads" if w.reads.is_none() => {
+                            w.reads = Some(l.probability("a read fraction")?)
+                        }
+                        "keys" if w.keys.is_none() => w.keys = Some(l.number("a key count")?),
+                        "clients" if w.clients.is_none() => {
+                            w.clients = Some(l.number("a client count")?)
+                        }
+                        _ => {
+                            return Err(l.err_at(
+                                c,
+                                format!(
+                                    "expected reads, keys or clients (once each), got {word:?}"
+                                ),
+                            ))
+                        }
+                    }
+                }
+                Directive::Workload(w)
+            }
+        }
+        "expect" => Directive::Expect(parse_expect(&mut l, known)?),
+        "show" => {
+            let (c, what) = l.next("cluster, log, kv or messages")?;
+            let node = |l: &mut Line, known: &Known| -> Result<Option<NodeRef>, ScriptError> {
+                if l.peek().is_some() {
+                    Ok(Some(l.node(known)?))
+                } else {
+                    Ok(None)
+                }
+            };
+            Directive::Show(match what {
+                "cluster" => Show::Cluster,
+                "messages" => Show::Messages,
+                "log" => Show::Log(node(&mut l, known)?),
+                "kv" => Show::Kv(node(&mut l, known)?),
+                _ => {
+                    return Err(l.err_at(
+                        c,
+                        format!("expected cluster, log, kv or messages, got {what:?}"),
+                    ))
+                }
+            })
+        }
+        "say" => {
+            let text = l.rest();
+            Directive::Say(text.to_string())
+        }
+        "tour" => {
+            let lang = l.word("a language tag")?;
+            let title = l.rest();
+            if title.is_empty() {
+                return Err(l.err_at(l.end_column(), "expected a tour title".into()));
+            }
+            Directive::Tour {
+                lang,
+                title: title.to_string(),
+            }
+        }
+        _ => return Err(l.err_at(col, format!("unknown directive {head:?}"))),
+    };
+    l.finish()?;
+    Ok(d)
+}
+
+fn parse_setting(l: &mut Line) -> Result<Setting, ScriptError> {
+    let (col, name) = l.next("a setting")?;
+    Ok(match name {
+        "election" => {
+            let (min_us, max_us) = l.range("an election timeout range")?;
+            Setting::Election { min_us, max_us }
+        }
+        "heartbeat" => Setting::Heartbeat {
+            interval_us: l.duration("a heartbeat interval")?,
+        },
+        "latency" => {
+            let (min_us, max_us) = l.range("a latency range")?;
+            Setting::Latency { min_us, max_us }
+        }
+        "drop" => Setting::Drop {
+            probability: l.probability("a drop probability")?,
+        },
+        "duplicate" => Setting::Duplicate {
+            probability: l.probability("a duplicate probability")?,
+        },
+        "reorder" => Setting::Reorder(l.on_off()?),
+        "prevote" => Setting::PreVote(l.on_off()?),
+        "checkquorum" => Setting::CheckQuorum(l.on_off()?),
+        "backoff" => Setting::Backoff(l.on_off()?),
+        "lease" => Setting::Lease(l.on_off()?),
+        "disk" => Setting::Disk {
+            write_us: l.duration("a disk write latency")?,
+        },
+        "snapshot-every" => Setting::SnapshotEvery {
+            entries: l.number("an entry count")?,
+        },
+        "bug" => {
+            let name = l.word("a bug name")?;
+            Setting::Bug { name, on: l.on_off()? }
+        }
+        _ => {
+            return Err(l.err_at(
+                col,
+                format!(
+                    "unknown setting {name:?} (known: election heartbeat latency drop duplicate reorder prevote checkquorum backoff lease disk snapshot-every bug)"
+                ),
+            ))
+        }
+    })
+}
+
+fn parse_expect(l: &mut Line, known: &Known) -> Result<Expectation, ScriptError> {
+    let (col, what) = l.next("what to expect")?;
+    Ok(match what {
+        "leader" => match l.peek() {
+            None => Expectation::Leader { among: Vec::new() },
+            Some("in") => {
+                l.pos += 1;
+                Expectation::Leader {
+                    among: l.group(known)?,
+                }
+            }
+            Some(_) => {
+                let c = l.words[l.pos].0;
+                let cmp = l.cmp()?;
+                if !matches!(cmp, Cmp::Eq | Cmp::Ne) {
+                    return Err(l.err_at(
+                        c,
+                        format!("leader can only be compared with == or !=, got {cmp}"),
+                    ));
+                }
+                Expectation::LeaderIs {
+                    cmp,
+                    node: l.node(known)?,
+                }
+            }
+        },
+        "no" => {
+            l.keyword("leader")?;
+            Expectation::NoLeader
+        }
+        "term" => Expectation::Term {
+            cmp: l.cmp()?,
+            value: l.number("a term")?,
+        },
+        "committed" | "applied" => {
+            let cmp = l.cmp()?;
+            let value = l.number("a log index")?;
+            let on = l.on(known)?;
+            if what == "committed" {
+                Expectation::Committed { cmp, value, on }
+            } else {
+                Expectation::Applied { cmp, value, on }
+            }
+        }
+        "role" => {
+            let node = l.node(known)?;
+            let (c, r) = l.next("a role")?;
+            let role = match r {
+                "follower" => RoleName::Follower,
+                "precandidate" => RoleName::PreCandidate,
+                "candidate" => RoleName::Candidate,
+                "leader" => RoleName::Leader,
+                _ => {
+                    return Err(l.err_at(
+                        c,
+                        format!("expected follower, precandidate, candidate or leader, got {r:?}"),
+                    ))
+                }
+            };
+            Expectation::Role { node, role }
+        }
+        "logs" => {
+            l.keyword("match")?;
+            Expectation::LogsMatch
+        }
+        "value" => {
+            let key = l.word("a key")?;
+            let c = l.words.get(l.pos).map_or(l.end_column(), |w| w.0);
+            let cmp = l.cmp()?;
+            if !matches!(cmp, Cmp::Eq | Cmp::Ne) {
+                return Err(l.err_at(
+                    c,
+                    format!("values can only be compared with == or !=, got {cmp}"),
+                ));
+            }
+            let value = l.word("a value")?;
+            Expectation::Value {
+                key,
+                cmp,
+                value,
+                on: l.on(known)?,
+            }
+        }
+        "linearizable" => Expectation::Linearizable,
+        "safe" => Expectation::Safe,
+        "violation" => Expectation::Violation(l.word("an invariant name")?),
+        _ => return Err(l.err_at(col, format!("unknown expectation {what:?}"))),
+    })
+}
