@@ -295,7 +295,7 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("duration {text:?} is too long"))?;
     let mut scale = unit_us;
     for d in frac.bytes() {
-        if scale % 10 != 0 {
+        if !scale.is_multiple_of(10) {
             return Err(format!("duration {text:?} is finer than a microsecond"));
         }
         scale /= 10;
