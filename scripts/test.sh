@@ -4,6 +4,7 @@
 #   build (trunk build --release -> dist/), Playwright end-to-end tests on dist/.
 # Prints one banner per stage, a summary, and the size of the wasm bundle.
 # Expects scripts/setup.sh to have run (`make test` runs it first).
+# KEEP_GOING=1 runs every stage even after a failure (the exit code is still 1).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -23,6 +24,7 @@ STAGES=(
 )
 
 RESULTS=()
+FAILED=()
 started_all=$SECONDS
 
 summary() {
@@ -46,12 +48,16 @@ for stage in "${STAGES[@]}"; do
   else
     rc=$?
     RESULTS+=("$(printf 'FAIL  %-32s %4d s  (exit %d)' "$name" $((SECONDS - started)) "$rc")")
-    for rest in "${STAGES[@]:n}"; do
-      RESULTS+=("$(printf 'SKIP  %s' "${rest%%|*}")")
-    done
-    summary
-    echo "==> FAILED at stage '$name'. Re-run just it with: $cmd" >&2
-    exit "$rc"
+    FAILED+=("$name: $cmd")
+    if [[ "${KEEP_GOING:-0}" != 1 ]]; then
+      for rest in "${STAGES[@]:n}"; do
+        RESULTS+=("$(printf 'SKIP  %s' "${rest%%|*}")")
+      done
+      summary
+      echo "==> FAILED at stage '$name'. Re-run just it with: $cmd" >&2
+      echo "    (KEEP_GOING=1 make test runs the remaining stages anyway.)" >&2
+      exit "$rc"
+    fi
   fi
 done
 
@@ -61,5 +67,10 @@ if [[ -n "$wasm" ]]; then
   raw=$(stat -c %s "$wasm")
   gz=$(gzip -9 -c "$wasm" | wc -c)
   printf '==> wasm bundle %s: %d KiB raw, %d KiB gzip -9\n' "${wasm#dist/}" $((raw / 1024)) $((gz / 1024))
+fi
+if ((${#FAILED[@]})); then
+  echo "==> FAILED stages; re-run each with:" >&2
+  printf '    %s\n' "${FAILED[@]}" >&2
+  exit 1
 fi
 echo "==> All checks passed."
