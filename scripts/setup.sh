@@ -7,7 +7,7 @@
 #
 # A cold run takes ~13-15 min on 2 cores (mostly compiling Trunk); a warm run
 # takes a second or two.
-set -euo pipefail
+set -Eeuo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$RAFTLAB_ROOT"
