@@ -25,7 +25,7 @@ pub struct Term(pub u64);
 impl Term {
     /// The term after this one, started by a candidate (paper §5.2).
     pub fn next(self) -> Term {
-        Term(self.0 + 1)
+        Term(self.0.saturating_add(1))
     }
 }
 
@@ -44,7 +44,7 @@ pub struct LogIndex(pub u64);
 impl LogIndex {
     /// The following index.
     pub fn next(self) -> LogIndex {
-        LogIndex(self.0 + 1)
+        LogIndex(self.0.saturating_add(1))
     }
 
     /// The preceding index, stopping at 0.
@@ -54,7 +54,7 @@ impl LogIndex {
 
     /// `self + n`, for walking forward over `n` entries.
     pub fn plus(self, n: u64) -> LogIndex {
-        LogIndex(self.0 + n)
+        LogIndex(self.0.saturating_add(n))
     }
 }
 

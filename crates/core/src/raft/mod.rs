@@ -19,7 +19,7 @@ use crate::role::Role;
 impl<C: Command> RawNode<C> {
     /// One message: handle its term once, then dispatch on our role (etcd's `Step`).
     pub(crate) fn step_message(&mut self, m: Message<C>) {
-        if m.from == self.id {
+        if m.from == self.id || !numbers_in_range(&m) {
             self.stats.malformed += 1;
             return;
         }
@@ -207,9 +207,15 @@ impl<C: Command> RawNode<C> {
         }
     }
 
-    /// Whether this node may campaign: only voters do (learners and nodes waiting to be added never).
+    /// Whether this node may campaign: voters of the latest configuration, and voters of the
+    /// committed one whose removal is still uncommitted. The latter matters for liveness: a node
+    /// holding an uncommitted entry that removes it may have the only up-to-date log, and
+    /// without it nobody could win. Safety is unaffected, since votes are always counted in the
+    /// candidate's latest configuration (thesis §4.1). Learners and nodes waiting to be added
+    /// never campaign.
     pub(crate) fn promotable(&self) -> bool {
         self.log.membership().is_voter(self.id)
+            || self.log.membership_at(self.commit).is_voter(self.id)
     }
 
     /// Queues a message in our current term.
@@ -267,7 +273,12 @@ impl<C: Command> RawNode<C> {
             self.set_leader(leader);
             self.heard_from_leader();
         }
-        self.reset_election_timer();
+        // Figure 2: only hearing from the leader or granting a vote resets the timeout. A mere
+        // higher term must not, or two candidates that cannot win (short logs) would keep
+        // silencing the one that can. A former leader had no timeout running: start one.
+        if leader.is_some() || was == Role::Leader || self.election_deadline.is_none() {
+            self.reset_election_timer();
+        }
     }
 
     fn clear_leader_state(&mut self) {
@@ -333,7 +344,7 @@ impl<C: Command> RawNode<C> {
         } else {
             1
         };
-        Micros(min + self.rng.gen_range(0..=span.saturating_mul(factor)))
+        Micros(min.saturating_add(self.rng.gen_range(0..=span.saturating_mul(factor))))
     }
 
     /// Fires due timers.
@@ -418,4 +429,51 @@ impl<C: Command> RawNode<C> {
             }
         }
     }
+}
+
+/// Terms and indexes beyond 2^62 cannot arise in any real run; refusing them up front keeps
+/// index arithmetic far from overflow whatever the network sends.
+fn numbers_in_range<C>(m: &Message<C>) -> bool {
+    const LIMIT: u64 = 1 << 62;
+    let ok = |x: u64| x < LIMIT;
+    ok(m.term.0)
+        && match &m.body {
+            MessageBody::PreVote {
+                last_log_index,
+                last_log_term,
+            }
+            | MessageBody::RequestVote {
+                last_log_index,
+                last_log_term,
+                ..
+            } => ok(last_log_index.0) && ok(last_log_term.0),
+            MessageBody::AppendEntries {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+                ..
+            } => {
+                ok(prev_log_index.0.saturating_add(entries.len() as u64))
+                    && ok(prev_log_term.0)
+                    && ok(leader_commit.0)
+            }
+            MessageBody::AppendEntriesResponse {
+                match_index,
+                conflict,
+                ..
+            } => {
+                ok(match_index.0)
+                    && conflict.is_none_or(|c| {
+                        ok(c.rejected_index.0) && ok(c.hint_index.0) && ok(c.hint_term.0)
+                    })
+            }
+            MessageBody::InstallSnapshot { snapshot } => {
+                ok(snapshot.last_index.0) && ok(snapshot.last_term.0)
+            }
+            MessageBody::InstallSnapshotResponse { last_index } => ok(last_index.0),
+            MessageBody::PreVoteResponse { .. }
+            | MessageBody::RequestVoteResponse { .. }
+            | MessageBody::TimeoutNow => true,
+        }
 }

@@ -275,6 +275,10 @@ impl<C: Command> RawNode<C> {
             self.log.truncate(prev.next());
         }
         for e in entries {
+            if e.index < self.log.first_index() {
+                // Compacted: committed, so it already matches.
+                continue;
+            }
             match self.log.term_at(e.index) {
                 Some(t) if t == e.term => continue,
                 Some(_) => {
@@ -283,7 +287,7 @@ impl<C: Command> RawNode<C> {
                     self.push_entry(e);
                 }
                 None if e.index == self.log.last_index().next() => self.push_entry(e),
-                // Below our snapshot: committed, already covered.
+                // Not contiguous with our log (cannot happen after the consistency check).
                 None => continue,
             }
         }
