@@ -17,6 +17,9 @@ use raftlab_core::{Micros, NodeId};
 use raftlab_sim::{Action, Marker, MsgId, Timeline, WorldConfig, WorldSnapshot};
 
 use crate::i18n::{Lang, K};
+use crate::startup::new_timeline;
+use crate::view_model::client::merge_user_log;
+use raftlab_sim::client::{ClientEvent, USER_CLIENT};
 use crate::view_model::speed::clamp_speed;
 
 /// Longest wall-clock gap one frame may cover; longer gaps (a stalled tab)
@@ -25,10 +28,10 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// Wall-clock budget for simulating within one frame; beyond it the run
 /// lags behind the chosen speed instead of dropping frames.
 const FRAME_BUDGET_MS: f64 = 10.0;
+/// How often (wall ms) the scrubber's marks are refreshed while playing.
+const MARKS_EVERY_MS: f64 = 250.0;
 /// Virtual time simulated between budget checks.
 const SLICE: Micros = Micros::from_ms(5);
-/// Longest idle start that is fast-forwarded before the first election.
-const FAST_FORWARD_LIMIT: Micros = Micros::from_ms(5_000);
 
 /// What the user has selected.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -71,6 +74,8 @@ pub struct Ui {
     pub skipped_ms: RwSignal<u64>,
     /// `?` overlay open.
     pub help_open: RwSignal<bool>,
+    /// The user's own client events (kept apart from the busy shared log).
+    pub user_log: RwSignal<Vec<ClientEvent>>,
 }
 
 struct Sim {
@@ -83,6 +88,7 @@ struct Sim {
     announced_leader: Option<(NodeId, u64)>,
     announced_commit: u64,
     last_commit_announce_ms: f64,
+    last_markers_ms: f64,
 }
 
 thread_local! {
@@ -99,21 +105,6 @@ fn now_ms() -> f64 {
 
 fn tab_hidden() -> bool {
     document().hidden()
-}
-
-/// A new timeline for `config`, fast-forwarded through the idle start: the
-/// nodes' election timers are running and nothing else happens, so the page
-/// jumps to the first message (the first vote request) and returns how much
-/// idle time it skipped.
-pub fn new_timeline(config: WorldConfig) -> Result<(Timeline, Micros), raftlab_sim::SimError> {
-    let mut tl = Timeline::new(config)?;
-    while tl.world().network().in_flight.is_empty() && tl.now() < FAST_FORWARD_LIMIT {
-        if !tl.step_event() {
-            break;
-        }
-    }
-    let skipped = tl.now();
-    Ok((tl, skipped))
 }
 
 impl Ui {
@@ -142,6 +133,7 @@ impl Ui {
             announce: RwSignal::new(String::new()),
             skipped_ms: RwSignal::new(skipped.0 / 1000),
             help_open: RwSignal::new(false),
+            user_log: RwSignal::new(Vec::new()),
         };
         let cursor_us = timeline.now().0 as f64;
         SIM.with(|s| {
@@ -153,6 +145,7 @@ impl Ui {
                 announced_leader: None,
                 announced_commit: 0,
                 last_commit_announce_ms: 0.0,
+                last_markers_ms: 0.0,
             })
         });
         ui.watch_visibility();
@@ -234,11 +227,20 @@ impl Ui {
     /// Copies the world into the signals (one snapshot) and announces
     /// elections and commits to screen readers.
     pub fn publish(self) {
+        let playing = self.playing.get_untracked();
+        let wall = now_ms();
         let Some((snap, head, markers)) = with_sim(|s| {
             let m = s.timeline.markers();
-            let changed = self.markers.with_untracked(|old| {
-                old.len() != m.len() || old.last().map(|x| x.at) != m.last().map(|x| x.at)
-            });
+            // Marks are many on a long run: refresh them a few times a
+            // second while playing, at once otherwise.
+            let due = !playing || wall - s.last_markers_ms > MARKS_EVERY_MS;
+            let changed = due
+                && self.markers.with_untracked(|old| {
+                    old.len() != m.len() || old.last().map(|x| x.at) != m.last().map(|x| x.at)
+                });
+            if changed {
+                s.last_markers_ms = wall;
+            }
             (
                 s.timeline.world().snapshot(),
                 s.timeline.head(),
@@ -248,6 +250,10 @@ impl Ui {
             return;
         };
         self.announce_changes(&snap);
+        let world_log: Vec<ClientEvent> = snap.client_log.iter().filter(|e| e.client == USER_CLIENT).cloned().collect();
+        if let Some(log) = self.user_log.with_untracked(|kept| merge_user_log(kept, &world_log, snap.now)) {
+            self.user_log.set(log);
+        }
         self.snapshot.set(Arc::new(snap));
         if self.head.get_untracked() != head {
             self.head.set(head);
@@ -356,6 +362,7 @@ impl Ui {
                     s.announced_leader = None;
                     s.announced_commit = 0;
                 });
+                self.user_log.set(Vec::new());
                 self.config.set(config);
                 self.skipped_ms.set(skipped.0 / 1000);
                 self.selection.set(Selection::None);

@@ -154,6 +154,7 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                     cy=get(|n| f(n.at.y))
                     r=get(|n| f(n.r + 6.0))
                     stroke-dasharray=get(|n| n.timer.map(|t| arc_dasharray(t, n.r + 6.0)).unwrap_or_else(|| "0 999".into()))
+                    opacity=get(|n| if n.timer.is_some() { "1".into() } else { "0".into() })
                     transform=get(|n| format!("rotate(-90 {} {})", f(n.at.x), f(n.at.y)))
                 ></circle>
                 <circle class="body" cx=get(|n| f(n.at.x)) cy=get(|n| f(n.at.y)) r=get(|n| f(n.r))></circle>

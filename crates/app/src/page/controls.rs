@@ -31,7 +31,7 @@ pub fn TimeControls(ui: Ui) -> impl IntoView {
                     {move || if ui.playing.get() { format!("❚❚ {}", t(K::Pause)) } else { format!("▶ {}", t(K::Play)) }}
                 </button>
                 <button data-testid="step" title=move || t(K::StepTitle) on:click=move |_| ui.step()>
-                    {move || format!("⏭ {}", t(K::Step))}
+                    {move || format!("▶| {}", t(K::Step))}
                 </button>
                 <label class="speed" title=move || t(K::SpeedTitle)>
                     <span>{move || t(K::Speed)}</span>
@@ -57,7 +57,7 @@ pub fn TimeControls(ui: Ui) -> impl IntoView {
                     <span class=move || if at_head() { "live" } else { "past" }>
                         {move || if at_head() { t(K::AtHead).to_string() } else { format!("⟲ {}", t(K::InPast)) }}
                     </span>
-                    <span class="ff-note" aria-hidden="true">" ⓘ"</span>
+                    
                 </span>
             </div>
             <div class="scrubber">

@@ -56,8 +56,7 @@ pub fn Logs(ui: Ui) -> impl IntoView {
                         view! {
                             <span class=c.class() title=title data-index=c.index>
                                 {inner}
-                                {next}
-                                {matched}
+                                {(c.next || c.matched).then(|| view! { <span class="cell-marks">{next}{matched}</span> })}
                             </span>
                         }
                     })

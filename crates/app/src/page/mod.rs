@@ -13,12 +13,12 @@ mod settings;
 mod state;
 
 use leptos::prelude::*;
-use raftlab_sim::{Action, NodeStatus, WorldConfig};
+use raftlab_sim::{Action, NodeStatus};
 use wasm_bindgen::JsCast;
 
 use crate::driver::{Selection, Ui};
 use crate::i18n::{Lang, K};
-use crate::view_model::params::{parse, Params};
+use crate::view_model::params::parse;
 use crate::view_model::speed::{faster, slower, DEFAULT_SPEED};
 
 use chrome::{CheckerBadge, ErrorBanner, HelpOverlay, Legend, ParamBanner};
@@ -29,24 +29,6 @@ use logs::Logs;
 use network::NetworkPanel;
 use settings::Settings;
 use state::{ClientPanel, StateMachines};
-
-/// The world settings the address asks for.
-pub fn config_from(params: &Params) -> WorldConfig {
-    let mut c = WorldConfig::default();
-    if let Some(s) = params.seed {
-        c.seed = s;
-    }
-    if let Some(n) = params.nodes {
-        c.nodes = n;
-    }
-    if let Some(b) = params.pre_vote {
-        c.raft.pre_vote = b;
-    }
-    if let Some(b) = params.check_quorum {
-        c.raft.check_quorum = b;
-    }
-    c
-}
 
 fn browser_lang() -> Lang {
     window()
@@ -151,7 +133,7 @@ pub fn Playground() -> impl IntoView {
     let search = window().location().search().unwrap_or_default();
     let (params, errors) = parse(&search);
     let lang = params.lang.unwrap_or_else(browser_lang);
-    let ui = Ui::start(config_from(&params), params.speed.unwrap_or(DEFAULT_SPEED), lang);
+    let ui = Ui::start(params.world_config(), params.speed.unwrap_or(DEFAULT_SPEED), lang);
     js_api::install(ui);
     let embed = params.embed;
 

@@ -95,7 +95,7 @@ pub fn ClientPanel(ui: Ui) -> impl IntoView {
     let value = RwSignal::new("1".to_string());
     let from = RwSignal::new(String::new());
     let via = RwSignal::new(String::new());
-    let lines = Memo::new(move |_| ui.snapshot.with(|s| user_lines(s, lang.get())));
+    let lines = Memo::new(move |_| ui.user_log.with(|l| user_lines(l, lang.get())));
     let node_ids = Memo::new(move |_| ui.snapshot.with(|s| s.nodes.iter().map(|n| n.id).collect::<Vec<_>>()));
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

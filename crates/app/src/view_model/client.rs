@@ -2,7 +2,7 @@
 
 use raftlab_sim::client::{ClientEvent, ClientEventKind, USER_CLIENT};
 use raftlab_sim::kv::KvOp;
-use raftlab_sim::WorldSnapshot;
+use raftlab_core::Micros;
 
 use crate::i18n::{Lang, K};
 
@@ -63,9 +63,31 @@ pub fn describe(ev: &ClientEvent, lang: Lang) -> (String, &'static str) {
     }
 }
 
+/// How many of the user's client events the page remembers.
+pub const USER_LOG_MAX: usize = 50;
+
+/// Merges the user's events from the world's (bounded, shared) client log
+/// into the page's own list, so a busy background workload cannot push
+/// them out of view. Events after `now` are forgotten: after a seek back
+/// they are replayed (or, in a forked future, never happen). Returns
+/// `None` when nothing changed.
+pub fn merge_user_log(kept: &[ClientEvent], world_log: &[ClientEvent], now: Micros) -> Option<Vec<ClientEvent>> {
+    let mut out: Vec<ClientEvent> = kept.iter().filter(|e| e.at <= now).cloned().collect();
+    for e in world_log.iter().filter(|e| e.client == USER_CLIENT) {
+        if !out.contains(e) {
+            out.push(e.clone());
+        }
+    }
+    out.sort_by_key(|e| e.at);
+    if out.len() > USER_LOG_MAX {
+        out.drain(..out.len() - USER_LOG_MAX);
+    }
+    (out.as_slice() != kept).then_some(out)
+}
+
 /// The user's newest client events, newest first.
-pub fn user_lines(snap: &WorldSnapshot, lang: Lang) -> Vec<ClientLine> {
-    snap.client_log
+pub fn user_lines(events: &[ClientEvent], lang: Lang) -> Vec<ClientLine> {
+    events
         .iter()
         .rev()
         .filter(|e| e.client == USER_CLIENT)
@@ -103,7 +125,7 @@ pub fn form_op(op: &str, key: &str, value: &str, from: &str) -> Option<KvOp> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use raftlab_core::{Micros, NodeId};
+    use raftlab_core::NodeId;
     use raftlab_sim::kv::KvResult;
 
     #[test]
@@ -147,7 +169,13 @@ mod tests {
         })
         .unwrap();
         w.run_until(Micros::from_ms(3_000));
-        let lines = user_lines(&w.snapshot(), Lang::En);
+        let s = w.snapshot();
+        let log: Vec<ClientEvent> = s.client_log.iter().cloned().collect();
+        let kept = merge_user_log(&[], &log, s.now).expect("the user's events are new");
+        assert_eq!(merge_user_log(&kept, &log, s.now), None);
+        // Seeking back forgets what has not happened yet.
+        assert!(merge_user_log(&kept, &[], Micros(0)).unwrap().is_empty());
+        let lines = user_lines(&kept, Lang::En);
         assert!(lines.iter().any(|l| l.class == "ev-done"), "{lines:?}");
     }
 }

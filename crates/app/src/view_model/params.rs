@@ -4,6 +4,7 @@
 //! a banner naming it with a link to the default page.
 
 use raftlab_sim::config::MAX_NODES_PAGE;
+use raftlab_sim::WorldConfig;
 
 use super::speed::{SPEED_MAX, SPEED_MIN};
 use crate::i18n::{Lang, K};
@@ -25,6 +26,26 @@ pub struct Params {
     pub pre_vote: Option<bool>,
     /// `checkquorum=0|1`.
     pub check_quorum: Option<bool>,
+}
+
+impl Params {
+    /// The world settings the address asks for (defaults for the rest).
+    pub fn world_config(&self) -> WorldConfig {
+        let mut c = WorldConfig::default();
+        if let Some(s) = self.seed {
+            c.seed = s;
+        }
+        if let Some(n) = self.nodes {
+            c.nodes = n;
+        }
+        if let Some(b) = self.pre_vote {
+            c.raft.pre_vote = b;
+        }
+        if let Some(b) = self.check_quorum {
+            c.raft.check_quorum = b;
+        }
+        c
+    }
 }
 
 /// Why a parameter was ignored.
@@ -171,6 +192,15 @@ mod tests {
         assert!(p.embed);
         assert_eq!(p.pre_vote, Some(true));
         assert_eq!(p.check_quorum, Some(false));
+    }
+
+    #[test]
+    fn parameters_become_world_settings() {
+        let (p, _) = parse("seed=9&nodes=3&prevote=1&checkquorum=1");
+        let c = p.world_config();
+        assert_eq!((c.seed, c.nodes, c.raft.pre_vote, c.raft.check_quorum), (9, 3, true, true));
+        assert!(c.validate().is_ok());
+        assert_eq!(Params::default().world_config(), WorldConfig::default());
     }
 
     #[test]
