@@ -186,8 +186,13 @@ pub enum ClientEventKind {
 impl std::fmt::Display for ClientEventKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ClientEventKind::Sent { node, attempt } => write!(f, "sent to {node} (attempt {attempt})"),
-            ClientEventKind::Redirected { from, hint: Some(h) } => {
+            ClientEventKind::Sent { node, attempt } => {
+                write!(f, "sent to {node} (attempt {attempt})")
+            }
+            ClientEventKind::Redirected {
+                from,
+                hint: Some(h),
+            } => {
                 write!(f, "{from} is not the leader; redirected to {h}")
             }
             ClientEventKind::Redirected { from, hint: None } => {
@@ -197,7 +202,11 @@ impl std::fmt::Display for ClientEventKind {
             ClientEventKind::TimedOut { node, attempt } => {
                 write!(f, "no answer from {node} (attempt {attempt}); retrying")
             }
-            ClientEventKind::Completed { node, result, latency } => write!(
+            ClientEventKind::Completed {
+                node,
+                result,
+                latency,
+            } => write!(
                 f,
                 "{result} from {node} after {:.0} ms",
                 latency.as_ms_f64()

@@ -56,7 +56,10 @@ impl LinkConfig {
                 "latency above 60 s is not supported".to_string(),
             ));
         }
-        for (name, p) in [("drop rate", self.drop_rate), ("duplicate rate", self.duplicate_rate)] {
+        for (name, p) in [
+            ("drop rate", self.drop_rate),
+            ("duplicate rate", self.duplicate_rate),
+        ] {
             if !(0.0..=1.0).contains(&p) || p.is_nan() {
                 return Err(SimError::Config(format!(
                     "{name} must be between 0 and 1, got {p}"
@@ -177,16 +180,22 @@ impl WorldConfig {
             )));
         }
         if self.client_timeout < Micros::from_ms(1) {
-            return Err(SimError::Config("client timeout must be at least 1 ms".into()));
+            return Err(SimError::Config(
+                "client timeout must be at least 1 ms".into(),
+            ));
         }
         if self.client_max_attempts == 0 {
             return Err(SimError::Config("clients need at least one attempt".into()));
         }
         if self.disk_latency > Micros::from_ms(10_000) {
-            return Err(SimError::Config("disk latency above 10 s is not supported".into()));
+            return Err(SimError::Config(
+                "disk latency above 10 s is not supported".into(),
+            ));
         }
         if self.snapshot_every == Some(0) {
-            return Err(SimError::Config("snapshot interval must be at least 1 entry".into()));
+            return Err(SimError::Config(
+                "snapshot interval must be at least 1 entry".into(),
+            ));
         }
         Ok(())
     }

@@ -110,10 +110,16 @@ pub fn bug_names(b: &Bugs) -> Vec<&'static str> {
 
 fn bug_table(b: &Bugs) -> [(&'static str, bool); 7] {
     [
-        ("commit_prior_term_by_counting", b.commit_prior_term_by_counting),
+        (
+            "commit_prior_term_by_counting",
+            b.commit_prior_term_by_counting,
+        ),
         ("vote_without_log_check", b.vote_without_log_check),
         ("forget_vote_on_restart", b.forget_vote_on_restart),
-        ("truncate_on_append_without_conflict", b.truncate_on_append_without_conflict),
+        (
+            "truncate_on_append_without_conflict",
+            b.truncate_on_append_without_conflict,
+        ),
         ("leader_ignores_higher_term", b.leader_ignores_higher_term),
         ("read_index_without_quorum", b.read_index_without_quorum),
         ("apply_uncommitted", b.apply_uncommitted),
@@ -158,11 +164,13 @@ pub fn chaos_config(opts: &FuzzOptions, rng: &mut DetRng) -> WorldConfig {
         seed: opts.seed,
         ..WorldConfig::default()
     };
-    c.nodes = opts.nodes.unwrap_or_else(|| [3, 5, 5, 7][rng.gen_range(0..=3) as usize]);
+    c.nodes = opts
+        .nodes
+        .unwrap_or_else(|| [3, 5, 5, 7][rng.gen_range(0..=3) as usize]);
     c.raft.pre_vote = rng.gen_bool(0.5);
     c.raft.check_quorum = rng.gen_bool(0.5);
     c.raft.lease_reads = c.raft.check_quorum && rng.gen_bool(0.3);
-    c.raft.bugs = opts.bugs.clone();
+    c.raft.bugs = opts.bugs;
     let lat_min = rng.gen_range(1..=10);
     let lat_max = lat_min + rng.gen_range(0..=30);
     c.network = LinkConfig {
@@ -186,6 +194,9 @@ pub fn chaos_config(opts: &FuzzOptions, rng: &mut DetRng) -> WorldConfig {
     c.client_timeout = Micros::from_ms(400);
     c.client_max_attempts = 30;
     c.snapshot_every = Some([10, 50, 200][rng.gen_range(0..=2) as usize]);
+    // The history is checked once, at the end of the calm phase: re-checking
+    // it live after every completion costs more than the whole simulation.
+    c.check_linearizability = false;
     c
 }
 
@@ -208,7 +219,11 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
             .map(|h| h.id)
             .collect()
     };
-    let (up, crashed, paused) = (by(NodeStatus::Up), by(NodeStatus::Crashed), by(NodeStatus::Paused));
+    let (up, crashed, paused) = (
+        by(NodeStatus::Up),
+        by(NodeStatus::Crashed),
+        by(NodeStatus::Paused),
+    );
     let msgs: Vec<_> = world.network().in_flight.keys().copied().collect();
     match rng.gen_range(0..=15) {
         0 | 1 => pick(rng, &up).map(Action::Crash),
@@ -231,7 +246,10 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
         9 => {
             let s = pick(rng, &all)?;
             let t = pick(rng, &all)?;
-            (s != t).then_some(Action::Cut { source: s, target: t })
+            (s != t).then_some(Action::Cut {
+                source: s,
+                target: t,
+            })
         }
         10 => pick(rng, &up).map(Action::Campaign),
         11 => pick(rng, &up).map(Action::TransferLeadership),
@@ -243,7 +261,9 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
             let learners: Vec<NodeId> = m.learners.iter().copied().collect();
             match rng.gen_range(0..=3) {
                 0 if voters.len() > 3 => pick(rng, &voters).map(Action::RemoveNode),
-                1 if all.len() < 9 => Some(Action::AddNode { learner: rng.gen_bool(0.5) }),
+                1 if all.len() < 9 => Some(Action::AddNode {
+                    learner: rng.gen_bool(0.5),
+                }),
                 2 => pick(rng, &learners).map(Action::Promote),
                 _ if voters.len() >= 3 => {
                     // Joint consensus: swap one voter for another known node.
@@ -251,7 +271,9 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
                     let candidates: Vec<NodeId> = all
                         .iter()
                         .copied()
-                        .filter(|n| !m.voters.contains(n) && world.nodes()[n].status == NodeStatus::Up)
+                        .filter(|n| {
+                            !m.voters.contains(n) && world.nodes()[n].status == NodeStatus::Up
+                        })
                         .collect();
                     let inn = pick(rng, &candidates)?;
                     let mut v = m.voters.clone();
@@ -269,7 +291,10 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
         _ => {
             let a = pick(rng, &all)?;
             let b = pick(rng, &all)?;
-            (a != b).then_some(Action::HealLink { source: a, target: b })
+            (a != b).then_some(Action::HealLink {
+                source: a,
+                target: b,
+            })
         }
     }
 }
@@ -314,12 +339,31 @@ pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
             next_fault = world.event_count() + rng.gen_range(100..=1_500);
             if let Some(a) = chaos_action(&world, &mut rng, opts) {
                 // Refusals (no leader, change pending...) are part of chaos.
+                let text = format!("{a:?}");
                 if world.apply(a).is_ok() {
                     out.faults += 1;
+                    if std::env::var_os("RAFTLAB_FUZZ_VERBOSE").is_some() {
+                        eprintln!(
+                            "[{} ev {}] {text}",
+                            world.now().as_ms_f64(),
+                            world.event_count()
+                        );
+                    }
                 }
             }
         }
-        world.take_notes();
+        let notes = world.take_notes();
+        if std::env::var_os("RAFTLAB_FUZZ_VERBOSE").is_some() {
+            for n in notes {
+                if let crate::world::NoteKind::LeaderElected { node, term } = n.kind {
+                    eprintln!(
+                        "[{} ev {}] leader {node} term {term}",
+                        n.at.as_ms_f64(),
+                        n.event
+                    );
+                }
+            }
+        }
     }
     if world.violation().is_none() {
         out.liveness = calm_phase(&mut world, opts.calm_bound).err();
@@ -343,7 +387,16 @@ fn calm_phase(world: &mut World, bound: Micros) -> Result<(), String> {
         duplicate_rate: 0.0,
         ..world.config().network.clone()
     };
-    let actions = [Action::HealAll, Action::SetNetwork(quiet)];
+    // The workload stops so the members can be compared at rest.
+    let rest = WorkloadConfig {
+        ops_per_sec: 0.0,
+        ..world.config().workload.clone()
+    };
+    let actions = [
+        Action::HealAll,
+        Action::SetNetwork(quiet),
+        Action::SetWorkload(rest),
+    ];
     for a in actions {
         world.apply(a).map_err(|e| e.to_string())?;
     }
@@ -376,7 +429,10 @@ fn calm_phase(world: &mut World, bound: Micros) -> Result<(), String> {
     // Nodes removed from the configuration are shut down (thesis §4.2.3:
     // a removed server should not disrupt the cluster).
     if let Some(leader) = world.leader() {
-        let members = world.raft(leader).map(|r| r.membership().all_nodes()).unwrap_or_default();
+        let members = world
+            .raft(leader)
+            .map(|r| r.membership().all_nodes())
+            .unwrap_or_default();
         for id in &ids {
             if !members.contains(id) && world.nodes()[id].status == NodeStatus::Up {
                 world.apply(Action::Crash(*id)).map_err(|e| e.to_string())?;
@@ -404,8 +460,7 @@ fn calm_phase(world: &mut World, bound: Micros) -> Result<(), String> {
         let commit = lr.commit_index();
         let kv = &w.nodes()[&l].kv.data;
         lr.membership().all_nodes().iter().all(|id| {
-            w.raft(*id).is_some_and(|r| r.applied_index() >= commit)
-                && w.nodes()[id].kv.data == *kv
+            w.raft(*id).is_some_and(|r| r.applied_index() >= commit) && w.nodes()[id].kv.data == *kv
         })
     })?;
     if world.violation().is_some() {
@@ -413,7 +468,9 @@ fn calm_phase(world: &mut World, bound: Micros) -> Result<(), String> {
     }
     // 4. The whole history is linearizable.
     match crate::linearizability::check_all(world.linearizability().history()) {
-        CheckResult::NotLinearizable { key, explanation, .. } => Err(format!(
+        CheckResult::NotLinearizable {
+            key, explanation, ..
+        } => Err(format!(
             "linearizability: history of key {key:?} is not linearizable: {explanation}"
         )),
         _ => Ok(()),

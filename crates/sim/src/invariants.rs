@@ -27,7 +27,9 @@
 
 use std::collections::BTreeMap;
 
-use raftlab_core::{Durable, Entry, EntryPayload, LogIndex, Membership, Micros, NodeId, Role, Term};
+use raftlab_core::{
+    Durable, Entry, EntryPayload, LogIndex, Membership, Micros, NodeId, Role, Term,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::chunked::ChunkedVec;
@@ -130,6 +132,7 @@ impl Breach {
 #[derive(Clone, Debug, Default, PartialEq)]
 struct NodeWatch {
     max_term: Term,
+    durable_term: Term,
     incarnation: u64,
     commit: LogIndex,
     applied: LogIndex,
@@ -395,12 +398,30 @@ impl Invariants {
         incarnation: u64,
         role: Role,
         term: Term,
+        durable_term: Term,
         commit: LogIndex,
         applied: LogIndex,
         log_term_at: impl Fn(LogIndex) -> Option<Term>,
         first_index: LogIndex,
     ) -> Result<(), Breach> {
         let w = self.nodes.entry(node).or_default();
+        // A term that never reached the disk may be lost in a crash (no
+        // message carried it: sending waits for persistence), so across
+        // restarts only the durable term must not go back.
+        if durable_term < w.durable_term {
+            return Err(Breach::new(
+                MONOTONIC_STATE,
+                format!(
+                    "{node}'s durable term went back from {} to {}",
+                    w.durable_term, durable_term
+                ),
+                vec![node],
+            ));
+        }
+        w.durable_term = durable_term;
+        if w.incarnation != incarnation {
+            w.max_term = term;
+        }
         if term < w.max_term {
             return Err(Breach::new(
                 MONOTONIC_STATE,
@@ -418,14 +439,20 @@ impl Invariants {
         if commit < w.commit {
             return Err(Breach::new(
                 MONOTONIC_STATE,
-                format!("{node}'s commit index went back from {} to {}", w.commit, commit),
+                format!(
+                    "{node}'s commit index went back from {} to {}",
+                    w.commit, commit
+                ),
                 vec![node],
             ));
         }
         if applied < w.applied {
             return Err(Breach::new(
                 MONOTONIC_STATE,
-                format!("{node}'s applied index went back from {} to {}", w.applied, applied),
+                format!(
+                    "{node}'s applied index went back from {} to {}",
+                    w.applied, applied
+                ),
                 vec![node],
             ));
         }

@@ -27,6 +27,7 @@ pub mod kv;
 pub mod linearizability;
 pub mod network;
 pub mod queue;
+pub mod scenario;
 pub mod script;
 pub mod snapshot;
 pub mod timeline;

@@ -241,7 +241,10 @@ pub fn describe_message(m: &Message<KvCommand>) -> (String, Vec<(String, String)
         } => {
             add("lastLogIndex", last_log_index.to_string());
             add("lastLogTerm", last_log_term.to_string());
-            format!("PreVote for term {} (last log {}/t{})", m.term, last_log_index, last_log_term)
+            format!(
+                "PreVote for term {} (last log {}/t{})",
+                m.term, last_log_index, last_log_term
+            )
         }
         MessageBody::PreVoteResponse { granted } => {
             add("granted", granted.to_string());
@@ -255,7 +258,10 @@ pub fn describe_message(m: &Message<KvCommand>) -> (String, Vec<(String, String)
             add("lastLogIndex", last_log_index.to_string());
             add("lastLogTerm", last_log_term.to_string());
             add("leadershipTransfer", transfer.to_string());
-            format!("RequestVote term {} (last log {}/t{})", m.term, last_log_index, last_log_term)
+            format!(
+                "RequestVote term {} (last log {}/t{})",
+                m.term, last_log_index, last_log_term
+            )
         }
         MessageBody::RequestVoteResponse { granted } => {
             add("voteGranted", granted.to_string());
@@ -272,7 +278,14 @@ pub fn describe_message(m: &Message<KvCommand>) -> (String, Vec<(String, String)
             add("prevLogTerm", prev_log_term.to_string());
             let list: Vec<String> = entries
                 .iter()
-                .map(|e| format!("{}:t{} {}", e.index, e.term, entry_view(e, LogIndex(0)).label))
+                .map(|e| {
+                    format!(
+                        "{}:t{} {}",
+                        e.index,
+                        e.term,
+                        entry_view(e, LogIndex(0)).label
+                    )
+                })
                 .collect();
             add("entries", format!("[{}]", list.join(", ")));
             add("leaderCommit", leader_commit.to_string());
@@ -400,13 +413,21 @@ impl World {
             let Some(r) = h.raft.as_ref() else {
                 // Crashed: show what is on disk.
                 let skip = d.entries.len().saturating_sub(LOG_WINDOW);
-                let log = d.entries[skip..].iter().map(|e| entry_view(e, LogIndex(0))).collect();
+                let log = d.entries[skip..]
+                    .iter()
+                    .map(|e| entry_view(e, LogIndex(0)))
+                    .collect();
                 return NodeSnapshot { log, ..base };
             };
             let commit = r.commit_index();
             let last = r.log().last_index();
             let first = r.log().first_index();
-            let lo = LogIndex(first.0.max(last.0.saturating_sub(LOG_WINDOW as u64 - 1)).max(1));
+            let lo = LogIndex(
+                first
+                    .0
+                    .max(last.0.saturating_sub(LOG_WINDOW as u64 - 1))
+                    .max(1),
+            );
             let mut log = Vec::new();
             let mut i = lo;
             while i <= last {

@@ -12,7 +12,7 @@
 //! fourth, so memory grows with the run's length at a quarter of the dense
 //! rate, and the longest replay is four checkpoint intervals.
 
-use raftlab_core::{Micros, NodeId, Term, LogIndex};
+use raftlab_core::{LogIndex, Micros, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
 use crate::action::{Action, LoggedAction};
@@ -84,7 +84,11 @@ impl Timeline {
     }
 
     /// Rebuilds a run from its configuration and action log (a trace).
-    pub fn replay(config: WorldConfig, actions: Vec<LoggedAction>, until: Micros) -> Result<Timeline, SimError> {
+    pub fn replay(
+        config: WorldConfig,
+        actions: Vec<LoggedAction>,
+        until: Micros,
+    ) -> Result<Timeline, SimError> {
         let mut t = Timeline::new(config)?;
         t.actions = actions;
         t.advance_to(until);
@@ -125,17 +129,25 @@ impl Timeline {
         let ev = self.world.event_count();
         if ev >= self.head_event {
             for n in notes {
-                if n.event < self.head_event || (n.event == self.head_event && n.at < self.head_time) {
+                if n.event < self.head_event
+                    || (n.event == self.head_event && n.at < self.head_time)
+                {
                     continue;
                 }
                 let kind = match n.kind {
-                    NoteKind::LeaderElected { node, term } => MarkerKind::LeaderElected { node, term },
+                    NoteKind::LeaderElected { node, term } => {
+                        MarkerKind::LeaderElected { node, term }
+                    }
                     NoteKind::Committed { index, .. } => MarkerKind::Commit { index },
                     NoteKind::Action(a) => MarkerKind::Fault(describe_action(&a)),
                     NoteKind::Violation(v) => MarkerKind::Violation(v),
                     NoteKind::Event(_) => continue,
                 };
-                self.markers.push(Marker { at: n.at, event: n.event, kind });
+                self.markers.push(Marker {
+                    at: n.at,
+                    event: n.event,
+                    kind,
+                });
             }
             self.head_event = ev;
             self.head_time = self.head_time.max(self.world.now());
@@ -156,7 +168,7 @@ impl Timeline {
         let mut kept = Vec::with_capacity(self.checkpoints.len());
         for (i, w) in self.checkpoints.drain(..).enumerate() {
             let ordinal = w.event_count() / CHECKPOINT_EVERY;
-            if i == 0 || i >= split || ordinal % 4 == 0 {
+            if i == 0 || i >= split || ordinal.is_multiple_of(4) {
                 kept.push(w);
             }
         }
@@ -273,7 +285,8 @@ impl Timeline {
         if forking {
             self.actions.truncate(self.world.action_log().len() - 1);
             self.checkpoints.retain(|w| w.event_count() <= ev);
-            self.markers.retain(|m| m.event < ev || (m.event == ev && m.at <= now));
+            self.markers
+                .retain(|m| m.event < ev || (m.event == ev && m.at <= now));
             self.head_event = ev;
             self.head_time = now;
         }
@@ -298,7 +311,9 @@ pub fn describe_action(a: &Action) -> String {
         Action::Resume(n) => format!("resume {n}"),
         Action::Campaign(n) => format!("timeout {n}"),
         Action::TransferLeadership(n) => format!("transfer to {n}"),
-        Action::AddNode { learner } => format!("add node{}", if *learner { " (learner)" } else { "" }),
+        Action::AddNode { learner } => {
+            format!("add node{}", if *learner { " (learner)" } else { "" })
+        }
         Action::Promote(n) => format!("promote {n}"),
         Action::RemoveNode(n) => format!("remove {n}"),
         Action::ChangeMembership { voters, .. } => {
@@ -309,7 +324,15 @@ pub fn describe_action(a: &Action) -> String {
         Action::Partition(groups) => {
             let g: Vec<String> = groups
                 .iter()
-                .map(|g| format!("{{{}}}", g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ")))
+                .map(|g| {
+                    format!(
+                        "{{{}}}",
+                        g.iter()
+                            .map(|n| n.to_string())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
+                })
                 .collect();
             format!("partition {}", g.join(" "))
         }

@@ -129,7 +129,11 @@ impl Trace {
             }
             for n in w.take_notes() {
                 if let NoteKind::Event(what) = n.kind {
-                    events.push(TraceEvent { event: n.event, at: n.at, what });
+                    events.push(TraceEvent {
+                        event: n.event,
+                        at: n.at,
+                        what,
+                    });
                 }
             }
         }
@@ -147,11 +151,12 @@ impl Trace {
         if text.len() > TRACE_MAX_BYTES {
             return Err(TraceError::TooLarge(text.len()));
         }
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| TraceError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| TraceError::Json {
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
         let obj = value
             .as_object()
             .ok_or_else(|| TraceError::NotATrace("the top level is not an object".into()))?;

@@ -146,6 +146,8 @@ pub struct World {
     next_read_ctx: u64,
     action_log: Vec<LoggedAction>,
     records_events: bool,
+    rejected_inputs: u64,
+    compactions_refused: u64,
 }
 
 impl World {
@@ -173,6 +175,8 @@ impl World {
             next_read_ctx: 1,
             action_log: Vec::new(),
             records_events: false,
+            rejected_inputs: 0,
+            compactions_refused: 0,
             config,
         };
         let ids: Vec<NodeId> = (1..=world.config.nodes as u64).map(NodeId).collect();
@@ -191,7 +195,8 @@ impl World {
     }
 
     fn node_rng(&self, id: NodeId, incarnation: u64) -> DetRng {
-        self.seed_rng.fork(id.0.wrapping_mul(1_000_003).wrapping_add(incarnation))
+        self.seed_rng
+            .fork(id.0.wrapping_mul(1_000_003).wrapping_add(incarnation))
     }
 
     fn start_node(&mut self, id: NodeId, membership: Membership) -> Result<(), SimError> {
@@ -273,6 +278,14 @@ impl World {
     /// Every action applied so far.
     pub fn action_log(&self) -> &[LoggedAction] {
         &self.action_log
+    }
+    /// Messages the cores refused (not for them, unknown sender).
+    pub fn rejected_inputs(&self) -> u64 {
+        self.rejected_inputs
+    }
+    /// Automatic compactions the cores refused.
+    pub fn compactions_refused(&self) -> u64 {
+        self.compactions_refused
     }
     /// Takes the notes gathered since the last call.
     pub fn take_notes(&mut self) -> Vec<Note> {
@@ -364,7 +377,9 @@ impl World {
         match kind {
             EventKind::Deliver(id) => self.deliver(id),
             EventKind::Timer { node, generation } => {
-                let Some(h) = self.nodes.get_mut(&node) else { return };
+                let Some(h) = self.nodes.get_mut(&node) else {
+                    return;
+                };
                 if h.timer_generation != generation {
                     return;
                 }
@@ -378,11 +393,15 @@ impl World {
                 self.pump(node);
             }
             EventKind::DiskDone { node, generation } => {
-                let Some(h) = self.nodes.get_mut(&node) else { return };
+                let Some(h) = self.nodes.get_mut(&node) else {
+                    return;
+                };
                 if h.write_generation != generation || h.status == NodeStatus::Crashed {
                     return;
                 }
-                let Some(ready) = h.pending_write.take() else { return };
+                let Some(ready) = h.pending_write.take() else {
+                    return;
+                };
                 self.finish_ready(node, ready);
                 if self.nodes[&node].status == NodeStatus::Up {
                     self.drain_inbox(node);
@@ -399,14 +418,18 @@ impl World {
                 attempt,
             } => self.client_timeout(client, seq, attempt),
             EventKind::ClientNext { client, generation } => {
-                let Some(c) = self.clients.get(&client) else { return };
+                let Some(c) = self.clients.get(&client) else {
+                    return;
+                };
                 if c.generation != generation || c.pending.is_some() {
                     return;
                 }
                 self.workload_next(client);
             }
             EventKind::ClientRetry { client, seq } => {
-                let Some(c) = self.clients.get(&client) else { return };
+                let Some(c) = self.clients.get(&client) else {
+                    return;
+                };
                 if c.pending.as_ref().is_some_and(|p| p.seq == seq) {
                     self.client_send(client, None);
                 }
@@ -415,20 +438,27 @@ impl World {
     }
 
     fn deliver(&mut self, id: MsgId) {
-        let Some(flight) = self.network.in_flight.get(&id) else { return };
+        let Some(flight) = self.network.in_flight.get(&id) else {
+            return;
+        };
         let to = flight.msg.to;
         let target_down = match self.nodes.get(&to) {
             None => Some(DropReason::NoSuchNode),
             Some(h) if h.status == NodeStatus::Crashed => Some(DropReason::ReceiverDown),
             Some(_) => None,
         };
-        if let (Some(reason), true) = (target_down, flight.held_at.is_none() && flight.deliver_at == self.now && flight.doomed.is_none()) {
+        if let (Some(reason), true) = (
+            target_down,
+            flight.held_at.is_none() && flight.deliver_at == self.now && flight.doomed.is_none(),
+        ) {
             if let Some(f) = self.network.in_flight.remove(&id) {
                 self.network.record_drop(self.now, f, reason);
             }
             return;
         }
-        let Some(msg) = self.network.arrive(self.now, id) else { return };
+        let Some(msg) = self.network.arrive(self.now, id) else {
+            return;
+        };
         let h = self.nodes.get_mut(&to).expect("checked above");
         if h.status == NodeStatus::Paused || h.pending_write.is_some() {
             h.inbox.push_back(Deferred::Message(msg));
@@ -440,11 +470,13 @@ impl World {
 
     fn step_node(&mut self, id: NodeId, msg: Message<KvCommand>) {
         let now = self.now;
-        let Some(r) = self.nodes.get_mut(&id).and_then(|h| h.raft.as_mut()) else { return };
-        // Rejections (wrong recipient, unknown sender) are counted by the
-        // core in its stats; nothing more to do with them here.
-        if r.step(now, msg).is_err() {
+        let Some(r) = self.nodes.get_mut(&id).and_then(|h| h.raft.as_mut()) else {
             return;
+        };
+        // Rejections (wrong recipient, unknown sender) change nothing; the
+        // core counts them by kind, and the world counts them in total.
+        if r.step(now, msg).is_err() {
+            self.rejected_inputs += 1;
         }
     }
 
@@ -454,7 +486,9 @@ impl World {
             if h.status != NodeStatus::Up || h.pending_write.is_some() {
                 return;
             }
-            let Some(input) = h.inbox.pop_front() else { return };
+            let Some(input) = h.inbox.pop_front() else {
+                return;
+            };
             match input {
                 Deferred::Message(m) => self.step_node(id, m),
                 Deferred::Client { client, seq } => self.client_at_node(client, id, seq),
@@ -466,7 +500,9 @@ impl World {
     /// Drains the node's Ready batches: persist, send, apply, advance.
     fn pump(&mut self, id: NodeId) {
         loop {
-            let Some(h) = self.nodes.get_mut(&id) else { return };
+            let Some(h) = self.nodes.get_mut(&id) else {
+                return;
+            };
             if h.status != NodeStatus::Up || h.pending_write.is_some() {
                 break;
             }
@@ -481,7 +517,10 @@ impl World {
                 h.pending_write = Some(ready);
                 self.queue.push(
                     self.now + self.config.disk_latency,
-                    EventKind::DiskDone { node: id, generation },
+                    EventKind::DiskDone {
+                        node: id,
+                        generation,
+                    },
                 );
                 break;
             }
@@ -514,13 +553,11 @@ impl World {
             let h = &self.nodes[&id];
             let role = h.raft.as_ref().map_or(Role::Follower, |r| r.role());
             let durable = &h.durable;
-            let res = self.invariants.on_append(
-                id,
-                role,
-                ready.truncate_from,
-                &ready.entries,
-                |i| crate::invariants::durable_term_at(durable, i),
-            );
+            let res =
+                self.invariants
+                    .on_append(id, role, ready.truncate_from, &ready.entries, |i| {
+                        crate::invariants::durable_term_at(durable, i)
+                    });
             if let Err(b) = res {
                 self.breach(b);
             }
@@ -560,7 +597,14 @@ impl World {
             if let EntryPayload::Command(cmd) = &e.payload {
                 let result = h.kv.apply(cmd);
                 if h.waiting_writes.remove(&(cmd.client, cmd.seq)) {
-                    replies.push((cmd.client, ClientReply::Done { node: id, seq: cmd.seq, result }));
+                    replies.push((
+                        cmd.client,
+                        ClientReply::Done {
+                            node: id,
+                            seq: cmd.seq,
+                            result,
+                        },
+                    ));
                 }
                 // Older requests of this client can no longer be waited on.
                 let stale: Vec<_> = h
@@ -594,7 +638,14 @@ impl World {
             for ctx in done {
                 let p = h.pending_reads.remove(&ctx).expect("listed above");
                 let result = h.kv.apply_read(&p.op);
-                replies.push((p.client, ClientReply::Done { node: id, seq: p.seq, result }));
+                replies.push((
+                    p.client,
+                    ClientReply::Done {
+                        node: id,
+                        seq: p.seq,
+                        result,
+                    },
+                ));
             }
         }
         for (client, reply) in replies {
@@ -603,13 +654,20 @@ impl World {
         // Events: notes for the timeline, plus the committed-on-quorum check.
         for ev in &ready.events {
             match ev {
-                Event::RoleChanged { term, to: Role::Leader, .. } => {
+                Event::RoleChanged {
+                    term,
+                    to: Role::Leader,
+                    ..
+                } => {
                     let term = *term;
                     self.note(NoteKind::LeaderElected { node: id, term });
                 }
                 Event::CommitAdvanced { to, .. } if leader_commit_before.is_some() => {
                     let to = *to;
-                    self.note(NoteKind::Committed { node: id, index: to });
+                    self.note(NoteKind::Committed {
+                        node: id,
+                        index: to,
+                    });
                     if check {
                         self.check_commit_quorum(id, to);
                     }
@@ -621,8 +679,12 @@ impl World {
     }
 
     fn check_commit_quorum(&mut self, leader: NodeId, commit: LogIndex) {
-        let Some(raft) = self.raft(leader) else { return };
-        let Some(term) = raft.log().term_at(commit) else { return };
+        let Some(raft) = self.raft(leader) else {
+            return;
+        };
+        let Some(term) = raft.log().term_at(commit) else {
+            return;
+        };
         let membership = raft.membership().clone();
         let durable: BTreeMap<NodeId, &Durable<KvCommand>> =
             self.nodes.iter().map(|(k, h)| (*k, &h.durable)).collect();
@@ -635,15 +697,18 @@ impl World {
     }
 
     fn maybe_compact(&mut self, id: NodeId) {
-        let Some(every) = self.config.snapshot_every else { return };
+        let Some(every) = self.config.snapshot_every else {
+            return;
+        };
         let h = self.nodes.get_mut(&id).expect("node exists");
         let Some(raft) = h.raft.as_mut() else { return };
         let applied = raft.applied_index();
         let base = raft.log().first_index().0.saturating_sub(1);
         if applied.0 >= base + every {
-            // Refusals (e.g. nothing new to compact) leave the log as it is.
+            // A refusal (nothing new to compact) leaves the log as it is;
+            // the next apply tries again.
             if raft.compact(applied, h.kv.to_bytes()).is_err() {
-                return;
+                self.compactions_refused += 1;
             }
         }
     }
@@ -652,7 +717,9 @@ impl World {
     /// no longer serve, and run the per-node invariant checks.
     fn after_node_change(&mut self, id: NodeId) {
         let now = self.now;
-        let Some(h) = self.nodes.get_mut(&id) else { return };
+        let Some(h) = self.nodes.get_mut(&id) else {
+            return;
+        };
         let Some(raft) = h.raft.as_ref() else { return };
         if raft.role() != Role::Leader {
             h.pending_reads.retain(|_, p| p.index.is_some());
@@ -678,7 +745,8 @@ impl World {
                 id,
                 h.incarnation,
                 raft.role(),
-                raft.term().max(h.durable.term),
+                raft.term(),
+                h.durable.term,
                 raft.commit_index(),
                 raft.applied_index(),
                 |i| raft.log().term_at(i),
@@ -711,7 +779,13 @@ impl World {
             if active && c.pending.is_none() {
                 let generation = c.generation;
                 let at = self.now + self.think_time();
-                self.queue.push(at, EventKind::ClientNext { client: id, generation });
+                self.queue.push(
+                    at,
+                    EventKind::ClientNext {
+                        client: id,
+                        generation,
+                    },
+                );
             }
         }
     }
@@ -725,7 +799,10 @@ impl World {
         }
         let mean_us = (1_000_000.0 * f64::from(w.clients) / w.ops_per_sec) as u64;
         let mean_us = mean_us.max(1);
-        Micros(self.rng_workload.gen_range(mean_us / 2..=mean_us + mean_us / 2))
+        Micros(
+            self.rng_workload
+                .gen_range(mean_us / 2..=mean_us + mean_us / 2),
+        )
     }
 
     fn workload_next(&mut self, client: ClientId) {
@@ -746,7 +823,11 @@ impl World {
                         .values()
                         .find_map(|h| h.kv.get(&key).map(str::to_string))
                         .unwrap_or_else(|| "0".into());
-                    KvOp::Cas { key, from, to: value }
+                    KvOp::Cas {
+                        key,
+                        from,
+                        to: value,
+                    }
                 }
             }
         };
@@ -755,7 +836,9 @@ impl World {
 
     fn client_start(&mut self, client: ClientId, op: KvOp, via: Option<NodeId>) {
         let now = self.now;
-        let Some(c) = self.clients.get_mut(&client) else { return };
+        let Some(c) = self.clients.get_mut(&client) else {
+            return;
+        };
         if c.pending.is_some() {
             c.queued.push_back((op, via));
             return;
@@ -783,7 +866,9 @@ impl World {
         let max_attempts = self.config.client_max_attempts;
         let timeout = self.config.client_timeout;
         let node_ids: Vec<NodeId> = self.nodes.keys().copied().collect();
-        let Some(c) = self.clients.get_mut(&client) else { return };
+        let Some(c) = self.clients.get_mut(&client) else {
+            return;
+        };
         let Some(p) = c.pending.as_mut() else { return };
         if p.attempt >= max_attempts {
             let p = c.pending.take().expect("checked");
@@ -791,7 +876,14 @@ impl World {
             if let Err(e) = self.lin.give_up(p.history) {
                 self.history_error(e.to_string());
             }
-            self.log_client(client, p.seq, &p.op, ClientEventKind::GaveUp { attempts: p.attempt });
+            self.log_client(
+                client,
+                p.seq,
+                &p.op,
+                ClientEventKind::GaveUp {
+                    attempts: p.attempt,
+                },
+            );
             self.client_idle(client);
             return;
         }
@@ -805,10 +897,29 @@ impl World {
         let latency = self.client_latency();
         self.queue.push(
             now + latency,
-            EventKind::ClientArrive { client, node: target, seq },
+            EventKind::ClientArrive {
+                client,
+                node: target,
+                seq,
+            },
         );
-        self.queue.push(now + timeout, EventKind::ClientTimeout { client, seq, attempt });
-        self.log_client(client, seq, &op, ClientEventKind::Sent { node: target, attempt });
+        self.queue.push(
+            now + timeout,
+            EventKind::ClientTimeout {
+                client,
+                seq,
+                attempt,
+            },
+        );
+        self.log_client(
+            client,
+            seq,
+            &op,
+            ClientEventKind::Sent {
+                node: target,
+                attempt,
+            },
+        );
     }
 
     fn client_latency(&mut self) -> Micros {
@@ -817,7 +928,9 @@ impl World {
     }
 
     fn client_arrive(&mut self, client: ClientId, node: NodeId, seq: u64) {
-        let Some(h) = self.nodes.get_mut(&node) else { return };
+        let Some(h) = self.nodes.get_mut(&node) else {
+            return;
+        };
         match h.status {
             NodeStatus::Crashed => {}
             NodeStatus::Paused => h.inbox.push_back(Deferred::Client { client, seq }),
@@ -885,12 +998,15 @@ impl World {
 
     fn reply_to_client(&mut self, client: ClientId, reply: ClientReply) {
         let at = self.now + self.client_latency();
-        self.queue.push(at, EventKind::ClientReply { client, reply });
+        self.queue
+            .push(at, EventKind::ClientReply { client, reply });
     }
 
     fn client_reply(&mut self, client: ClientId, reply: ClientReply) {
         let now = self.now;
-        let Some(c) = self.clients.get_mut(&client) else { return };
+        let Some(c) = self.clients.get_mut(&client) else {
+            return;
+        };
         let Some(p) = c.pending.as_ref() else { return };
         if p.seq != reply.seq() {
             return; // an answer to an attempt the client no longer waits for
@@ -905,20 +1021,39 @@ impl World {
                     self.history_error(e.to_string());
                 }
                 let latency = now.saturating_sub(p.invoked_at);
-                self.log_client(client, seq, &op, ClientEventKind::Completed { node, result, latency });
+                self.log_client(
+                    client,
+                    seq,
+                    &op,
+                    ClientEventKind::Completed {
+                        node,
+                        result,
+                        latency,
+                    },
+                );
                 self.check_linearizability();
                 self.client_idle(client);
             }
             ClientReply::NotLeader { node, hint, .. } => {
                 c.leader_guess = hint;
-                self.log_client(client, seq, &op, ClientEventKind::Redirected { from: node, hint });
+                self.log_client(
+                    client,
+                    seq,
+                    &op,
+                    ClientEventKind::Redirected { from: node, hint },
+                );
                 match hint {
                     Some(h) if h != node => self.client_send(client, Some(h)),
                     _ => self.client_backoff(client, seq),
                 }
             }
             ClientReply::Busy { node, reason, .. } => {
-                self.log_client(client, seq, &op, ClientEventKind::Rejected { from: node, reason });
+                self.log_client(
+                    client,
+                    seq,
+                    &op,
+                    ClientEventKind::Rejected { from: node, reason },
+                );
                 self.client_backoff(client, seq);
             }
         }
@@ -930,29 +1065,42 @@ impl World {
     }
 
     fn client_timeout(&mut self, client: ClientId, seq: u64, attempt: u32) {
-        let Some(c) = self.clients.get_mut(&client) else { return };
+        let Some(c) = self.clients.get_mut(&client) else {
+            return;
+        };
         let Some(p) = c.pending.as_ref() else { return };
         if p.seq != seq || p.attempt != attempt {
             return;
         }
         let (node, op) = (p.target, p.op.clone());
         c.leader_guess = None;
-        self.log_client(client, seq, &op, ClientEventKind::TimedOut { node, attempt });
+        self.log_client(
+            client,
+            seq,
+            &op,
+            ClientEventKind::TimedOut { node, attempt },
+        );
         self.client_send(client, None);
     }
 
     /// The client finished an operation: start the next queued one, or
     /// schedule the workload's next.
     fn client_idle(&mut self, client: ClientId) {
-        let Some(c) = self.clients.get_mut(&client) else { return };
+        let Some(c) = self.clients.get_mut(&client) else {
+            return;
+        };
         if let Some((op, via)) = c.queued.pop_front() {
             self.client_start(client, op, via);
             return;
         }
-        if c.workload && self.config.workload.ops_per_sec > 0.0 && client.0 <= u64::from(self.config.workload.clients) {
+        if c.workload
+            && self.config.workload.ops_per_sec > 0.0
+            && client.0 <= u64::from(self.config.workload.clients)
+        {
             let generation = c.generation;
             let at = self.now + self.think_time();
-            self.queue.push(at, EventKind::ClientNext { client, generation });
+            self.queue
+                .push(at, EventKind::ClientNext { client, generation });
         }
     }
 
@@ -1049,12 +1197,14 @@ impl World {
                 let incarnation = h.incarnation + 1;
                 let durable = h.durable.clone();
                 let rng = self.node_rng(id, incarnation);
-                let raft = RawNode::restart(id, self.config.raft.clone(), durable.clone(), rng, now)
-                    .map_err(|e| SimError::Invalid(format!("{id} cannot restart: {e}")))?;
+                let raft =
+                    RawNode::restart(id, self.config.raft.clone(), durable.clone(), rng, now)
+                        .map_err(|e| SimError::Invalid(format!("{id} cannot restart: {e}")))?;
                 let h = self.host(id)?;
                 h.kv = match &durable.snapshot {
-                    Some(s) => KvStore::from_bytes(&s.data)
-                        .map_err(|e| SimError::Invalid(format!("{id}'s snapshot is unreadable: {e}")))?,
+                    Some(s) => KvStore::from_bytes(&s.data).map_err(|e| {
+                        SimError::Invalid(format!("{id}'s snapshot is unreadable: {e}"))
+                    })?,
                     None => KvStore::default(),
                 };
                 h.raft = Some(raft);

@@ -7,7 +7,11 @@ use raftlab_sim::kv::{KvOp, KvResult};
 use raftlab_sim::{Action, NodeStatus, Timeline, Trace, World, WorldConfig};
 
 fn world(seed: u64) -> World {
-    World::new(WorldConfig { seed, ..WorldConfig::default() }).expect("valid config")
+    World::new(WorldConfig {
+        seed,
+        ..WorldConfig::default()
+    })
+    .expect("valid config")
 }
 
 fn ms(v: u64) -> Micros {
@@ -52,15 +56,23 @@ fn a_minority_partition_cannot_commit_and_heals_back_to_one_log() {
     let others: Vec<NodeId> = w.nodes().keys().copied().filter(|n| *n != leader).collect();
     let minority: BTreeSet<NodeId> = [leader, others[0]].into_iter().collect();
     let majority: BTreeSet<NodeId> = others[1..].iter().copied().collect();
-    w.apply(Action::Partition(vec![minority.clone(), majority.clone()])).unwrap();
+    w.apply(Action::Partition(vec![minority.clone(), majority.clone()]))
+        .unwrap();
     w.apply(Action::ClientRequest {
-        op: KvOp::Put { key: "z".into(), value: "minority".into() },
+        op: KvOp::Put {
+            key: "z".into(),
+            value: "minority".into(),
+        },
         via: Some(leader),
     })
     .unwrap();
     let commit_before = w.raft(leader).unwrap().commit_index();
     w.run_until(ms(5_000));
-    assert_eq!(w.raft(leader).unwrap().commit_index(), commit_before, "minority leader cannot commit");
+    assert_eq!(
+        w.raft(leader).unwrap().commit_index(),
+        commit_before,
+        "minority leader cannot commit"
+    );
     let new_leader = w.leader().unwrap();
     assert!(majority.contains(&new_leader));
     w.apply(Action::HealAll).unwrap();
@@ -70,7 +82,10 @@ fn a_minority_partition_cannot_commit_and_heals_back_to_one_log() {
     for id in w.nodes().keys() {
         let r = w.raft(*id).unwrap();
         assert_eq!(r.log().last_index(), last, "{id} converged");
-        assert_eq!(r.log().term_at(last), w.raft(l).unwrap().log().term_at(last));
+        assert_eq!(
+            r.log().term_at(last),
+            w.raft(l).unwrap().log().term_at(last)
+        );
     }
     assert!(w.violation().is_none(), "{:?}", w.violation());
 }
@@ -78,7 +93,10 @@ fn a_minority_partition_cannot_commit_and_heals_back_to_one_log() {
 #[test]
 fn a_user_put_reaches_every_state_machine() {
     let mut w = World::new(WorldConfig {
-        workload: raftlab_sim::WorkloadConfig { ops_per_sec: 0.0, ..Default::default() },
+        workload: raftlab_sim::WorkloadConfig {
+            ops_per_sec: 0.0,
+            ..Default::default()
+        },
         ..WorldConfig::default()
     })
     .unwrap();
@@ -86,15 +104,27 @@ fn a_user_put_reaches_every_state_machine() {
     // Send it to a follower: it must be redirected.
     let leader = w.leader().unwrap();
     let follower = *w.nodes().keys().find(|n| **n != leader).unwrap();
-    w.apply(Action::ClientRequest { op: KvOp::Put { key: "x".into(), value: "42".into() }, via: Some(follower) })
-        .unwrap();
+    w.apply(Action::ClientRequest {
+        op: KvOp::Put {
+            key: "x".into(),
+            value: "42".into(),
+        },
+        via: Some(follower),
+    })
+    .unwrap();
     w.run_until(ms(3_000));
     for h in w.nodes().values() {
         assert_eq!(h.kv.get("x"), Some("42"), "{} applied the put", h.id);
     }
     let log: Vec<String> = w.client_log().iter().map(|e| e.kind.to_string()).collect();
     assert!(log.iter().any(|l| l.contains("not the leader")), "{log:?}");
-    assert!(w.client_log().iter().any(|e| matches!(&e.kind, raftlab_sim::client::ClientEventKind::Completed { result: KvResult::Ok, .. })));
+    assert!(w.client_log().iter().any(|e| matches!(
+        &e.kind,
+        raftlab_sim::client::ClientEventKind::Completed {
+            result: KvResult::Ok,
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -119,7 +149,13 @@ fn seeking_back_and_forward_shows_the_same_state() {
     t.seek(ms(4_000));
     let at_4 = serde_json::to_string(&t.world().snapshot()).unwrap();
     t.seek(ms(1_000));
-    assert!(t.world().nodes().values().all(|h| h.status == NodeStatus::Up), "before the crash");
+    assert!(
+        t.world()
+            .nodes()
+            .values()
+            .all(|h| h.status == NodeStatus::Up),
+        "before the crash"
+    );
     t.seek(ms(6_000));
     assert_eq!(serde_json::to_string(&t.world().snapshot()).unwrap(), at_6);
     t.seek(ms(4_000));
@@ -138,12 +174,20 @@ fn acting_in_the_past_forks_a_new_future() {
     assert_eq!(t.actions().len(), 1, "the crash belongs to the old future");
     assert_eq!(t.head(), ms(1_500));
     t.advance_to(ms(5_000));
-    assert!(t.world().nodes().values().all(|h| h.status == NodeStatus::Up));
+    assert!(t
+        .world()
+        .nodes()
+        .values()
+        .all(|h| h.status == NodeStatus::Up));
 }
 
 #[test]
 fn a_trace_round_trips_and_replays_to_the_same_state() {
-    let mut t = Timeline::new(WorldConfig { seed: 11, ..WorldConfig::default() }).unwrap();
+    let mut t = Timeline::new(WorldConfig {
+        seed: 11,
+        ..WorldConfig::default()
+    })
+    .unwrap();
     t.advance_to(ms(2_000));
     t.apply(Action::Crash(t.world().leader().unwrap())).unwrap();
     t.advance_to(ms(4_000));
@@ -164,8 +208,14 @@ fn malformed_traces_get_precise_errors() {
         ("", "not a valid JSON"),
         ("{\"format\": \"raftlab-trace\"", "not a valid JSON"),
         ("[1,2]", "not a Raftlab trace"),
-        ("{\"format\": \"other\", \"version\": 1}", "not a Raftlab trace"),
-        ("{\"format\": \"raftlab-trace\", \"version\": 99}", "version 99"),
+        (
+            "{\"format\": \"other\", \"version\": 1}",
+            "not a Raftlab trace",
+        ),
+        (
+            "{\"format\": \"raftlab-trace\", \"version\": 99}",
+            "version 99",
+        ),
         ("{\"format\": \"raftlab-trace\", \"version\": 1}", "damaged"),
     ];
     for (text, want) in cases {
