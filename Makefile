@@ -1,6 +1,6 @@
 # The two commands of README.md. Each runs scripts/setup.sh first, which
 # installs what is missing (cold: ~15 min) and skips what is present.
-.PHONY: serve test setup build
+.PHONY: serve test setup build bench
 
 ## make serve: build the page and serve it on http://127.0.0.1:8080
 serve: setup
@@ -17,3 +17,8 @@ setup:
 ## make build: only the release build into dist/
 build: setup
 	@bash -c 'source scripts/env.sh && trunk build --release'
+
+## make bench: the benchmarks (core steps/s, simulator events/s, seek time)
+bench:
+	cargo run --profile fast -p raftlab-core --example bench_core
+	cargo run --profile fast -p raftlab-sim --bin raftlab-sim -- bench

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check the project has, in order, stopping at the first failure:
-#   fmt, clippy, native tests, wasm tests in headless Chromium, the release
+#   fmt, clippy, native tests, the chaos fuzzer (200 seeds x 20,000 events)
+#   and bug-switch detection, wasm tests in headless Chromium, the release
 #   build (trunk build --release -> dist/), Playwright end-to-end tests on dist/.
 # Prints one banner per stage, a summary, and the size of the wasm bundle.
 # Expects scripts/setup.sh to have run (`make test` runs it first).
@@ -18,6 +19,7 @@ STAGES=(
   "fmt|cargo fmt --all -- --check"
   "clippy|cargo clippy --workspace --all-targets -- -D warnings"
   "native tests|cargo test --workspace"
+  "chaos fuzz + bug switches|bash scripts/fuzz.sh"
   "wasm tests (headless Chromium)|cargo test -p raftlab-app --target wasm32-unknown-unknown"
   "release build|trunk build --release"
   "e2e (Playwright)|cd web && npx --no-install playwright test"

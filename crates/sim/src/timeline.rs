@@ -9,8 +9,8 @@
 //!
 //! Retention: checkpoints are kept every [`CHECKPOINT_EVERY`] events for the
 //! most recent [`DENSE_CHECKPOINTS`] of them; older ones are thinned to every
-//! fourth, so memory grows with the run's length at a quarter of the dense
-//! rate, and the longest replay is four checkpoint intervals.
+//! second, so memory grows with the run's length at half the dense rate, and
+//! the longest replay is two checkpoint intervals.
 
 use raftlab_core::{LogIndex, Micros, NodeId, Term};
 use serde::{Deserialize, Serialize};
@@ -153,13 +153,15 @@ impl Timeline {
             self.head_time = self.head_time.max(self.world.now());
         }
         let last_cp = self.checkpoints.last().map_or(0, |w| w.event_count());
-        if ev >= last_cp + CHECKPOINT_EVERY {
+        if ev / CHECKPOINT_EVERY > last_cp / CHECKPOINT_EVERY
+            && self.checkpoints.last().is_none_or(|w| w.now() <= self.world.now())
+        {
             self.checkpoints.push(self.world.clone());
             self.thin();
         }
     }
 
-    /// Keeps the newest checkpoints dense and every fourth older one.
+    /// Keeps the newest checkpoints dense and every second older one.
     fn thin(&mut self) {
         if self.checkpoints.len() <= DENSE_CHECKPOINTS * 2 {
             return;
@@ -168,7 +170,7 @@ impl Timeline {
         let mut kept = Vec::with_capacity(self.checkpoints.len());
         for (i, w) in self.checkpoints.drain(..).enumerate() {
             let ordinal = w.event_count() / CHECKPOINT_EVERY;
-            if i == 0 || i >= split || ordinal.is_multiple_of(4) {
+            if i == 0 || i >= split || ordinal.is_multiple_of(2) {
                 kept.push(w);
             }
         }
@@ -243,16 +245,15 @@ impl Timeline {
         ok
     }
 
-    /// Jumps to time `t`, backwards or forwards.
+    /// Jumps to time `t`, backwards or forwards: from the nearest
+    /// checkpoint at or before `t` when that is closer than where we are.
     pub fn seek(&mut self, t: Micros) {
-        if t < self.world.now() {
-            let cp = self
-                .checkpoints
-                .iter()
-                .rev()
-                .find(|w| w.now() <= t)
-                .unwrap_or(&self.checkpoints[0]);
-            self.world = cp.clone();
+        let now = self.world.now();
+        let best = self.checkpoints.iter().rev().find(|w| w.now() <= t);
+        match best {
+            Some(cp) if t < now || cp.now() > now => self.world = cp.clone(),
+            None if t < now => self.world = self.checkpoints[0].clone(),
+            _ => {}
         }
         self.advance_to(t);
     }
