@@ -34,7 +34,9 @@
 //!
 //! | file | job | paper / thesis |
 //! |------|-----|----------------|
-//! | `raft/mod.rs` | term prelude, role dispatch, role transitions, timers | §5.1 |
+//! | `raft/mod.rs` | term prelude, role dispatch, role transitions | §5.1 |
+//! | `raft/timers.rs` | randomized election timeout, heartbeats, CheckQuorum tick | §5.2 |
+//! | `raft/validate.rs` | sanity checks on untrusted messages | — |
 //! | `raft/election.rs` | elections, PreVote, CheckQuorum | §5.2, §5.4.1; thesis §9.6, §6.2 |
 //! | `raft/replication.rs` | AppendEntries both sides, commitment, flow control | §5.3, §5.4.2 |
 //! | `raft/conf.rs` | membership changes on the leader | §6; thesis §4 |

@@ -6,11 +6,13 @@ mod election;
 mod read;
 mod replication;
 mod snapshot;
+mod timers;
 mod transfer;
+mod validate;
 
 use crate::entry::Command;
 use crate::events::{Event, RejectReason, StepDownReason, VoteDenyReason};
-use crate::ids::{LogIndex, Micros, NodeId, Term};
+use crate::ids::{LogIndex, NodeId, Term};
 use crate::message::{Message, MessageBody};
 use crate::progress::Progress;
 use crate::raw_node::RawNode;
@@ -19,7 +21,7 @@ use crate::role::Role;
 impl<C: Command> RawNode<C> {
     /// One message: handle its term once, then dispatch on our role (etcd's `Step`).
     pub(crate) fn step_message(&mut self, m: Message<C>) {
-        if m.from == self.id || !numbers_in_range(&m) {
+        if m.from == self.id || !validate::numbers_in_range(&m) {
             self.stats.malformed += 1;
             return;
         }
@@ -323,55 +325,6 @@ impl<C: Command> RawNode<C> {
         }
     }
 
-    /// Restarts the election timeout with a fresh random duration (§5.2). Non-voters have none.
-    pub(crate) fn reset_election_timer(&mut self) {
-        self.election_started = Some(self.now);
-        if self.role == Role::Leader || !self.promotable() {
-            self.election_deadline = None;
-            return;
-        }
-        let timeout = self.randomized_election_timeout();
-        self.election_deadline = Some(self.now.saturating_add(timeout));
-    }
-
-    /// A uniform timeout in `[min, min + (max - min) * 2^k]`, `k` = failed elections since we
-    /// last heard a leader (capped at 3, i.e. 8x) when back-off is on.
-    fn randomized_election_timeout(&mut self) -> Micros {
-        let min = self.config.election_timeout_min.0;
-        let span = self.config.election_timeout_max.0 - min;
-        let factor = if self.config.election_backoff {
-            1u64 << self.elections_since_leader.saturating_sub(1).min(3)
-        } else {
-            1
-        };
-        Micros(min.saturating_add(self.rng.gen_range(0..=span.saturating_mul(factor))))
-    }
-
-    /// Fires due timers.
-    pub(crate) fn on_tick(&mut self) {
-        let now = self.now;
-        if self.role == Role::Leader {
-            if let Some(t) = self.transfer {
-                if t.deadline <= now {
-                    self.abort_transfer("timed out");
-                }
-            }
-            if self.check_quorum_deadline.is_some_and(|d| d <= now) {
-                self.check_quorum();
-            }
-            if self.role == Role::Leader && self.heartbeat_deadline.is_some_and(|d| d <= now) {
-                self.heartbeat_deadline = Some(now.saturating_add(self.config.heartbeat_interval));
-                self.broadcast_heartbeat();
-            }
-        } else if self.election_deadline.is_some_and(|d| d <= now) {
-            if self.promotable() {
-                self.start_election(false);
-            } else {
-                self.reset_election_timer();
-            }
-        }
-    }
-
     /// Bookkeeping after every input: keep derived state in step with the configuration.
     pub(crate) fn after_input(&mut self) {
         let config_index = self.log.membership_index();
@@ -429,51 +382,4 @@ impl<C: Command> RawNode<C> {
             }
         }
     }
-}
-
-/// Terms and indexes beyond 2^62 cannot arise in any real run; refusing them up front keeps
-/// index arithmetic far from overflow whatever the network sends.
-fn numbers_in_range<C>(m: &Message<C>) -> bool {
-    const LIMIT: u64 = 1 << 62;
-    let ok = |x: u64| x < LIMIT;
-    ok(m.term.0)
-        && match &m.body {
-            MessageBody::PreVote {
-                last_log_index,
-                last_log_term,
-            }
-            | MessageBody::RequestVote {
-                last_log_index,
-                last_log_term,
-                ..
-            } => ok(last_log_index.0) && ok(last_log_term.0),
-            MessageBody::AppendEntries {
-                prev_log_index,
-                prev_log_term,
-                entries,
-                leader_commit,
-                ..
-            } => {
-                ok(prev_log_index.0.saturating_add(entries.len() as u64))
-                    && ok(prev_log_term.0)
-                    && ok(leader_commit.0)
-            }
-            MessageBody::AppendEntriesResponse {
-                match_index,
-                conflict,
-                ..
-            } => {
-                ok(match_index.0)
-                    && conflict.is_none_or(|c| {
-                        ok(c.rejected_index.0) && ok(c.hint_index.0) && ok(c.hint_term.0)
-                    })
-            }
-            MessageBody::InstallSnapshot { snapshot } => {
-                ok(snapshot.last_index.0) && ok(snapshot.last_term.0)
-            }
-            MessageBody::InstallSnapshotResponse { last_index } => ok(last_index.0),
-            MessageBody::PreVoteResponse { .. }
-            | MessageBody::RequestVoteResponse { .. }
-            | MessageBody::TimeoutNow => true,
-        }
 }

@@ -1,5 +1,6 @@
 //! Log replication (paper §5.3), commitment (§5.4.2, Figure 8) and flow control.
 
+use super::validate;
 use crate::entry::{Command, Entry, EntryPayload};
 use crate::errors::ProposeError;
 use crate::events::{Event, RejectReason};
@@ -191,7 +192,7 @@ impl<C: Command> RawNode<C> {
         else {
             return;
         };
-        if !well_formed(m.term, prev_log_index, prev_log_term, &entries) {
+        if !validate::well_formed(m.term, prev_log_index, prev_log_term, &entries) {
             self.stats.malformed += 1;
             return;
         }
@@ -378,20 +379,4 @@ impl<C: Command> RawNode<C> {
             }
         }
     }
-}
-
-/// Untrusted input check: entries contiguous after `prev`, terms never decreasing and never
-/// beyond the message's term (a leader only creates entries in its own term).
-fn well_formed<C>(term: Term, prev: LogIndex, prev_term: Term, entries: &[Entry<C>]) -> bool {
-    if prev_term > term {
-        return false;
-    }
-    let mut expect = (prev.next(), prev_term);
-    for e in entries {
-        if e.index != expect.0 || e.term < expect.1 || e.term > term {
-            return false;
-        }
-        expect = (e.index.next(), e.term);
-    }
-    true
 }
