@@ -440,3 +440,53 @@ fn flow_control_limits_inflight_appends() {
         net.node(1).log().last_index()
     );
 }
+
+/// A leader never overwrites or deletes entries in its own log; it only appends.
+/// Reference: Raft paper §5.3 (Leader Append-Only, Figure 3)
+#[test]
+fn leader_only_appends_to_its_log() {
+    let mut net = Net::new(3);
+    net.elect(1);
+    let mut seen: Vec<Entry<u64>> = Vec::new();
+    for i in 0..10 {
+        net.propose(1, i).unwrap();
+        // A stale, conflicting AppendEntries from a deposed leader is refused, not applied.
+        let now = net.now;
+        let bogus = MessageBody::AppendEntries {
+            prev_log_index: LogIndex(0),
+            prev_log_term: Term(0),
+            entries: vec![entry(0, 1, 666)],
+            leader_commit: LogIndex(0),
+            read_seq: 0,
+        };
+        net.node_mut(1).step(now, msg(2, 1, 0, bogus)).unwrap();
+        let log = net.node(1).log().all_entries().to_vec();
+        assert_eq!(&log[..seen.len()], &seen[..]);
+        seen = log;
+    }
+}
+
+/// A lost AppendEntries is retried until the follower has the entries (RPCs are retried
+/// indefinitely, §5.5); here after one heartbeat round without acknowledgement.
+/// Reference: Raft paper §5.3, §5.5
+#[test]
+fn lost_append_is_retransmitted() {
+    let mut net = Net::new(3);
+    net.elect(1);
+    net.drop_once.insert(MessageKind::AppendEntries);
+    let (_, idx) = net.propose(1, 5).unwrap();
+    assert_eq!(
+        net.node(1).commit_index(),
+        idx,
+        "the other follower suffices"
+    );
+    let lagging = if net.node(2).log().last_index() < idx {
+        2
+    } else {
+        3
+    };
+    assert!(net.node(lagging).log().last_index() < idx);
+    net.run_for(200);
+    assert_eq!(net.node(lagging).log().last_index(), idx);
+    assert_eq!(net.applied_cmds(lagging), vec![5]);
+}
