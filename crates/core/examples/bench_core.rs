@@ -6,10 +6,7 @@ use std::time::Instant;
 
 fn main() {
     let ids: Vec<NodeId> = (1..=5).map(NodeId).collect();
-    let config = Config {
-        max_inflight_msgs: 256,
-        ..Config::default()
-    };
+    let config = Config::default();
     let mut leader = RawNode::<u64>::new(
         ids[0],
         config,
