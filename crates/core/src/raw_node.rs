@@ -70,6 +70,9 @@ pub struct RawNode<C> {
     pub(crate) commit: LogIndex,
     pub(crate) applied: LogIndex,
     pub(crate) last_leader_contact: Option<Micros>,
+    /// After a restart, ignore vote requests until then: we may have acknowledged a leader's
+    /// lease just before crashing and cannot remember it (thesis §6.4.1).
+    pub(crate) restart_quiet_until: Option<Micros>,
     pub(crate) elections_since_leader: u32,
     pub(crate) election_started: Option<Micros>,
     pub(crate) election_deadline: Option<Micros>,
@@ -156,6 +159,7 @@ impl<C: Command> RawNode<C> {
         node.commit = snap_index;
         node.applied = snap_index;
         node.reported_membership_index = Some(node.log.membership_index());
+        node.restart_quiet_until = Some(now.saturating_add(node.config.election_timeout_min));
         for (index, reason) in ignored {
             node.events.push(Event::ConfChangeIgnored { index, reason });
         }
@@ -177,6 +181,7 @@ impl<C: Command> RawNode<C> {
             commit: LogIndex(0),
             applied: LogIndex(0),
             last_leader_contact: None,
+            restart_quiet_until: None,
             elections_since_leader: 0,
             election_started: None,
             election_deadline: None,

@@ -198,9 +198,10 @@ impl<C: Command> RawNode<C> {
             || self.log.membership_at(self.commit).contains(m.from)
     }
 
-    /// Whether we heard from a leader within the minimum election timeout (thesis §4.2.3).
+    /// Whether we heard from a leader within the minimum election timeout (thesis §4.2.3), or
+    /// restarted less than that ago (we may have acknowledged a lease we no longer remember).
     pub(crate) fn in_leader_lease(&self) -> bool {
-        if self.role == Role::Leader {
+        if self.role == Role::Leader || self.restart_quiet_until.is_some_and(|t| self.now < t) {
             return true;
         }
         match (self.leader, self.last_leader_contact) {
