@@ -119,6 +119,16 @@ fn run(seed: u64, bugs: Bugs) -> Result<Outcome, String> {
                     net.crash(id);
                 }
             }
+            97 => {
+                // Sustained partitions: cut a random minority off, or heal.
+                if net.cut.is_empty() {
+                    let side: Vec<u64> = (1..=5).filter(|_| rng.gen_bool(0.4)).collect();
+                    let rest: Vec<u64> = (1..=5).filter(|i| !side.contains(i)).collect();
+                    net.partition(&side, &rest);
+                } else {
+                    net.heal();
+                }
+            }
             _ => {
                 let down = net.servers.iter().find(|(_, s)| !s.up).map(|(i, _)| i.0);
                 if let Some(id) = down {
@@ -161,6 +171,7 @@ fn run(seed: u64, bugs: Bugs) -> Result<Outcome, String> {
         }
     }
     // Liveness phase: no more faults.
+    net.heal();
     for id in 1..=5 {
         if !net.server(id).up {
             net.restart(id);
