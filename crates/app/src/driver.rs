@@ -19,8 +19,8 @@ use raftlab_sim::{Action, Marker, MsgId, Timeline, WorldConfig, WorldSnapshot};
 use crate::i18n::{Lang, K};
 use crate::startup::new_timeline;
 use crate::view_model::client::merge_user_log;
-use raftlab_sim::client::{ClientEvent, USER_CLIENT};
 use crate::view_model::speed::clamp_speed;
+use raftlab_sim::client::{ClientEvent, USER_CLIENT};
 
 /// Longest wall-clock gap one frame may cover; longer gaps (a stalled tab)
 /// are not caught up, so the picture never jumps.
@@ -250,8 +250,16 @@ impl Ui {
             return;
         };
         self.announce_changes(&snap);
-        let world_log: Vec<ClientEvent> = snap.client_log.iter().filter(|e| e.client == USER_CLIENT).cloned().collect();
-        if let Some(log) = self.user_log.with_untracked(|kept| merge_user_log(kept, &world_log, snap.now)) {
+        let world_log: Vec<ClientEvent> = snap
+            .client_log
+            .iter()
+            .filter(|e| e.client == USER_CLIENT)
+            .cloned()
+            .collect();
+        if let Some(log) = self
+            .user_log
+            .with_untracked(|kept| merge_user_log(kept, &world_log, snap.now))
+        {
             self.user_log.set(log);
         }
         self.snapshot.set(Arc::new(snap));
@@ -278,7 +286,9 @@ impl Ui {
                     (None, None) => String::new(),
                 });
                 s.announced_leader = leader;
-            } else if snap.committed > s.announced_commit && wall - s.last_commit_announce_ms > 4_000.0 {
+            } else if snap.committed > s.announced_commit
+                && wall - s.last_commit_announce_ms > 4_000.0
+            {
                 // Commits are frequent: announce at most one every few seconds.
                 msg = Some(lang.f(K::AnnounceCommit, &[("index", &snap.committed)]));
                 s.announced_commit = snap.committed;

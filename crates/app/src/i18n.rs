@@ -313,7 +313,9 @@ mod tests {
         let mut out = Vec::new();
         let mut rest = s;
         while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else { break };
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
             out.push(rest[start..start + len + 1].to_string());
             rest = &rest[start + len + 1..];
         }

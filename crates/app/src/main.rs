@@ -1,6 +1,7 @@
-//! Entry point of the Raftlab page: mount the app into `<body>`.
+//! Entry point of the Raftlab page: a panic hook that never leaves a blank
+//! page, then mount the app into `<body>`.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    raftlab_app::page::fatal::install_panic_hook();
     leptos::mount::mount_to_body(raftlab_app::App);
 }

@@ -34,7 +34,10 @@ mod tests {
     #[test]
     fn the_start_is_skipped_up_to_the_first_vote_request() {
         let (tl, skipped) = new_timeline(WorldConfig::default()).unwrap();
-        assert!(skipped >= Micros::from_ms(150) && skipped <= Micros::from_ms(300), "{skipped}");
+        assert!(
+            skipped >= Micros::from_ms(150) && skipped <= Micros::from_ms(300),
+            "{skipped}"
+        );
         assert!(!tl.world().network().in_flight.is_empty());
         assert!(tl.world().leader().is_none());
     }
@@ -47,20 +50,31 @@ mod tests {
         let budget = Micros((1_000_000.0 * DEFAULT_SPEED) as u64);
         let mut ok = 0;
         for seed in 1..=20 {
-            let cfg = WorldConfig { seed, ..WorldConfig::default() };
+            let cfg = WorldConfig {
+                seed,
+                ..WorldConfig::default()
+            };
             let (mut tl, skipped) = new_timeline(cfg).unwrap();
             tl.advance_to(skipped + budget);
             if tl.world().leader().is_some() {
                 ok += 1;
             }
         }
-        assert!(ok >= 16, "only {ok} of 20 seeds elected a leader within {budget}");
+        assert!(
+            ok >= 16,
+            "only {ok} of 20 seeds elected a leader within {budget}"
+        );
     }
 
     #[test]
     fn invalid_settings_are_refused_with_a_message() {
-        let cfg = WorldConfig { nodes: 0, ..WorldConfig::default() };
-        let err = new_timeline(cfg).err().expect("zero nodes is invalid");
+        let cfg = WorldConfig {
+            nodes: 0,
+            ..WorldConfig::default()
+        };
+        let Err(err) = new_timeline(cfg) else {
+            panic!("zero nodes is invalid")
+        };
         assert!(err.to_string().contains("node count"));
     }
 }

@@ -13,7 +13,10 @@ use crate::view_model::params::ParamError;
 #[component]
 pub fn CheckerBadge(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
-    let state = Memo::new(move |_| ui.snapshot.with(|s| (s.invariants.clone(), s.violation.clone())));
+    let state = Memo::new(move |_| {
+        ui.snapshot
+            .with(|s| (s.invariants.clone(), s.violation.clone()))
+    });
     move || {
         let lang = lang.get();
         let (names, violation) = state.get();
@@ -49,10 +52,19 @@ fn glyph_svg(kind: MessageKind, ok: Option<bool>) -> impl IntoView {
     let g = glyph(kind, ok, 2);
     let shape = match g.shape {
         Shape::Dot => view! { <circle class="shape" cx="14" cy="14" r="5"></circle> }.into_any(),
-        Shape::Pill => view! { <rect class="shape" x="3" y="6" width="22" height="16" rx="8"></rect> }.into_any(),
-        Shape::Diamond => view! { <polygon class="shape" points="14,4 24,14 14,24 4,14"></polygon> }.into_any(),
-        Shape::Square => view! { <rect class="shape" x="6" y="6" width="16" height="16"></rect> }.into_any(),
-        Shape::Triangle => view! { <polygon class="shape" points="14,4 24,22 4,22"></polygon> }.into_any(),
+        Shape::Pill => {
+            view! { <rect class="shape" x="3" y="6" width="22" height="16" rx="8"></rect> }
+                .into_any()
+        }
+        Shape::Diamond => {
+            view! { <polygon class="shape" points="14,4 24,14 14,24 4,14"></polygon> }.into_any()
+        }
+        Shape::Square => {
+            view! { <rect class="shape" x="6" y="6" width="16" height="16"></rect> }.into_any()
+        }
+        Shape::Triangle => {
+            view! { <polygon class="shape" points="14,4 24,22 4,22"></polygon> }.into_any()
+        }
         Shape::Reply => view! { <circle class="shape" cx="14" cy="14" r="8"></circle> }.into_any(),
     };
     view! {
@@ -207,7 +219,10 @@ pub fn HelpOverlay(ui: Ui) -> impl IntoView {
 pub fn ParamBanner(ui: Ui, errors: Vec<ParamError>) -> impl IntoView {
     let lang = ui.lang;
     (!errors.is_empty()).then(move || {
-        let path = window().location().pathname().unwrap_or_else(|_| "/".into());
+        let path = window()
+            .location()
+            .pathname()
+            .unwrap_or_else(|_| "/".into());
         view! {
             <div class="banner warn" role="alert" data-testid="param-error">
                 <strong>{move || lang.get().t(K::ParamBanner)}</strong>

@@ -186,10 +186,21 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
         let g = first.glyph.clone();
         let shape = match g.shape {
             Shape::Dot => view! { <circle class="shape" r="5"></circle> }.into_any(),
-            Shape::Pill => view! { <rect class="shape" x="-11" y="-8" width="22" height="16" rx="8"></rect> }.into_any(),
-            Shape::Diamond => view! { <polygon class="shape" points="0,-10 10,0 0,10 -10,0"></polygon> }.into_any(),
-            Shape::Square => view! { <rect class="shape" x="-8" y="-8" width="16" height="16"></rect> }.into_any(),
-            Shape::Triangle => view! { <polygon class="shape" points="0,-10 10,8 -10,8"></polygon> }.into_any(),
+            Shape::Pill => {
+                view! { <rect class="shape" x="-11" y="-8" width="22" height="16" rx="8"></rect> }
+                    .into_any()
+            }
+            Shape::Diamond => {
+                view! { <polygon class="shape" points="0,-10 10,0 0,10 -10,0"></polygon> }
+                    .into_any()
+            }
+            Shape::Square => {
+                view! { <rect class="shape" x="-8" y="-8" width="16" height="16"></rect> }
+                    .into_any()
+            }
+            Shape::Triangle => {
+                view! { <polygon class="shape" points="0,-10 10,8 -10,8"></polygon> }.into_any()
+            }
             Shape::Reply => view! { <circle class="shape" r="8"></circle> }.into_any(),
         };
         let select = move || ui.selection.set(Selection::Message(id));

@@ -57,7 +57,7 @@ pub fn TimeControls(ui: Ui) -> impl IntoView {
                     <span class=move || if at_head() { "live" } else { "past" }>
                         {move || if at_head() { t(K::AtHead).to_string() } else { format!("⟲ {}", t(K::InPast)) }}
                     </span>
-                    
+
                 </span>
             </div>
             <div class="scrubber">

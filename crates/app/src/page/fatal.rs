@@ -22,7 +22,9 @@ fn show(details: &str) {
         .and_then(|e| e.get_attribute("lang"))
         .and_then(|l| Lang::parse(&l))
         .unwrap_or_default();
-    let Ok(div) = doc.create_element("div") else { return };
+    let Ok(div) = doc.create_element("div") else {
+        return;
+    };
     let _ = div.set_attribute("class", "fatal");
     let _ = div.set_attribute("role", "alert");
     let _ = div.set_attribute("data-testid", "fatal");

@@ -17,7 +17,8 @@ fn list(ids: impl IntoIterator<Item = NodeId>) -> String {
 }
 
 fn opt(lang: Lang, n: Option<NodeId>) -> String {
-    n.map(|n| n.to_string()).unwrap_or_else(|| lang.t(K::FieldNone).to_string())
+    n.map(|n| n.to_string())
+        .unwrap_or_else(|| lang.t(K::FieldNone).to_string())
 }
 
 /// The panel.
@@ -48,9 +49,17 @@ pub fn Inspector(ui: Ui) -> impl IntoView {
 fn NodePane(ui: Ui, id: NodeId) -> impl IntoView {
     let lang = ui.lang;
     let t = move |k| lang.get().t(k);
-    let node = Memo::new(move |_| ui.snapshot.with(|s| s.nodes.iter().find(|n| n.id == id).cloned()));
+    let node = Memo::new(move |_| {
+        ui.snapshot
+            .with(|s| s.nodes.iter().find(|n| n.id == id).cloned())
+    });
     let status = move || node.with(|n| n.as_ref().map(|n| n.status));
-    let is_learner = move || node.with(|n| n.as_ref().is_some_and(|n| n.membership.learners.contains(&id)));
+    let is_learner = move || {
+        node.with(|n| {
+            n.as_ref()
+                .is_some_and(|n| n.membership.learners.contains(&id))
+        })
+    };
     let btn = move |label: K, testid: &'static str, action: Action| {
         view! {
             <button data-testid=testid on:click=move |_| ui.act(action.clone())>
@@ -61,7 +70,9 @@ fn NodePane(ui: Ui, id: NodeId) -> impl IntoView {
     let menu = move || {
         let mut items = Vec::new();
         match status() {
-            Some(NodeStatus::Crashed) => items.push(btn(K::ActRestart, "act-restart", Action::Restart(id))),
+            Some(NodeStatus::Crashed) => {
+                items.push(btn(K::ActRestart, "act-restart", Action::Restart(id)))
+            }
             Some(NodeStatus::Paused) => {
                 items.push(btn(K::ActCrash, "act-crash", Action::Crash(id)));
                 items.push(btn(K::ActResume, "act-resume", Action::Resume(id)));
@@ -70,7 +81,11 @@ fn NodePane(ui: Ui, id: NodeId) -> impl IntoView {
                 items.push(btn(K::ActCrash, "act-crash", Action::Crash(id)));
                 items.push(btn(K::ActPause, "act-pause", Action::Pause(id)));
                 items.push(btn(K::ActCampaign, "act-campaign", Action::Campaign(id)));
-                items.push(btn(K::ActTransfer, "act-transfer", Action::TransferLeadership(id)));
+                items.push(btn(
+                    K::ActTransfer,
+                    "act-transfer",
+                    Action::TransferLeadership(id),
+                ));
             }
         }
         if is_learner() {
@@ -108,15 +123,27 @@ fn node_fields(lang: Lang, n: &NodeSnapshot, now: Micros) -> impl IntoView {
     let m = &n.membership;
     let mut config = lang.f(K::FieldVoters, &[("list", &list(m.voters.iter().copied()))]);
     if !m.learners.is_empty() {
-        config.push_str(&format!("; {}", lang.f(K::FieldLearners, &[("list", &list(m.learners.iter().copied()))])));
+        config.push_str(&format!(
+            "; {}",
+            lang.f(
+                K::FieldLearners,
+                &[("list", &list(m.learners.iter().copied()))]
+            )
+        ));
     }
     if let Some(o) = &m.outgoing_voters {
-        config.push_str(&format!("; {}", lang.f(K::FieldJoint, &[("list", &list(o.iter().copied()))])));
+        config.push_str(&format!(
+            "; {}",
+            lang.f(K::FieldJoint, &[("list", &list(o.iter().copied()))])
+        ));
     }
     let timer = match n.election_deadline {
         Some(d) if n.status != NodeStatus::Crashed => lang.f(
             K::TimerIn,
-            &[("ms", &format!("{:.1}", d.0.saturating_sub(now.0) as f64 / 1000.0))],
+            &[(
+                "ms",
+                &format!("{:.1}", d.0.saturating_sub(now.0) as f64 / 1000.0),
+            )],
         ),
         _ => t(K::FieldNone).to_string(),
     };
@@ -183,7 +210,11 @@ fn node_fields(lang: Lang, n: &NodeSnapshot, now: Micros) -> impl IntoView {
     let rows = rows
         .into_iter()
         .map(|(k, v, d)| {
-            let (class, title, mark) = if d { ("durable", durable, "💾") } else { ("volatile", volatile, "") };
+            let (class, title, mark) = if d {
+                ("durable", durable, "💾")
+            } else {
+                ("volatile", volatile, "")
+            };
             view! {
                 <tr class=class title=title>
                     <th scope="row">{k}</th>
@@ -205,7 +236,10 @@ fn node_fields(lang: Lang, n: &NodeSnapshot, now: Micros) -> impl IntoView {
 fn MessagePane(ui: Ui, id: MsgId) -> impl IntoView {
     let lang = ui.lang;
     let t = move |k| lang.get().t(k);
-    let msg = Memo::new(move |_| ui.snapshot.with(|s| s.messages.iter().find(|m| m.id == id).cloned()));
+    let msg = Memo::new(move |_| {
+        ui.snapshot
+            .with(|s| s.messages.iter().find(|m| m.id == id).cloned())
+    });
     move || {
         let lang = lang.get();
         match msg.get() {

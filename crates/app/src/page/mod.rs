@@ -40,11 +40,16 @@ fn browser_lang() -> Lang {
 
 /// Whether a key press belongs to a form control rather than the page.
 fn typing_target(ev: &leptos::ev::KeyboardEvent) -> bool {
-    let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
         return false;
     };
-    matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY")
-        || el.get_attribute("role").as_deref() == Some("button")
+    matches!(
+        el.tag_name().as_str(),
+        "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY"
+    ) || el.get_attribute("role").as_deref() == Some("button")
 }
 
 fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
@@ -133,7 +138,11 @@ pub fn Playground() -> impl IntoView {
     let search = window().location().search().unwrap_or_default();
     let (params, errors) = parse(&search);
     let lang = params.lang.unwrap_or_else(browser_lang);
-    let ui = Ui::start(params.world_config(), params.speed.unwrap_or(DEFAULT_SPEED), lang);
+    let ui = Ui::start(
+        params.world_config(),
+        params.speed.unwrap_or(DEFAULT_SPEED),
+        lang,
+    );
     js_api::install(ui);
     let embed = params.embed;
 

@@ -28,8 +28,12 @@ pub fn NetworkPanel(ui: Ui) -> impl IntoView {
     let workload = RwSignal::new(None::<f64>);
     // Partition tool: each node in group A (0) or B (1).
     let groups = RwSignal::new(Vec::<(NodeId, u8)>::new());
-    let ids = Memo::new(move |_| ui.snapshot.with(|s| s.nodes.iter().map(|n| n.id).collect::<Vec<_>>()));
-    let group_of = move |id: NodeId| groups.with(|g| g.iter().find(|(n, _)| *n == id).map_or(0, |(_, x)| *x));
+    let ids = Memo::new(move |_| {
+        ui.snapshot
+            .with(|s| s.nodes.iter().map(|n| n.id).collect::<Vec<_>>())
+    });
+    let group_of =
+        move |id: NodeId| groups.with(|g| g.iter().find(|(n, _)| *n == id).map_or(0, |(_, x)| *x));
     let toggle = move |id: NodeId| {
         groups.update(|g| match g.iter_mut().find(|(n, _)| *n == id) {
             Some((_, x)) => *x = 1 - *x,

@@ -23,15 +23,28 @@ pub fn random_seed() -> u64 {
 type BugField = (K, &'static str, fn(&mut Bugs) -> &mut bool);
 
 const BUGS: [BugField; 7] = [
-    (K::BugCommitPrior, "bug-commit-prior", |b| &mut b.commit_prior_term_by_counting),
-    (K::BugVoteNoLog, "bug-vote-no-log", |b| &mut b.vote_without_log_check),
-    (K::BugForgetVote, "bug-forget-vote", |b| &mut b.forget_vote_on_restart),
-    (K::BugTruncate, "bug-truncate", |b| &mut b.truncate_on_append_without_conflict),
-    (K::BugIgnoreHigher, "bug-ignore-higher", |b| &mut b.leader_ignores_higher_term),
-    (K::BugReadNoQuorum, "bug-read-no-quorum", |b| &mut b.read_index_without_quorum),
-    (K::BugApplyUncommitted, "bug-apply-uncommitted", |b| &mut b.apply_uncommitted),
+    (K::BugCommitPrior, "bug-commit-prior", |b| {
+        &mut b.commit_prior_term_by_counting
+    }),
+    (K::BugVoteNoLog, "bug-vote-no-log", |b| {
+        &mut b.vote_without_log_check
+    }),
+    (K::BugForgetVote, "bug-forget-vote", |b| {
+        &mut b.forget_vote_on_restart
+    }),
+    (K::BugTruncate, "bug-truncate", |b| {
+        &mut b.truncate_on_append_without_conflict
+    }),
+    (K::BugIgnoreHigher, "bug-ignore-higher", |b| {
+        &mut b.leader_ignores_higher_term
+    }),
+    (K::BugReadNoQuorum, "bug-read-no-quorum", |b| {
+        &mut b.read_index_without_quorum
+    }),
+    (K::BugApplyUncommitted, "bug-apply-uncommitted", |b| {
+        &mut b.apply_uncommitted
+    }),
 ];
-
 
 /// The panel.
 #[component]
@@ -41,7 +54,12 @@ pub fn Settings(ui: Ui) -> impl IntoView {
     let draft = RwSignal::new(ui.config.get_untracked());
     // Follow restarts made elsewhere (URL, random seed).
     Effect::new(move |_| draft.set(ui.config.get()));
-    let num = move |label: K, testid: &'static str, min: u64, max: u64, get: fn(&WorldConfig) -> u64, put: fn(&mut WorldConfig, u64)| {
+    let num = move |label: K,
+                    testid: &'static str,
+                    min: u64,
+                    max: u64,
+                    get: fn(&WorldConfig) -> u64,
+                    put: fn(&mut WorldConfig, u64)| {
         view! {
             <label>
                 <span>{move || t(label)}</span>
@@ -50,7 +68,7 @@ pub fn Settings(ui: Ui) -> impl IntoView {
                     data-testid=testid
                     min=min.to_string()
                     max=max.to_string()
-                    prop:value=move || draft.with(|d| get(d)).to_string()
+                    prop:value=move || draft.with(get).to_string()
                     on:change=move |ev| {
                         if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() {
                             draft.update(|d| put(d, v.clamp(min, max)));
@@ -60,13 +78,16 @@ pub fn Settings(ui: Ui) -> impl IntoView {
             </label>
         }
     };
-    let check = move |label: K, testid: &'static str, get: fn(&WorldConfig) -> bool, put: fn(&mut WorldConfig, bool)| {
+    let check = move |label: K,
+                      testid: &'static str,
+                      get: fn(&WorldConfig) -> bool,
+                      put: fn(&mut WorldConfig, bool)| {
         view! {
             <label class="check">
                 <input
                     type="checkbox"
                     data-testid=testid
-                    prop:checked=move || draft.with(|d| get(d))
+                    prop:checked=move || draft.with(get)
                     on:change=move |ev| draft.update(|d| put(d, event_target_checked(&ev)))
                 />
                 <span>{move || t(label)}</span>

@@ -31,7 +31,13 @@ pub fn StateMachines(ui: Ui) -> impl IntoView {
             let rows: Vec<(NodeId, u64, Vec<Option<String>>)> = s
                 .nodes
                 .iter()
-                .map(|n| (n.id, n.applied_index.0, keys.iter().map(|k| n.kv.get(k).cloned()).collect()))
+                .map(|n| {
+                    (
+                        n.id,
+                        n.applied_index.0,
+                        keys.iter().map(|k| n.kv.get(k).cloned()).collect(),
+                    )
+                })
                 .collect();
             (keys, rows)
         })
@@ -96,13 +102,21 @@ pub fn ClientPanel(ui: Ui) -> impl IntoView {
     let from = RwSignal::new(String::new());
     let via = RwSignal::new(String::new());
     let lines = Memo::new(move |_| ui.user_log.with(|l| user_lines(l, lang.get())));
-    let node_ids = Memo::new(move |_| ui.snapshot.with(|s| s.nodes.iter().map(|n| n.id).collect::<Vec<_>>()));
+    let node_ids = Memo::new(move |_| {
+        ui.snapshot
+            .with(|s| s.nodes.iter().map(|n| n.id).collect::<Vec<_>>())
+    });
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(kv) = form_op(&op.get(), &key.get(), &value.get(), &from.get()) else {
             return;
         };
-        let via = via.get().trim_start_matches('n').parse::<u64>().ok().map(NodeId);
+        let via = via
+            .get()
+            .trim_start_matches('n')
+            .parse::<u64>()
+            .ok()
+            .map(NodeId);
         ui.act(Action::ClientRequest { op: kv, via });
     };
     view! {

@@ -1,8 +1,8 @@
 //! The client panel: the user's own operations, step by step.
 
+use raftlab_core::Micros;
 use raftlab_sim::client::{ClientEvent, ClientEventKind, USER_CLIENT};
 use raftlab_sim::kv::KvOp;
-use raftlab_core::Micros;
 
 use crate::i18n::{Lang, K};
 
@@ -25,11 +25,20 @@ pub fn describe(ev: &ClientEvent, lang: Lang) -> (String, &'static str) {
     let op: &dyn std::fmt::Display = &ev.op;
     match &ev.kind {
         ClientEventKind::Sent { node, attempt } => (
-            lang.f(K::ClientSent, &[("op", op), ("node", node), ("attempt", attempt)]),
+            lang.f(
+                K::ClientSent,
+                &[("op", op), ("node", node), ("attempt", attempt)],
+            ),
             "ev-sent",
         ),
-        ClientEventKind::Redirected { from, hint: Some(h) } => (
-            lang.f(K::ClientRedirected, &[("op", op), ("from", from), ("hint", h)]),
+        ClientEventKind::Redirected {
+            from,
+            hint: Some(h),
+        } => (
+            lang.f(
+                K::ClientRedirected,
+                &[("op", op), ("from", from), ("hint", h)],
+            ),
             "ev-redirect",
         ),
         ClientEventKind::Redirected { from, hint: None } => (
@@ -37,14 +46,24 @@ pub fn describe(ev: &ClientEvent, lang: Lang) -> (String, &'static str) {
             "ev-redirect",
         ),
         ClientEventKind::Rejected { from, reason } => (
-            lang.f(K::ClientRejected, &[("op", op), ("from", from), ("reason", reason)]),
+            lang.f(
+                K::ClientRejected,
+                &[("op", op), ("from", from), ("reason", reason)],
+            ),
             "ev-redirect",
         ),
         ClientEventKind::TimedOut { node, attempt } => (
-            lang.f(K::ClientTimedOut, &[("op", op), ("node", node), ("attempt", attempt)]),
+            lang.f(
+                K::ClientTimedOut,
+                &[("op", op), ("node", node), ("attempt", attempt)],
+            ),
             "ev-timeout",
         ),
-        ClientEventKind::Completed { node, result, latency } => (
+        ClientEventKind::Completed {
+            node,
+            result,
+            latency,
+        } => (
             lang.f(
                 K::ClientCompleted,
                 &[
@@ -71,7 +90,11 @@ pub const USER_LOG_MAX: usize = 50;
 /// them out of view. Events after `now` are forgotten: after a seek back
 /// they are replayed (or, in a forked future, never happen). Returns
 /// `None` when nothing changed.
-pub fn merge_user_log(kept: &[ClientEvent], world_log: &[ClientEvent], now: Micros) -> Option<Vec<ClientEvent>> {
+pub fn merge_user_log(
+    kept: &[ClientEvent],
+    world_log: &[ClientEvent],
+    now: Micros,
+) -> Option<Vec<ClientEvent>> {
     let mut out: Vec<ClientEvent> = kept.iter().filter(|e| e.at <= now).cloned().collect();
     for e in world_log.iter().filter(|e| e.client == USER_CLIENT) {
         if !out.contains(e) {
@@ -130,13 +153,32 @@ mod tests {
 
     #[test]
     fn the_form_builds_each_operation() {
-        assert_eq!(form_op("put", " x ", "1", ""), Some(KvOp::Put { key: "x".into(), value: "1".into() }));
-        assert_eq!(form_op("get", "x", "", ""), Some(KvOp::Get { key: "x".into() }));
+        assert_eq!(
+            form_op("put", " x ", "1", ""),
+            Some(KvOp::Put {
+                key: "x".into(),
+                value: "1".into()
+            })
+        );
+        assert_eq!(
+            form_op("get", "x", "", ""),
+            Some(KvOp::Get { key: "x".into() })
+        );
         assert_eq!(
             form_op("cas", "x", "2", "1"),
-            Some(KvOp::Cas { key: "x".into(), from: "1".into(), to: "2".into() })
+            Some(KvOp::Cas {
+                key: "x".into(),
+                from: "1".into(),
+                to: "2".into()
+            })
         );
-        assert_eq!(form_op("append", "x", "z", ""), Some(KvOp::Append { key: "x".into(), value: "z".into() }));
+        assert_eq!(
+            form_op("append", "x", "z", ""),
+            Some(KvOp::Append {
+                key: "x".into(),
+                value: "z".into()
+            })
+        );
         assert_eq!(form_op("put", "  ", "1", ""), None);
     }
 
@@ -147,11 +189,21 @@ mod tests {
             client: USER_CLIENT,
             seq: 1,
             op: "put x 1".into(),
-            kind: ClientEventKind::Redirected { from: NodeId(2), hint: Some(NodeId(3)) },
+            kind: ClientEventKind::Redirected {
+                from: NodeId(2),
+                hint: Some(NodeId(3)),
+            },
         };
-        assert_eq!(describe(&ev, Lang::En).0, "put x 1: n2 is not the leader, redirected to n3");
+        assert_eq!(
+            describe(&ev, Lang::En).0,
+            "put x 1: n2 is not the leader, redirected to n3"
+        );
         let done = ClientEvent {
-            kind: ClientEventKind::Completed { node: NodeId(3), result: KvResult::Ok, latency: Micros(41_000) },
+            kind: ClientEventKind::Completed {
+                node: NodeId(3),
+                result: KvResult::Ok,
+                latency: Micros(41_000),
+            },
             ..ev
         };
         let (text, class) = describe(&done, Lang::Zh);
@@ -164,13 +216,16 @@ mod tests {
         let mut w = raftlab_sim::World::new(raftlab_sim::WorldConfig::default()).unwrap();
         w.run_until(Micros::from_ms(1_000));
         w.apply(raftlab_sim::Action::ClientRequest {
-            op: KvOp::Put { key: "x".into(), value: "1".into() },
+            op: KvOp::Put {
+                key: "x".into(),
+                value: "1".into(),
+            },
             via: None,
         })
         .unwrap();
         w.run_until(Micros::from_ms(3_000));
         let s = w.snapshot();
-        let log: Vec<ClientEvent> = s.client_log.iter().cloned().collect();
+        let log: Vec<ClientEvent> = s.client_log.to_vec();
         let kept = merge_user_log(&[], &log, s.now).expect("the user's events are new");
         assert_eq!(merge_user_log(&kept, &log, s.now), None);
         // Seeking back forgets what has not happened yet.

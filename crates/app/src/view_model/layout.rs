@@ -47,7 +47,8 @@ pub fn node_radius(count: usize) -> f64 {
 /// Centre of node `index` of `count`: the first at the top, the rest clockwise.
 pub fn ring_position(index: usize, count: usize) -> Point {
     let r = ring_radius(count);
-    let angle = std::f64::consts::TAU * index as f64 / count.max(1) as f64 - std::f64::consts::FRAC_PI_2;
+    let angle =
+        std::f64::consts::TAU * index as f64 / count.max(1) as f64 - std::f64::consts::FRAC_PI_2;
     Point {
         x: CENTRE + r * angle.cos(),
         y: CENTRE + r * angle.sin(),

@@ -56,7 +56,11 @@ impl CellView {
             } => format!(
                 "cell entry term-c{} {} {}",
                 term % 8,
-                if *committed { "committed" } else { "uncommitted" },
+                if *committed {
+                    "committed"
+                } else {
+                    "uncommitted"
+                },
                 match kind {
                     EntryKind::Noop => "noop",
                     EntryKind::Command => "command",
@@ -92,7 +96,11 @@ impl CellView {
                     ("label", label),
                     (
                         "state",
-                        &lang.t(if *committed { K::LogCommitted } else { K::LogUncommitted }),
+                        &lang.t(if *committed {
+                            K::LogCommitted
+                        } else {
+                            K::LogUncommitted
+                        }),
                     ),
                 ],
             ),
@@ -118,7 +126,13 @@ pub struct LogRowView {
 
 /// The window of indexes shown: the newest `LOG_COLUMNS` over all nodes.
 pub fn window(snap: &WorldSnapshot) -> (u64, u64) {
-    let hi = snap.nodes.iter().map(|n| n.last_index.0).max().unwrap_or(0).max(1);
+    let hi = snap
+        .nodes
+        .iter()
+        .map(|n| n.last_index.0)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let lo = hi.saturating_sub(LOG_COLUMNS - 1).max(1);
     (lo, hi)
 }
@@ -126,9 +140,11 @@ pub fn window(snap: &WorldSnapshot) -> (u64, u64) {
 /// All rows.
 pub fn log_rows(snap: &WorldSnapshot) -> Vec<LogRowView> {
     let (lo, hi) = window(snap);
-    let leader = snap
-        .leader
-        .and_then(|l| snap.nodes.iter().find(|n| n.id == l && n.role == Role::Leader));
+    let leader = snap.leader.and_then(|l| {
+        snap.nodes
+            .iter()
+            .find(|n| n.id == l && n.role == Role::Leader)
+    });
     snap.nodes
         .iter()
         .map(|n| {
@@ -196,14 +212,25 @@ mod tests {
         let rows = log_rows(&s);
         let leader = s.leader.expect("leader");
         let lrow = rows.iter().find(|r| r.node == leader).unwrap();
-        assert!(lrow
-            .cells
-            .iter()
-            .any(|c| matches!(c.kind, CellKind::Entry { committed: true, .. })));
-        assert!(lrow.cells.iter().all(|c| !c.next), "no markers on the leader's own row");
+        assert!(lrow.cells.iter().any(|c| matches!(
+            c.kind,
+            CellKind::Entry {
+                committed: true,
+                ..
+            }
+        )));
+        assert!(
+            lrow.cells.iter().all(|c| !c.next),
+            "no markers on the leader's own row"
+        );
         assert!(rows.iter().any(|r| r.cells.iter().any(|c| c.matched)));
         assert!(rows.iter().all(|r| r.cells.len() as u64 <= LOG_COLUMNS));
-        let class = lrow.cells.iter().find(|c| matches!(c.kind, CellKind::Entry { .. })).unwrap().class();
+        let class = lrow
+            .cells
+            .iter()
+            .find(|c| matches!(c.kind, CellKind::Entry { .. }))
+            .unwrap()
+            .class();
         assert!(class.contains("entry") && class.contains("term-c"));
     }
 
@@ -221,6 +248,9 @@ mod tests {
             matched: false,
         };
         assert!(c.class().contains("uncommitted") && c.class().contains("is-next"));
-        assert_eq!(c.title(Lang::En), "index 3, term 2: put a 1 (not committed yet)");
+        assert_eq!(
+            c.title(Lang::En),
+            "index 3, term 2: put a 1 (not committed yet)"
+        );
     }
 }

@@ -248,8 +248,14 @@ mod tests {
         // Vote grants of both kinds share a look on purpose; nothing else does.
         assert!(seen.len() >= MessageKind::ALL.len() - 1);
         assert_eq!(glyph(MessageKind::AppendEntries, None, 3).text, "3");
-        assert_eq!(glyph(MessageKind::RequestVoteResponse, Some(false), 0).text, "✗");
-        assert_eq!(glyph(MessageKind::AppendEntriesResponse, Some(true), 0).class, "msg-ok");
+        assert_eq!(
+            glyph(MessageKind::RequestVoteResponse, Some(false), 0).text,
+            "✗"
+        );
+        assert_eq!(
+            glyph(MessageKind::AppendEntriesResponse, Some(true), 0).class,
+            "msg-ok"
+        );
     }
 
     #[test]

@@ -63,7 +63,11 @@ pub fn status_class(status: NodeStatus) -> &'static str {
 }
 
 /// Fraction of the timer still to run at `now`: 1 when just reset, 0 when it fires.
-pub fn timer_fraction(now: Micros, started: Option<Micros>, deadline: Option<Micros>) -> Option<f64> {
+pub fn timer_fraction(
+    now: Micros,
+    started: Option<Micros>,
+    deadline: Option<Micros>,
+) -> Option<f64> {
     let (s, d) = (started?, deadline?);
     if d <= s {
         return Some(0.0);
@@ -89,7 +93,10 @@ fn membership_note(snap: &WorldSnapshot, n: &NodeSnapshot) -> Option<K> {
     if m.learners.contains(&n.id) {
         Some(K::Learner)
     } else if !m.voters.contains(&n.id)
-        && !m.outgoing_voters.as_ref().is_some_and(|o| o.contains(&n.id))
+        && !m
+            .outgoing_voters
+            .as_ref()
+            .is_some_and(|o| o.contains(&n.id))
     {
         Some(K::NotMember)
     } else {
@@ -209,11 +216,17 @@ mod tests {
 
     #[test]
     fn each_role_has_its_own_class_and_word() {
-        let roles = [Role::Follower, Role::PreCandidate, Role::Candidate, Role::Leader];
+        let roles = [
+            Role::Follower,
+            Role::PreCandidate,
+            Role::Candidate,
+            Role::Leader,
+        ];
         let classes: std::collections::BTreeSet<_> = roles.iter().map(|r| role_class(*r)).collect();
         assert_eq!(classes.len(), 4);
         for lang in Lang::ALL {
-            let words: std::collections::BTreeSet<_> = roles.iter().map(|r| role_word(lang, *r)).collect();
+            let words: std::collections::BTreeSet<_> =
+                roles.iter().map(|r| role_word(lang, *r)).collect();
             assert_eq!(words.len(), 4);
         }
     }
@@ -225,7 +238,9 @@ mod tests {
         assert_eq!(views.len(), 5);
         for v in &views {
             assert!(v.class.contains("role-follower"));
-            assert!(v.aria.starts_with(&format!("node {}, follower, term 0", v.id)));
+            assert!(v
+                .aria
+                .starts_with(&format!("node {}, follower, term 0", v.id)));
             assert!(!v.crown);
         }
     }

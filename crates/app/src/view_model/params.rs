@@ -85,7 +85,11 @@ impl ParamError {
         };
         lang.f(
             K::ParamBad,
-            &[("param", &self.param), ("value", &self.value), ("reason", &reason)],
+            &[
+                ("param", &self.param),
+                ("value", &self.value),
+                ("reason", &reason),
+            ],
         )
     }
 }
@@ -198,7 +202,10 @@ mod tests {
     fn parameters_become_world_settings() {
         let (p, _) = parse("seed=9&nodes=3&prevote=1&checkquorum=1");
         let c = p.world_config();
-        assert_eq!((c.seed, c.nodes, c.raft.pre_vote, c.raft.check_quorum), (9, 3, true, true));
+        assert_eq!(
+            (c.seed, c.nodes, c.raft.pre_vote, c.raft.check_quorum),
+            (9, 3, true, true)
+        );
         assert!(c.validate().is_ok());
         assert_eq!(Params::default().world_config(), WorldConfig::default());
     }

@@ -42,9 +42,11 @@ pub fn mark_views(markers: &[Marker], head: Micros, lang: Lang) -> Vec<MarkView>
                 "mark-election",
                 lang.f(K::MarkerElection, &[("node", node), ("term", term)]),
             ),
-            MarkerKind::Commit { index } => {
-                (1, "mark-commit", lang.f(K::MarkerCommit, &[("index", index)]))
-            }
+            MarkerKind::Commit { index } => (
+                1,
+                "mark-commit",
+                lang.f(K::MarkerCommit, &[("index", index)]),
+            ),
             MarkerKind::Fault(s) => (2, "mark-fault", s.clone()),
             MarkerKind::Violation(s) => (3, "mark-violation", s.clone()),
         };
@@ -94,7 +96,13 @@ mod tests {
     #[test]
     fn marks_in_one_slot_merge_and_rare_kinds_are_drawn_last() {
         let ms = vec![
-            mark(1_000, MarkerKind::LeaderElected { node: NodeId(2), term: Term(1) }),
+            mark(
+                1_000,
+                MarkerKind::LeaderElected {
+                    node: NodeId(2),
+                    term: Term(1),
+                },
+            ),
             mark(1_001, MarkerKind::Commit { index: LogIndex(1) }),
             mark(1_002, MarkerKind::Commit { index: LogIndex(2) }),
             mark(500_000, MarkerKind::Fault("crash n2".into())),
