@@ -209,3 +209,107 @@ impl fmt::Display for StepDownReason {
         }
     }
 }
+
+impl fmt::Display for Event {
+    /// One human-readable line, for traces and the UI's event log.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::TermChanged { from, to } => write!(f, "term {from} -> {to}"),
+            Event::RoleChanged { term, from, to } => {
+                write!(f, "{from} -> {to} in term {term}")
+            }
+            Event::LeaderChanged { term, leader } => match leader {
+                Some(l) => write!(f, "leader of term {term} is {l}"),
+                None => write!(f, "no known leader in term {term}"),
+            },
+            Event::ElectionStarted {
+                term,
+                pre_vote,
+                transfer,
+            } => {
+                let kind = if *pre_vote { "pre-vote" } else { "election" };
+                let why = if *transfer { " (transfer)" } else { "" };
+                write!(f, "{kind} for term {term} started{why}")
+            }
+            Event::VoteGranted {
+                candidate,
+                term,
+                pre_vote,
+            } => {
+                let kind = if *pre_vote { "pre-vote" } else { "vote" };
+                write!(f, "granted {kind} to {candidate} for term {term}")
+            }
+            Event::VoteDenied {
+                candidate,
+                term,
+                pre_vote,
+                reason,
+            } => {
+                let kind = if *pre_vote { "pre-vote" } else { "vote" };
+                write!(f, "denied {kind} to {candidate} for term {term}: {reason}")
+            }
+            Event::AppendRejected {
+                leader,
+                prev_log_index,
+                reason,
+            } => write!(
+                f,
+                "rejected append from {leader} at prev {prev_log_index}: {reason}"
+            ),
+            Event::CommitAdvanced { from, to } => write!(f, "commit {from} -> {to}"),
+            Event::MembershipChanged { index, membership } => {
+                write!(f, "configuration {membership} (entry {index})")
+            }
+            Event::ConfChangeCommitted { index, change } => {
+                write!(f, "committed \"{change}\" at {index}")
+            }
+            Event::ConfChangeIgnored { index, reason } => {
+                write!(f, "ignored configuration entry {index}: {reason}")
+            }
+            Event::SnapshotSent { to, last_index } => {
+                write!(f, "sent snapshot up to {last_index} to {to}")
+            }
+            Event::SnapshotInstalled {
+                last_index,
+                last_term,
+            } => write!(
+                f,
+                "installed snapshot up to {last_index} (term {last_term})"
+            ),
+            Event::LogCompacted { upto } => write!(f, "compacted log up to {upto}"),
+            Event::SteppedDown { term, reason } => {
+                write!(f, "stepped down in term {term}: {reason}")
+            }
+            Event::TransferStarted { to } => write!(f, "transferring leadership to {to}"),
+            Event::TimeoutNowSent { to } => write!(f, "told {to} to campaign now"),
+            Event::TransferAborted { to, reason } => {
+                write!(f, "transfer to {to} aborted: {reason}")
+            }
+            Event::ReadIndexReady { ctx, index } => {
+                write!(f, "read {ctx} may proceed at index {index}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for VoteDenyReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VoteDenyReason::AlreadyVoted(v) => write!(f, "already voted for {v}"),
+            VoteDenyReason::LeaderKnown(l) => write!(f, "{l} already leads this term"),
+            VoteDenyReason::LogNotUpToDate => f.write_str("candidate's log is not up to date"),
+            VoteDenyReason::StaleTerm => f.write_str("stale term"),
+            VoteDenyReason::LeaderLease => f.write_str("heard from a leader recently"),
+        }
+    }
+}
+
+impl fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RejectReason::StaleTerm => "stale term",
+            RejectReason::MissingEntries => "missing entries",
+            RejectReason::TermMismatch => "term mismatch",
+        })
+    }
+}

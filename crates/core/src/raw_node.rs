@@ -120,6 +120,7 @@ impl<C: Command> RawNode<C> {
         config.validate()?;
         let mut node = RawNode::blank(id, config, RaftLog::new(initial.clone()), rng, now);
         node.pending_bootstrap = Some(initial);
+        node.reported_membership_index = Some(node.log.membership_index());
         node.reset_election_timer();
         Ok(node)
     }

@@ -2,9 +2,10 @@
 
 use crate::entry::{Command, EntryPayload};
 use crate::errors::ProposeError;
-use crate::events::StepDownReason;
-use crate::ids::{LogIndex, Term};
+use crate::events::{Event, StepDownReason};
+use crate::ids::{LogIndex, NodeId, Term};
 use crate::membership::ConfChange;
+use crate::message::MessageBody;
 use crate::raw_node::RawNode;
 use crate::role::Role;
 
@@ -53,12 +54,32 @@ impl<C: Command> RawNode<C> {
                 self.broadcast_append();
             } else if !self.log.membership().is_voter(self.id) {
                 // Thesis §4.2.2: a leader not in C_new steps down once C_new is committed.
+                // Hand over to an up-to-date voter at once (thesis §3.10) rather than leave the
+                // cluster waiting for an election timeout.
+                let successor = self.most_caught_up_voter();
                 let term = self.term;
                 self.become_follower(term, None, StepDownReason::RemovedFromConfig);
                 self.set_leader(None);
+                if let Some(to) = successor {
+                    self.send(to, MessageBody::TimeoutNow);
+                    self.events.push(Event::TimeoutNowSent { to });
+                }
                 return;
             }
         }
         self.on_commit_for_reads();
+    }
+
+    /// A voter of the current configuration whose log matches ours completely, if any.
+    fn most_caught_up_voter(&self) -> Option<NodeId> {
+        let last = self.log.last_index();
+        let membership = self.log.membership();
+        self.progress
+            .iter()
+            .filter(|(id, pr)| {
+                **id != self.id && membership.is_voter(**id) && pr.match_index >= last
+            })
+            .map(|(id, _)| *id)
+            .next()
     }
 }

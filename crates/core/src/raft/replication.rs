@@ -371,12 +371,11 @@ impl<C: Command> RawNode<C> {
             return;
         }
         self.commit_to(idx);
-        self.on_leader_commit();
-        if self.role == Role::Leader {
-            // Tell followers promptly (etcd's bcastAppend after commit).
-            for to in self.peers() {
-                self.maybe_send_append(to, false);
-            }
+        // Tell followers promptly (etcd's bcastAppend after commit), before anything below
+        // may make us step down.
+        for to in self.peers() {
+            self.maybe_send_append(to, false);
         }
+        self.on_leader_commit();
     }
 }
