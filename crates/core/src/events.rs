@@ -70,6 +70,14 @@ pub enum Event {
         /// Why.
         reason: RejectReason,
     },
+    /// A follower deleted a conflicting suffix of its log (§5.3): entries a deposed leader
+    /// never committed.
+    EntriesTruncated {
+        /// The first index deleted.
+        from: LogIndex,
+        /// How many entries were deleted.
+        count: u64,
+    },
     /// The commit index moved forward.
     CommitAdvanced {
         /// The old commit index.
@@ -256,6 +264,9 @@ impl fmt::Display for Event {
                 f,
                 "rejected append from {leader} at prev {prev_log_index}: {reason}"
             ),
+            Event::EntriesTruncated { from, count } => {
+                write!(f, "discarded {count} conflicting entries from {from}")
+            }
             Event::CommitAdvanced { from, to } => write!(f, "commit {from} -> {to}"),
             Event::MembershipChanged { index, membership } => {
                 write!(f, "configuration {membership} (entry {index})")

@@ -273,7 +273,7 @@ impl<C: Command> RawNode<C> {
     fn append_from_leader(&mut self, prev: LogIndex, entries: Vec<Entry<C>>) {
         // Bug switch `truncate_on_append_without_conflict`: the one place rule 3 is applied.
         if self.config.bugs.truncate_on_append_without_conflict {
-            self.log.truncate(prev.next());
+            self.truncate_log(prev.next());
         }
         for e in entries {
             if e.index < self.log.first_index() {
@@ -284,13 +284,23 @@ impl<C: Command> RawNode<C> {
                 Some(t) if t == e.term => continue,
                 Some(_) => {
                     // A real conflict: drop it and everything after (§5.3).
-                    self.log.truncate(e.index);
+                    self.truncate_log(e.index);
                     self.push_entry(e);
                 }
                 None if e.index == self.log.last_index().next() => self.push_entry(e),
                 // Not contiguous with our log (cannot happen after the consistency check).
                 None => continue,
             }
+        }
+    }
+
+    /// Deletes entries `>= from`, reporting it.
+    fn truncate_log(&mut self, from: LogIndex) {
+        let last = self.log.last_index();
+        if from >= self.log.first_index() && from <= last {
+            self.log.truncate(from);
+            let count = last.0 - from.0 + 1;
+            self.events.push(Event::EntriesTruncated { from, count });
         }
     }
 
