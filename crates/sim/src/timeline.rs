@@ -154,7 +154,10 @@ impl Timeline {
         }
         let last_cp = self.checkpoints.last().map_or(0, |w| w.event_count());
         if ev / CHECKPOINT_EVERY > last_cp / CHECKPOINT_EVERY
-            && self.checkpoints.last().is_none_or(|w| w.now() <= self.world.now())
+            && self
+                .checkpoints
+                .last()
+                .is_none_or(|w| w.now() <= self.world.now())
         {
             self.checkpoints.push(self.world.clone());
             self.thin();
