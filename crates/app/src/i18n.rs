@@ -144,6 +144,7 @@ strings! {
     Held => "held", "已扣留";
     // Panels
     ClusterHeading => "Cluster", "集群";
+    RecentHeading => "What just happened", "刚刚发生了什么";
     LogHeading => "Logs", "日志";
     LogHelp => "One row per node. Solid cells are committed, outlined cells are not yet. Colour and T-number show the entry's term.",
         "每行一个节点。实心格已提交，空心格尚未提交。颜色和 T 数字表示条目的任期。";

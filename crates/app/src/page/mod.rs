@@ -20,6 +20,7 @@ use crate::driver::{Selection, Ui};
 use crate::i18n::{Lang, K};
 use crate::view_model::params::parse;
 use crate::view_model::speed::{faster, slower, DEFAULT_SPEED};
+use crate::view_model::timeline::recent;
 
 use chrome::{CheckerBadge, ErrorBanner, HelpOverlay, Legend, ParamBanner};
 use cluster::Cluster;
@@ -198,6 +199,16 @@ pub fn Playground() -> impl IntoView {
                         </span>
                     </h2>
                     <Cluster ui=ui />
+                    <ol class="recent chrome" data-testid="recent-events" aria-label=move || t(K::RecentHeading)>
+                        {move || {
+                            let now = ui.snapshot.with(|s| s.now);
+                            ui.markers
+                                .with(|m| recent(m, now, ui.lang.get(), 4))
+                                .into_iter()
+                                .map(|r| view! { <li class=r.class><span class="when">{r.time}</span> " " {r.text}</li> })
+                                .collect_view()
+                        }}
+                    </ol>
                 </section>
                 <div class="side chrome">
                     <Inspector ui=ui />

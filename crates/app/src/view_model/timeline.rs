@@ -68,6 +68,46 @@ pub fn mark_views(markers: &[Marker], head: Micros, lang: Lang) -> Vec<MarkView>
     out
 }
 
+/// One line of the "what just happened" list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecentView {
+    /// `1.234 s`.
+    pub time: String,
+    /// The sentence.
+    pub text: String,
+    /// Same classes as the marks.
+    pub class: &'static str,
+}
+
+/// The newest `n` elections, faults and violations at or before `now`
+/// (commits are too frequent to list), newest first.
+pub fn recent(markers: &[Marker], now: Micros, lang: Lang, n: usize) -> Vec<RecentView> {
+    markers
+        .iter()
+        .rev()
+        .filter(|m| m.at <= now && !matches!(m.kind, MarkerKind::Commit { .. }))
+        .take(n)
+        .map(|m| {
+            let (text, class) = match &m.kind {
+                MarkerKind::LeaderElected { node, term } => (
+                    lang.f(K::MarkerElection, &[("node", node), ("term", term)]),
+                    "mark-election",
+                ),
+                MarkerKind::Fault(s) => (s.clone(), "mark-fault"),
+                MarkerKind::Violation(s) => (s.clone(), "mark-violation"),
+                MarkerKind::Commit { index } => {
+                    (lang.f(K::MarkerCommit, &[("index", index)]), "mark-commit")
+                }
+            };
+            RecentView {
+                time: time_label(m.at),
+                text,
+                class,
+            }
+        })
+        .collect()
+}
+
 /// `12.345 s`.
 pub fn time_label(t: Micros) -> String {
     format!("{:.3} s", t.0 as f64 / 1e6)
@@ -114,6 +154,26 @@ mod tests {
         assert_eq!(v[0].title, "committed up to 1");
         assert_eq!(v.last().unwrap().class, "mark-fault");
         assert!(v.iter().any(|m| m.title == "n2 elected leader of term 1"));
+    }
+
+    #[test]
+    fn recent_lists_newest_non_commit_events_up_to_now() {
+        let ms = vec![
+            mark(
+                1_000,
+                MarkerKind::LeaderElected {
+                    node: NodeId(2),
+                    term: Term(1),
+                },
+            ),
+            mark(2_000, MarkerKind::Commit { index: LogIndex(1) }),
+            mark(3_000, MarkerKind::Fault("crash n2".into())),
+            mark(9_000, MarkerKind::Fault("restart n2".into())),
+        ];
+        let r = recent(&ms, Micros(5_000), Lang::En, 5);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].text, "crash n2");
+        assert_eq!(r[1].text, "n2 elected leader of term 1");
     }
 
     #[test]
