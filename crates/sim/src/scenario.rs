@@ -104,17 +104,6 @@ fn script_config() -> WorldConfig {
     }
 }
 
-fn cmp_text(c: Cmp) -> &'static str {
-    match c {
-        Cmp::Eq => "==",
-        Cmp::Ne => "!=",
-        Cmp::Gt => ">",
-        Cmp::Ge => ">=",
-        Cmp::Lt => "<",
-        Cmp::Le => "<=",
-    }
-}
-
 fn ms(t: Micros) -> String {
     let v = t.as_ms_f64();
     if v.fract() == 0.0 {
@@ -513,10 +502,7 @@ impl Runner {
                     .unwrap_or(0);
                 verdict(
                     cmp.holds(term, *value),
-                    format!(
-                        "the highest term is {term}, wanted {} {value}",
-                        cmp_text(*cmp)
-                    ),
+                    format!("the highest term is {term}, wanted {} {value}", cmp),
                 )
             }
             Expectation::Committed { cmp, value, on } | Expectation::Applied { cmp, value, on } => {
@@ -537,7 +523,7 @@ impl Runner {
                 }
                 verdict(
                     bad.is_empty(),
-                    format!("wanted {} {value}: {}", cmp_text(*cmp), bad.join(", ")),
+                    format!("wanted {} {value}: {}", cmp, bad.join(", ")),
                 )
             }
             Expectation::Role { node, role } => {
@@ -601,7 +587,7 @@ impl Runner {
                 }
                 verdict(
                     bad.is_empty(),
-                    format!("{key} {} {value}: {}", cmp_text(*cmp), bad.join(", ")),
+                    format!("{key} {} {value}: {}", cmp, bad.join(", ")),
                 )
             }
             Expectation::Linearizable => {
