@@ -817,7 +817,8 @@ impl World {
                 0..=5 => KvOp::Put { key, value },
                 6 => KvOp::Append { key, value },
                 _ => {
-                    // CAS from the value the client last saw, if any.
+                    // CAS from a value some replica holds now (often current,
+                    // sometimes stale, so both outcomes of a CAS occur).
                     let from = self
                         .nodes
                         .values()
