@@ -11,12 +11,15 @@ use std::collections::BTreeSet;
 use raftlab_core::{LogIndex, Micros, NodeId, Role};
 
 use crate::action::Action;
+use crate::client::USER_CLIENT;
 use crate::config::{WorkloadConfig, WorldConfig};
 use crate::fuzz::set_bug;
 use crate::linearizability::{check_all, CheckResult};
 use crate::script::{parse_script, rewrite};
 use crate::script::{Cmp, Directive, Expectation, NodeRef, On, RoleName, Setting, Show};
+use crate::timeline::Timeline;
 use crate::world::{NodeStatus, World};
+use crate::SimError;
 
 /// Longest a `run until` waits when the script names no bound.
 const DEFAULT_WITHIN: Micros = Micros(10_000_000);
@@ -86,7 +89,97 @@ fn indent(s: &str) -> String {
         .join("\n")
 }
 
-/// Executes directives one by one.
+/// What a script runs against: a bare [`World`] (the test suite and the
+/// CLI) or a [`Timeline`] (the page's guided tours, so every scripted action
+/// lands in the action log and the run can be scrubbed like any other).
+pub trait Host {
+    /// The world now.
+    fn world(&self) -> &World;
+    /// Applies a user action now.
+    fn apply(&mut self, action: Action) -> Result<(), SimError>;
+    /// Processes one event; false when nothing more can happen.
+    fn step(&mut self) -> bool;
+    /// Processes every event up to `t` and sets the clock to `t`.
+    fn run_until(&mut self, t: Micros);
+}
+
+impl Host for World {
+    fn world(&self) -> &World {
+        self
+    }
+    fn apply(&mut self, action: Action) -> Result<(), SimError> {
+        World::apply(self, action)
+    }
+    fn step(&mut self) -> bool {
+        World::step(self)
+    }
+    fn run_until(&mut self, t: Micros) {
+        World::run_until(self, t)
+    }
+}
+
+impl Host for Timeline {
+    fn world(&self) -> &World {
+        Timeline::world(self)
+    }
+    fn apply(&mut self, action: Action) -> Result<(), SimError> {
+        Timeline::apply(self, action)
+    }
+    fn step(&mut self) -> bool {
+        self.step_event()
+    }
+    fn run_until(&mut self, t: Micros) {
+        self.advance_to(t)
+    }
+}
+
+/// The settings a script starts from: the defaults with the background
+/// workload off, so transcripts stay readable.
+pub fn script_config() -> WorldConfig {
+    WorldConfig {
+        workload: WorkloadConfig {
+            ops_per_sec: 0.0,
+            ..WorkloadConfig::default()
+        },
+        ..WorldConfig::default()
+    }
+}
+
+/// Applies a setup directive (`nodes`, `seed`, `set ...`) to the settings a
+/// run will start from. Returns `Ok(false)`, changing nothing, for any other
+/// directive.
+pub fn configure(c: &mut WorldConfig, d: &Directive) -> Result<bool, String> {
+    match d {
+        Directive::Nodes(n) => c.nodes = *n as usize,
+        Directive::Seed(s) => c.seed = *s,
+        Directive::Set(s) => match s {
+            Setting::Election { min_us, max_us } => {
+                c.raft.election_timeout_min = Micros(*min_us);
+                c.raft.election_timeout_max = Micros(*max_us);
+            }
+            Setting::Heartbeat { interval_us } => c.raft.heartbeat_interval = Micros(*interval_us),
+            Setting::Latency { min_us, max_us } => {
+                c.network.latency_min = Micros(*min_us);
+                c.network.latency_max = Micros(*max_us);
+            }
+            Setting::Drop { probability } => c.network.drop_rate = *probability,
+            Setting::Duplicate { probability } => c.network.duplicate_rate = *probability,
+            Setting::Reorder(on) => c.network.reorder = *on,
+            Setting::PreVote(on) => c.raft.pre_vote = *on,
+            Setting::CheckQuorum(on) => c.raft.check_quorum = *on,
+            Setting::Backoff(on) => c.raft.election_backoff = *on,
+            Setting::Lease(on) => c.raft.lease_reads = *on,
+            Setting::Disk { write_us } => c.disk_latency = Micros(*write_us),
+            Setting::SnapshotEvery { entries } => c.snapshot_every = Some(*entries),
+            Setting::Bug { name, on } => set_bug(&mut c.raft.bugs, name, *on)?,
+        },
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Executes directives one by one against a world it owns, building the
+/// world at the first directive that is not setup.
 #[derive(Default)]
 pub struct Runner {
     config: Option<WorldConfig>,
@@ -94,13 +187,161 @@ pub struct Runner {
     pub world: Option<World>,
 }
 
-fn script_config() -> WorldConfig {
-    WorldConfig {
-        workload: WorkloadConfig {
-            ops_per_sec: 0.0,
-            ..WorkloadConfig::default()
-        },
-        ..WorldConfig::default()
+impl Runner {
+    fn world(&mut self) -> Result<&mut World, String> {
+        if self.world.is_none() {
+            let cfg = self.config.clone().unwrap_or_else(script_config);
+            self.world = Some(World::new(cfg).map_err(|e| e.to_string())?);
+        }
+        Ok(self.world.as_mut().expect("just built"))
+    }
+
+    /// Runs one directive to completion and returns its output block.
+    pub fn exec(&mut self, d: &Directive) -> Result<String, String> {
+        if self.world.is_none() {
+            let c = self.config.get_or_insert_with(script_config);
+            if configure(c, d)? {
+                return Ok(String::new());
+            }
+        }
+        Exec::new(self.world()?).run(d)
+    }
+}
+
+/// What starting a directive gave.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Started {
+    /// It is done; its output block.
+    Done(String),
+    /// Time must pass first: run the world until the wait is over (at once
+    /// with [`Exec::run`], or a frame at a time with [`Wait::advance`]),
+    /// then [`Wait::report`] gives the output block.
+    Wait(Wait),
+}
+
+/// A directive that lets simulated time pass.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Wait {
+    /// `run 300ms`: until this time.
+    For {
+        /// The time to reach.
+        until: Micros,
+    },
+    /// `step N`: until this many events have been processed.
+    Events {
+        /// The event count to reach.
+        until_event: u64,
+    },
+    /// `run until leader within ...`
+    Leader {
+        /// Give up at this time.
+        deadline: Micros,
+        /// The bound as written, for the report.
+        bound: Micros,
+    },
+    /// `run until committed N [on n2] within ...`
+    Committed {
+        /// The log index that must be committed.
+        index: u64,
+        /// On this node; anywhere (the checker's committed history) if
+        /// `None`.
+        on: Option<NodeId>,
+        /// Give up at this time.
+        deadline: Micros,
+        /// The bound as written, for the report.
+        bound: Micros,
+    },
+}
+
+impl Wait {
+    /// Whether what it waits for has happened.
+    pub fn satisfied(&self, w: &World) -> bool {
+        match self {
+            Wait::For { until } => w.now() >= *until,
+            Wait::Events { until_event } => w.event_count() >= *until_event,
+            Wait::Leader { .. } => w.leader().is_some(),
+            Wait::Committed { index, on, .. } => match on {
+                Some(n) => w
+                    .raft(*n)
+                    .is_some_and(|r| r.commit_index() >= LogIndex(*index)),
+                None => w.invariants().committed_len() >= *index,
+            },
+        }
+    }
+
+    /// Whether waiting is over, satisfied or not: the condition holds, the
+    /// bound has passed, or a violation stopped the run.
+    pub fn over(&self, w: &World) -> bool {
+        if self.satisfied(w) || w.violation().is_some() {
+            return true;
+        }
+        match self {
+            Wait::Leader { deadline, .. } | Wait::Committed { deadline, .. } => {
+                w.now() >= *deadline
+            }
+            Wait::For { .. } | Wait::Events { .. } => false,
+        }
+    }
+
+    /// Runs the host towards the end of the wait without passing time
+    /// `limit` (the page passes the end of the current animation frame).
+    /// Conditions are checked after every event, so an action that follows
+    /// happens at the same event as in a run without limits. Returns whether
+    /// the wait is over.
+    pub fn advance<H: Host>(&self, host: &mut H, limit: Micros) -> bool {
+        match self {
+            Wait::For { until } => {
+                host.run_until((*until).min(limit));
+                self.over(host.world())
+            }
+            Wait::Events { until_event } => {
+                while host.world().event_count() < *until_event {
+                    if !host.step() {
+                        return true;
+                    }
+                }
+                true
+            }
+            Wait::Leader { .. } | Wait::Committed { .. } => loop {
+                if self.over(host.world()) {
+                    return true;
+                }
+                match host.world().next_event_time() {
+                    None => return true,
+                    Some(at) if at > limit => {
+                        host.run_until(limit);
+                        return false;
+                    }
+                    Some(_) => {
+                        if !host.step() {
+                            return true;
+                        }
+                    }
+                }
+            },
+        }
+    }
+
+    /// The output block once the wait is over.
+    pub fn report(&self, w: &World) -> String {
+        match self {
+            Wait::For { .. } => stopped_note(w),
+            Wait::Events { .. } => String::new(),
+            Wait::Leader { bound, .. } => match w.leader() {
+                Some(l) => {
+                    let term = w.raft(l).map(|r| r.term()).unwrap_or_default();
+                    format!("leader {l} (term {term})")
+                }
+                None => format!("FAILED: no leader within {}", ms(*bound)),
+            },
+            Wait::Committed { index, bound, .. } => {
+                if self.satisfied(w) {
+                    format!("committed {index}")
+                } else {
+                    format!("FAILED: index {index} not committed within {}", ms(*bound))
+                }
+            }
+        }
     }
 }
 
@@ -113,26 +354,30 @@ fn ms(t: Micros) -> String {
     }
 }
 
-impl Runner {
-    fn config_mut(&mut self) -> Result<&mut WorldConfig, String> {
-        if self.world.is_some() {
-            return Err(
-                "setup directives (nodes, seed, set) must come before the run starts".into(),
-            );
-        }
-        Ok(self.config.get_or_insert_with(script_config))
+fn stopped_note(w: &World) -> String {
+    match w.violation() {
+        Some(v) => format!("stopped: {v}"),
+        None => String::new(),
+    }
+}
+
+/// Runs directives against a borrowed [`Host`] whose world already exists.
+pub struct Exec<'a, H: Host> {
+    host: &'a mut H,
+}
+
+impl<'a, H: Host> Exec<'a, H> {
+    /// Borrows the host.
+    pub fn new(host: &'a mut H) -> Self {
+        Exec { host }
     }
 
-    fn world(&mut self) -> Result<&mut World, String> {
-        if self.world.is_none() {
-            let cfg = self.config.clone().unwrap_or_else(script_config);
-            self.world = Some(World::new(cfg).map_err(|e| e.to_string())?);
-        }
-        Ok(self.world.as_mut().expect("just built"))
+    fn world(&self) -> &World {
+        self.host.world()
     }
 
-    fn node(&mut self, r: &NodeRef) -> Result<NodeId, String> {
-        let w = self.world()?;
+    fn node(&self, r: &NodeRef) -> Result<NodeId, String> {
+        let w = self.world();
         match r {
             NodeRef::Id(n) => {
                 let id = NodeId(*n);
@@ -157,47 +402,39 @@ impl Runner {
     }
 
     fn act(&mut self, a: Action) -> Result<(), String> {
-        self.world()?.apply(a).map_err(|e| e.to_string())
+        self.host.apply(a).map_err(|e| e.to_string())
     }
 
-    /// Runs one directive and returns its output block.
-    pub fn exec(&mut self, d: &Directive) -> Result<String, String> {
-        let setting = |r: &mut Self, f: &dyn Fn(&mut WorldConfig)| -> Result<String, String> {
-            f(r.config_mut()?);
-            Ok(String::new())
-        };
+    /// Runs one directive to completion and returns its output block.
+    pub fn run(&mut self, d: &Directive) -> Result<String, String> {
+        match self.start(d)? {
+            Started::Done(out) => Ok(out),
+            Started::Wait(wait) => {
+                wait.advance(self.host, Micros(u64::MAX));
+                Ok(wait.report(self.world()))
+            }
+        }
+    }
+
+    /// Starts one directive: actions, checks and output happen now; a
+    /// directive that lets time pass comes back as a [`Wait`].
+    pub fn start(&mut self, d: &Directive) -> Result<Started, String> {
+        let done = |s: String| Ok(Started::Done(s));
+        let now = self.world().now();
         match d {
-            Directive::Nodes(n) => {
-                let n = *n as usize;
-                setting(self, &|c| c.nodes = n)
+            Directive::Nodes(_) | Directive::Seed(_) => {
+                Err("setup directives (nodes, seed, set) must come before the run starts".into())
             }
-            Directive::Seed(s) => {
-                let s = *s;
-                setting(self, &|c| c.seed = s)
-            }
-            Directive::Set(s) => self.set(s),
-            Directive::Run { duration_us } => {
-                let w = self.world()?;
-                let to = w.now() + Micros(*duration_us);
-                w.run_until(to);
-                Ok(self.stopped_note())
-            }
+            Directive::Set(s) => self.set(s).and_then(done),
+            Directive::Run { duration_us } => Ok(Started::Wait(Wait::For {
+                until: now + Micros(*duration_us),
+            })),
             Directive::RunUntilLeader { within_us } => {
                 let bound = within_us.map_or(DEFAULT_WITHIN, Micros);
-                let w = self.world()?;
-                let deadline = w.now() + bound;
-                while w.leader().is_none() && w.now() < deadline && w.violation().is_none() {
-                    if !w.step() {
-                        break;
-                    }
-                }
-                match w.leader() {
-                    Some(l) => {
-                        let term = w.raft(l).map(|r| r.term()).unwrap_or_default();
-                        Ok(format!("leader {l} (term {term})"))
-                    }
-                    None => Ok(format!("FAILED: no leader within {}", ms(bound))),
-                }
+                Ok(Started::Wait(Wait::Leader {
+                    deadline: now + bound,
+                    bound,
+                }))
             }
             Directive::RunUntilCommitted {
                 index,
@@ -205,36 +442,27 @@ impl Runner {
                 within_us,
             } => {
                 let bound = within_us.map_or(DEFAULT_WITHIN, Micros);
-                let target = match on {
+                let on = match on {
                     Some(r) => Some(self.node(r)?),
                     None => None,
                 };
-                let w = self.world()?;
-                let deadline = w.now() + bound;
-                let done = |w: &World| match target {
-                    Some(n) => w
-                        .raft(n)
-                        .is_some_and(|r| r.commit_index() >= LogIndex(*index)),
-                    None => w.invariants().committed_len() >= *index,
-                };
-                while !done(w) && w.now() < deadline && w.violation().is_none() {
-                    if !w.step() {
-                        break;
-                    }
-                }
-                if done(w) {
-                    Ok(format!("committed {index}"))
-                } else {
-                    Ok(format!(
-                        "FAILED: index {index} not committed within {}",
-                        ms(bound)
-                    ))
-                }
+                Ok(Started::Wait(Wait::Committed {
+                    index: *index,
+                    on,
+                    deadline: now + bound,
+                    bound,
+                }))
             }
-            Directive::Step(n) => {
-                self.world()?.run_events(*n);
-                Ok(String::new())
-            }
+            Directive::Step(n) => Ok(Started::Wait(Wait::Events {
+                until_event: self.world().event_count().saturating_add(*n),
+            })),
+            other => self.exec_now(other).and_then(done),
+        }
+    }
+
+    /// The directives that take no simulated time.
+    fn exec_now(&mut self, d: &Directive) -> Result<String, String> {
+        match d {
             Directive::Crash(r) => {
                 let n = self.node(r)?;
                 self.act(Action::Crash(n))?;
@@ -242,7 +470,7 @@ impl Runner {
             }
             Directive::Restart(r) => {
                 let n = self.node(r)?;
-                if self.world()?.nodes()[&n].status != NodeStatus::Crashed {
+                if self.world().nodes()[&n].status != NodeStatus::Crashed {
                     return Ok(format!("{n} is already running"));
                 }
                 self.act(Action::Restart(n))?;
@@ -319,7 +547,7 @@ impl Runner {
                 Ok(String::new())
             }
             Directive::Add { node, learner } => {
-                let w = self.world()?;
+                let w = self.world();
                 let next = w.nodes().keys().last().map_or(1, |n| n.0 + 1);
                 if *node != next {
                     return Err(format!("the next node to add is n{next}, not n{node}"));
@@ -360,7 +588,7 @@ impl Runner {
                 Ok(String::new())
             }
             Directive::Workload(wl) => {
-                let w = self.world()?;
+                let w = self.world();
                 let mut cfg = w.config().workload.clone();
                 cfg.ops_per_sec = wl.ops_per_s as f64;
                 if let Some(r) = wl.reads {
@@ -376,73 +604,59 @@ impl Runner {
                 Ok(String::new())
             }
             Directive::WorkloadOff => {
-                let mut cfg = self.world()?.config().workload.clone();
+                let mut cfg = self.world().config().workload.clone();
                 cfg.ops_per_sec = 0.0;
                 self.act(Action::SetWorkload(cfg))?;
                 Ok(String::new())
             }
             Directive::Expect(e) => self.expect(e),
             Directive::Show(s) => self.show(s),
-            Directive::Say(_) | Directive::Tour { .. } => Ok(String::new()),
+            Directive::Say { .. } | Directive::Tour { .. } => Ok(String::new()),
+            Directive::Nodes(_)
+            | Directive::Seed(_)
+            | Directive::Set(_)
+            | Directive::Run { .. }
+            | Directive::RunUntilLeader { .. }
+            | Directive::RunUntilCommitted { .. }
+            | Directive::Step(_) => unreachable!("started by Exec::start"),
         }
     }
 
-    fn stopped_note(&self) -> String {
-        match self.world.as_ref().and_then(|w| w.violation()) {
-            Some(v) => format!("stopped: {v}"),
-            None => String::new(),
-        }
-    }
-
+    /// Network settings may change mid-run; the rest are setup.
     fn set(&mut self, s: &Setting) -> Result<String, String> {
-        // Network settings may change mid-run; the rest are setup.
-        if let Some(w) = self.world.as_mut() {
-            let mut net = w.config().network.clone();
-            match s {
-                Setting::Latency { min_us, max_us } => {
-                    net.latency_min = Micros(*min_us);
-                    net.latency_max = Micros(*max_us);
-                }
-                Setting::Drop { probability } => net.drop_rate = *probability,
-                Setting::Duplicate { probability } => net.duplicate_rate = *probability,
-                Setting::Reorder(on) => net.reorder = *on,
-                _ => return Err("this setting must come before the run starts".into()),
-            }
-            return w
-                .apply(Action::SetNetwork(net))
-                .map(|_| String::new())
-                .map_err(|e| e.to_string());
-        }
-        let c = self.config_mut()?;
+        let mut net = self.world().config().network.clone();
         match s {
-            Setting::Election { min_us, max_us } => {
-                c.raft.election_timeout_min = Micros(*min_us);
-                c.raft.election_timeout_max = Micros(*max_us);
-            }
-            Setting::Heartbeat { interval_us } => c.raft.heartbeat_interval = Micros(*interval_us),
             Setting::Latency { min_us, max_us } => {
-                c.network.latency_min = Micros(*min_us);
-                c.network.latency_max = Micros(*max_us);
+                net.latency_min = Micros(*min_us);
+                net.latency_max = Micros(*max_us);
             }
-            Setting::Drop { probability } => c.network.drop_rate = *probability,
-            Setting::Duplicate { probability } => c.network.duplicate_rate = *probability,
-            Setting::Reorder(on) => c.network.reorder = *on,
-            Setting::PreVote(on) => c.raft.pre_vote = *on,
-            Setting::CheckQuorum(on) => c.raft.check_quorum = *on,
-            Setting::Backoff(on) => c.raft.election_backoff = *on,
-            Setting::Lease(on) => c.raft.lease_reads = *on,
-            Setting::Disk { write_us } => c.disk_latency = Micros(*write_us),
-            Setting::SnapshotEvery { entries } => c.snapshot_every = Some(*entries),
-            Setting::Bug { name, on } => set_bug(&mut c.raft.bugs, name, *on)?,
+            Setting::Drop { probability } => net.drop_rate = *probability,
+            Setting::Duplicate { probability } => net.duplicate_rate = *probability,
+            Setting::Reorder(on) => net.reorder = *on,
+            _ => return Err("this setting must come before the run starts".into()),
         }
+        self.act(Action::SetNetwork(net))?;
         Ok(String::new())
+    }
+
+    /// The story of the newest request of the script's own client.
+    fn show_client(&self) -> String {
+        let log = self.world().client_log();
+        let Some(last) = log.iter().rev().find(|e| e.client == USER_CLIENT) else {
+            return "no requests yet".into();
+        };
+        log.iter()
+            .filter(|e| e.client == USER_CLIENT && e.seq == last.seq)
+            .map(|e| format!("{}: {}", e.op, e.kind))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     fn targets(&mut self, on: &Option<On>) -> Result<Vec<NodeId>, String> {
         match on {
             Some(On::Node(r)) => Ok(vec![self.node(r)?]),
             Some(On::All) | None => {
-                let w = self.world()?;
+                let w = self.world();
                 Ok(w.nodes()
                     .values()
                     .filter(|h| h.raft.is_some())
@@ -462,7 +676,7 @@ impl Runner {
         };
         Ok(match e {
             Expectation::Leader { among } => {
-                let l = self.world()?.leader();
+                let l = self.world().leader();
                 match l {
                     None => "FAILED: there is no leader".into(),
                     Some(l) if among.is_empty() || among.contains(&l.0) => "ok".into(),
@@ -470,7 +684,7 @@ impl Runner {
                 }
             }
             Expectation::NoLeader => {
-                let l = self.world()?.leader();
+                let l = self.world().leader();
                 verdict(
                     l.is_none(),
                     format!("{} is leader", l.map(|n| n.to_string()).unwrap_or_default()),
@@ -478,7 +692,7 @@ impl Runner {
             }
             Expectation::LeaderIs { cmp, node } => {
                 let want = self.node(node)?;
-                let l = self.world()?.leader();
+                let l = self.world().leader();
                 let ok = match cmp {
                     Cmp::Ne => l != Some(want),
                     _ => l == Some(want),
@@ -492,7 +706,7 @@ impl Runner {
                 )
             }
             Expectation::Term { cmp, value } => {
-                let w = self.world()?;
+                let w = self.world();
                 let term = w
                     .nodes()
                     .values()
@@ -508,7 +722,7 @@ impl Runner {
             Expectation::Committed { cmp, value, on } | Expectation::Applied { cmp, value, on } => {
                 let applied = matches!(e, Expectation::Applied { .. });
                 let ids = self.targets(on)?;
-                let w = self.world()?;
+                let w = self.world();
                 let mut bad = Vec::new();
                 for id in ids {
                     let Some(r) = w.raft(id) else { continue };
@@ -528,7 +742,7 @@ impl Runner {
             }
             Expectation::Role { node, role } => {
                 let id = self.node(node)?;
-                let have = self.world()?.raft(id).map(|r| r.role());
+                let have = self.world().raft(id).map(|r| r.role());
                 let want = match role {
                     RoleName::Follower => Role::Follower,
                     RoleName::PreCandidate => Role::PreCandidate,
@@ -541,7 +755,7 @@ impl Runner {
                 )
             }
             Expectation::LogsMatch => {
-                let w = self.world()?;
+                let w = self.world();
                 let rafts: Vec<_> = w.nodes().values().filter_map(|h| h.raft.as_ref()).collect();
                 let first = rafts.first().ok_or("no running node")?;
                 let last = first.log().last_index();
@@ -569,7 +783,7 @@ impl Runner {
                 on,
             } => {
                 let ids = self.targets(on)?;
-                let w = self.world()?;
+                let w = self.world();
                 let mut bad = Vec::new();
                 for id in ids {
                     let have = w.nodes()[&id].kv.get(key).map(str::to_string);
@@ -591,7 +805,7 @@ impl Runner {
                 )
             }
             Expectation::Linearizable => {
-                let w = self.world()?;
+                let w = self.world();
                 match check_all(w.linearizability().history()) {
                     CheckResult::NotLinearizable {
                         key, explanation, ..
@@ -603,11 +817,11 @@ impl Runner {
                 }
             }
             Expectation::Safe => {
-                let v = self.world()?.violation().map(|v| v.to_string());
+                let v = self.world().violation().map(|v| v.to_string());
                 verdict(v.is_none(), v.unwrap_or_default())
             }
             Expectation::Violation(name) => {
-                let v = self.world()?.violation().cloned();
+                let v = self.world().violation().cloned();
                 match v {
                     Some(v)
                         if v.invariant.eq_ignore_ascii_case(name)
@@ -627,12 +841,13 @@ impl Runner {
         let sel = |r: &mut Self, n: &Option<NodeRef>| -> Result<Vec<NodeId>, String> {
             match n {
                 Some(n) => Ok(vec![r.node(n)?]),
-                None => Ok(r.world()?.nodes().keys().copied().collect()),
+                None => Ok(r.world().nodes().keys().copied().collect()),
             }
         };
         match s {
+            Show::Client => Ok(self.show_client()),
             Show::Cluster => {
-                let w = self.world()?;
+                let w = self.world();
                 let mut out = Vec::new();
                 for h in w.nodes().values() {
                     let line = match &h.raft {
@@ -664,7 +879,7 @@ impl Runner {
             }
             Show::Log(n) => {
                 let ids = sel(self, n)?;
-                let w = self.world()?;
+                let w = self.world();
                 let snap = w.snapshot();
                 let mut out = Vec::new();
                 for id in ids {
@@ -693,7 +908,7 @@ impl Runner {
             }
             Show::Kv(n) => {
                 let ids = sel(self, n)?;
-                let w = self.world()?;
+                let w = self.world();
                 Ok(ids
                     .iter()
                     .map(|id| {
@@ -709,7 +924,7 @@ impl Runner {
                     .join("\n"))
             }
             Show::Messages => {
-                let w = self.world()?;
+                let w = self.world();
                 let snap = w.snapshot();
                 Ok(snap
                     .messages

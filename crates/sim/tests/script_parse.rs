@@ -81,6 +81,9 @@ const ALL: &[&str] = &[
     "show log n2",
     "show kv n3",
     "show messages",
+    "show client",
+    "say en A leader is elected.",
+    "say zh 领导者已经选出。",
     "say The leader is gone: who takes over?",
     "say 领导者崩溃了 # 不是注释",
     "tour zh 第一次选举",
@@ -241,7 +244,13 @@ fn datadriven_blocks_parse() {
         Some("n1 crashed\n\nn2 follower")
     );
     assert_eq!(script.steps[4].text, "show cluster");
-    assert_eq!(script.steps[5].directive, Directive::Say("done".into()));
+    assert_eq!(
+        script.steps[5].directive,
+        Directive::Say {
+            lang: None,
+            text: "done".into()
+        }
+    );
 }
 
 #[test]

@@ -316,6 +316,9 @@ pub enum Show {
     Kv(Option<NodeRef>),
     /// `show messages`
     Messages,
+    /// `show client`: what happened to the script's own client requests
+    /// (sends, redirects, time-outs, retries, results).
+    Client,
 }
 
 /// One directive of a script. `Display` gives its canonical spelling,
@@ -420,8 +423,14 @@ pub enum Directive {
     Expect(Expectation),
     /// `show ...`
     Show(Show),
-    /// `say <free text>`: narration for guided tours.
-    Say(String),
+    /// `say [en|zh] <free text>`: narration for guided tours, optionally
+    /// tagged with the language it is written in.
+    Say {
+        /// `en` or `zh` when the first word is one of those tags.
+        lang: Option<String>,
+        /// The narration.
+        text: String,
+    },
     /// `tour <lang> <title...>`: tour metadata.
     Tour {
         /// Language tag, e.g. `en`, `zh`.
@@ -588,6 +597,7 @@ impl fmt::Display for Directive {
             Directive::Expect(e) => write!(f, "expect {e}"),
             Directive::Show(Show::Cluster) => write!(f, "show cluster"),
             Directive::Show(Show::Messages) => write!(f, "show messages"),
+            Directive::Show(Show::Client) => write!(f, "show client"),
             Directive::Show(Show::Log(n)) | Directive::Show(Show::Kv(n)) => {
                 let what = if matches!(self, Directive::Show(Show::Log(_))) {
                     "log"
@@ -600,7 +610,11 @@ impl fmt::Display for Directive {
                 }
                 Ok(())
             }
-            Directive::Say(text) => write!(f, "say {text}"),
+            Directive::Say {
+                lang: Some(lang),
+                text,
+            } => write!(f, "say {lang} {text}"),
+            Directive::Say { lang: None, text } => write!(f, "say {text}"),
             Directive::Tour { lang, title } => write!(f, "tour {lang} {title}"),
         }
     }

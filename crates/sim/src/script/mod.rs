@@ -59,8 +59,8 @@
 //! | numbers | `expect term > 2`, `expect committed >= 4 on all`, `expect applied >= 4 on n2` (`== != > >= < <=`) |
 //! | role | `expect role n2 precandidate` |
 //! | safety | `expect logs match`, `expect value x == 1 on all`, `expect linearizable`, `expect safe`, `expect violation election-safety` |
-//! | output | `show cluster`, `show log n2`, `show kv`, `show messages` |
-//! | narration | `say 领导者已经选出。` (free text, any characters) |
+//! | output | `show cluster`, `show log n2`, `show kv`, `show messages`, `show client` |
+//! | narration | `say en A leader is elected.`, `say zh 领导者已经选出。` (free text; an optional first word `en`/`zh` tags its language) |
 //! | tour metadata | `tour en Your first election` |
 
 mod ast;

@@ -525,19 +525,29 @@ pub(crate) fn parse_directive(
             Directive::Show(match what {
                 "cluster" => Show::Cluster,
                 "messages" => Show::Messages,
+                "client" => Show::Client,
                 "log" => Show::Log(node(&mut l, known)?),
                 "kv" => Show::Kv(node(&mut l, known)?),
                 _ => {
                     return Err(l.err_at(
                         c,
-                        format!("expected cluster, log, kv or messages, got {what:?}"),
+                        format!("expected cluster, log, kv, messages or client, got {what:?}"),
                     ))
                 }
             })
         }
         "say" => {
-            let text = l.rest();
-            Directive::Say(text.to_string())
+            let lang = match l.peek() {
+                Some(tag @ ("en" | "zh")) => {
+                    l.next("a language tag")?;
+                    Some(tag.to_string())
+                }
+                _ => None,
+            };
+            Directive::Say {
+                lang,
+                text: l.rest().to_string(),
+            }
         }
         "tour" => {
             let lang = l.word("a language tag")?;
