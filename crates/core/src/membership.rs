@@ -34,7 +34,17 @@ impl fmt::Display for ConfChange {
             ConfChange::AddLearner(id) => write!(f, "add learner {id}"),
             ConfChange::RemoveNode(id) => write!(f, "remove {id}"),
             ConfChange::EnterJoint { voters, learners } => {
-                write!(f, "enter joint voters={voters:?} learners={learners:?}")
+                let ids = |s: &BTreeSet<NodeId>| {
+                    s.iter()
+                        .map(|n| n.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                write!(f, "enter joint {{{}}}", ids(voters))?;
+                if !learners.is_empty() {
+                    write!(f, " learners {{{}}}", ids(learners))?;
+                }
+                Ok(())
             }
             ConfChange::LeaveJoint => write!(f, "leave joint"),
         }

@@ -31,6 +31,7 @@ pub mod scenario;
 pub mod script;
 pub mod snapshot;
 pub mod timeline;
+pub mod tour;
 pub mod trace;
 pub mod world;
 

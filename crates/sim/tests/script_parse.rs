@@ -261,7 +261,7 @@ fn rewrite_with_same_outputs_is_identity() {
         .iter()
         .map(|s| s.expected.clone().unwrap_or_default())
         .collect();
-    // Steps without a block get an empty one; compare after that shape.
+    // Steps without a block keep none when their output is empty.
     let once = rewrite(GOLDEN, &outputs);
     assert_eq!(rewrite(&once, &outputs), once);
     assert!(once.contains("# Elect, then lose the leader.\n"));
@@ -280,7 +280,8 @@ fn rewrite_replaces_blocks_and_keeps_comments() {
     let new = rewrite(text, &outputs);
     assert_eq!(
         new,
-        "# intro\nnodes 3\n----\n\nrun until leader\n----\nn2 leader term 2\n\n# end\nshow cluster\n----\na\nb\n"
+        "# intro\nnodes 3\n\nrun until leader\n----\nn2 leader term 2\n\n# end\nshow cluster\n----\na\nb\n",
+        "a directive written without a block keeps none while its output is empty"
     );
     let script = parse_script(&new).unwrap();
     assert_eq!(

@@ -210,7 +210,8 @@ pub fn parse_line(text: &str) -> Result<Directive, ScriptError> {
 
 /// Reproduces `script_text` with the expected block of the i-th directive
 /// replaced by `actual_outputs[i]`; directives beyond the outputs keep their
-/// blocks. Comments and blank lines are kept.
+/// blocks, and a directive without a block gets one only for non-empty
+/// output. Comments and blank lines are kept.
 pub fn rewrite(script_text: &str, actual_outputs: &[String]) -> String {
     let mut out = String::new();
     let mut index = 0;
@@ -230,9 +231,15 @@ pub fn rewrite(script_text: &str, actual_outputs: &[String]) -> String {
                     .get(index)
                     .map(|s| s.trim_end_matches('\n').to_string());
                 index += 1;
+                // A directive written without a block keeps none while its
+                // output is empty (narration, setup).
+                let had_block = block.expected.is_some();
                 let Some(expected) = replacement.or(block.expected) else {
                     continue;
                 };
+                if !had_block && expected.is_empty() {
+                    continue;
+                }
                 let double = expected.lines().any(|l| l.trim().is_empty());
                 out.push_str(SEPARATOR);
                 out.push('\n');

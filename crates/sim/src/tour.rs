@@ -1,0 +1,305 @@
+//! Guided tours: scenario scripts with narration, in English and Chinese,
+//! cut into stops the page plays one at a time.
+//!
+//! A tour file is an ordinary script (see [`crate::script`]) with golden
+//! transcripts, so the test suite proves that every tour does what its
+//! narration says. It adds three conventions:
+//!
+//! - `tour en <title>` and `tour zh <title>` name it;
+//! - setup directives (`nodes`, `seed`, `set ...`) come first;
+//! - a run of `say en ...` / `say zh ...` lines opens a stop; the directives
+//!   after it, up to the next `say`, are what the stop does.
+//!
+//! ```text
+//! tour en Your first election
+//! tour zh 第一次选举
+//! nodes 5
+//!
+//! say en Every server starts as a follower ...
+//! say zh 所有服务器启动时都是跟随者……
+//! run until leader within 2s
+//! ----
+//! leader n4 (term 1)
+//! ```
+
+use std::collections::BTreeMap;
+
+use raftlab_core::Micros;
+
+use crate::config::WorldConfig;
+use crate::scenario::{configure, script_config, Exec, Host, Started, Wait};
+use crate::script::{parse_script, Directive, Step};
+
+/// The languages every tour is written in.
+pub const LANGS: [&str; 2] = ["en", "zh"];
+
+/// The tours that ship with Raftlab, in the order a newcomer should take
+/// them: `(id, file text)`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("election", include_str!("../tours/01_election.txt")),
+    ("split-vote", include_str!("../tours/02_split_vote.txt")),
+    ("replication", include_str!("../tours/03_replication.txt")),
+    ("failures", include_str!("../tours/04_failures.txt")),
+    ("up-to-date", include_str!("../tours/05_up_to_date.txt")),
+    ("partition", include_str!("../tours/06_partition.txt")),
+    ("commit-rule", include_str!("../tours/07_commit_rule.txt")),
+    ("membership", include_str!("../tours/08_membership.txt")),
+    ("clients", include_str!("../tours/09_clients.txt")),
+];
+
+/// One stop of a tour: narration, then what happens.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stop {
+    /// The narration by language tag; several `say` lines of one language
+    /// are separate paragraphs.
+    pub say: BTreeMap<String, Vec<String>>,
+    /// The directives the stop runs, in order.
+    pub steps: Vec<Step>,
+}
+
+/// A parsed tour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tour {
+    /// Stable id (used in links: `?tour=election`).
+    pub id: String,
+    /// Title by language tag.
+    pub title: BTreeMap<String, String>,
+    /// The world the tour starts from.
+    pub config: WorldConfig,
+    /// The stops, in order.
+    pub stops: Vec<Stop>,
+}
+
+impl Tour {
+    /// The title in `lang`, or in English when that language is missing.
+    pub fn title(&self, lang: &str) -> &str {
+        self.title
+            .get(lang)
+            .or_else(|| self.title.get("en"))
+            .map_or(self.id.as_str(), String::as_str)
+    }
+}
+
+impl Stop {
+    /// The narration in `lang` (English when that language is missing).
+    pub fn say(&self, lang: &str) -> &[String] {
+        self.say
+            .get(lang)
+            .or_else(|| self.say.get("en"))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Parses a tour file. Every problem is an error naming the line: a
+/// script error, narration in an unknown language, a stop or title missing
+/// a language, a directive before the first narration.
+pub fn parse_tour(id: &str, text: &str) -> Result<Tour, String> {
+    let script = parse_script(text).map_err(|e| format!("tour {id}: {e}"))?;
+    let mut config = script_config();
+    let mut title = BTreeMap::new();
+    let mut stops: Vec<Stop> = Vec::new();
+    let mut last_was_say = false;
+    for step in script.steps {
+        let line = step.line;
+        match &step.directive {
+            Directive::Tour { lang, title: t } => {
+                check_lang(id, line, lang)?;
+                title.insert(lang.clone(), t.clone());
+                continue;
+            }
+            Directive::Say { lang, text } => {
+                let Some(lang) = lang else {
+                    return Err(format!(
+                        "tour {id}: line {line}: narration must start with a language tag (say en ... / say zh ...)"
+                    ));
+                };
+                check_lang(id, line, lang)?;
+                if !last_was_say {
+                    stops.push(Stop {
+                        say: BTreeMap::new(),
+                        steps: Vec::new(),
+                    });
+                }
+                let stop = stops.last_mut().expect("pushed above");
+                stop.say.entry(lang.clone()).or_default().push(text.clone());
+                last_was_say = true;
+                continue;
+            }
+            _ => {}
+        }
+        last_was_say = false;
+        match stops.last_mut() {
+            None => {
+                if !configure(&mut config, &step.directive)
+                    .map_err(|e| format!("tour {id}: line {line}: {e}"))?
+                {
+                    return Err(format!(
+                        "tour {id}: line {line}: `{}` comes before the first narration; only setup (nodes, seed, set) may",
+                        step.text
+                    ));
+                }
+            }
+            Some(stop) => stop.steps.push(step),
+        }
+    }
+    for lang in LANGS {
+        if !title.contains_key(lang) {
+            return Err(format!("tour {id}: no `tour {lang} <title>` line"));
+        }
+        if let Some(i) = stops.iter().position(|s| !s.say.contains_key(lang)) {
+            return Err(format!(
+                "tour {id}: stop {} has no `say {lang}` narration",
+                i + 1
+            ));
+        }
+    }
+    if stops.is_empty() {
+        return Err(format!(
+            "tour {id}: no stops (a stop starts with `say en ...`)"
+        ));
+    }
+    config.validate().map_err(|e| format!("tour {id}: {e}"))?;
+    Ok(Tour {
+        id: id.to_string(),
+        title,
+        config,
+        stops,
+    })
+}
+
+fn check_lang(id: &str, line: usize, lang: &str) -> Result<(), String> {
+    if LANGS.contains(&lang) {
+        Ok(())
+    } else {
+        Err(format!(
+            "tour {id}: line {line}: unknown language {lang:?} (tours are written in {})",
+            LANGS.join(" and ")
+        ))
+    }
+}
+
+/// The built-in tours, parsed. The test suite parses and runs every one,
+/// so an error here means a broken build, reported rather than panicking.
+pub fn builtin() -> Result<Vec<Tour>, String> {
+    BUILTIN
+        .iter()
+        .map(|(id, text)| parse_tour(id, text))
+        .collect()
+}
+
+/// What one directive of a stop gave.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// The directive as written.
+    pub text: String,
+    /// Its output block (empty for most actions).
+    pub output: String,
+    /// Whether it failed: an expectation that did not hold, a `run until`
+    /// that ran out of time, or an action the world refused.
+    pub failed: bool,
+}
+
+/// Where a [`TourRun`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// The current stop's directives are still running.
+    Running,
+    /// The current stop is done; the reader goes on when ready.
+    AtRest,
+    /// The last stop is done.
+    Finished,
+}
+
+/// A tour being played against a [`Host`], one animation frame at a time.
+/// Directives run exactly as in [`crate::scenario::run_file`]: waits check
+/// their condition after every event, so a tour played at any speed and
+/// frame rate gives its golden transcript (the test suite checks this).
+#[derive(Clone, Debug)]
+pub struct TourRun {
+    /// The tour.
+    pub tour: Tour,
+    /// The current stop.
+    pub stop: usize,
+    /// The next directive of the current stop.
+    step: usize,
+    /// The wait in progress.
+    wait: Option<Wait>,
+    /// What the current stop's directives gave so far.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl TourRun {
+    /// Starts at the first stop. The host must be a fresh world built from
+    /// `tour.config`.
+    pub fn new(tour: Tour) -> TourRun {
+        TourRun {
+            tour,
+            stop: 0,
+            step: 0,
+            wait: None,
+            outcomes: Vec::new(),
+        }
+    }
+
+    /// Restarts at stop `i` (clamped to the last), forgetting the outcomes
+    /// of the current one. The caller puts the host where stop `i` began.
+    pub fn go_to(&mut self, i: usize) {
+        self.stop = i.min(self.tour.stops.len().saturating_sub(1));
+        self.step = 0;
+        self.wait = None;
+        self.outcomes.clear();
+    }
+
+    /// Where the run is.
+    pub fn phase(&self) -> Phase {
+        let steps = self.tour.stops.get(self.stop).map_or(0, |s| s.steps.len());
+        if self.wait.is_some() || self.step < steps {
+            Phase::Running
+        } else if self.stop + 1 < self.tour.stops.len() {
+            Phase::AtRest
+        } else {
+            Phase::Finished
+        }
+    }
+
+    /// Runs the current stop's directives without letting simulated time
+    /// pass `limit`. Returns the phase reached.
+    pub fn advance<H: Host>(&mut self, host: &mut H, limit: Micros) -> Phase {
+        loop {
+            if let Some(wait) = &self.wait {
+                if !wait.advance(host, limit) {
+                    return Phase::Running;
+                }
+                let output = wait.report(host.world());
+                self.finish_step(output);
+                self.wait = None;
+                continue;
+            }
+            let Some(step) = self
+                .tour
+                .stops
+                .get(self.stop)
+                .and_then(|s| s.steps.get(self.step))
+            else {
+                return self.phase();
+            };
+            let directive = step.directive.clone();
+            match Exec::new(host).start(&directive) {
+                Ok(Started::Done(output)) => self.finish_step(output),
+                Ok(Started::Wait(wait)) => self.wait = Some(wait),
+                Err(e) => self.finish_step(format!("error: {e}")),
+            }
+        }
+    }
+
+    fn finish_step(&mut self, output: String) {
+        let text = self.tour.stops[self.stop].steps[self.step].text.clone();
+        let failed = output.starts_with("FAILED") || output.starts_with("error:");
+        self.outcomes.push(Outcome {
+            text,
+            output,
+            failed,
+        });
+        self.step += 1;
+    }
+}

@@ -1,0 +1,144 @@
+//! The guided tours (`crates/sim/tours/*.txt`): each one parses, is written
+//! in every language, passes its golden transcript, and gives that very
+//! transcript when played a frame at a time on a [`Timeline`], as the page
+//! plays it. To accept new output:
+//! `RAFTLAB_REWRITE=1 cargo test -p raftlab-sim --test tours`.
+
+use raftlab_core::Micros;
+use raftlab_sim::scenario::run_file;
+use raftlab_sim::script::Directive;
+use raftlab_sim::tour::{builtin, parse_tour, Phase, TourRun, BUILTIN, LANGS};
+use raftlab_sim::Timeline;
+
+#[test]
+fn every_tour_passes_its_golden_transcript() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tours");
+    let rewrite = std::env::var_os("RAFTLAB_REWRITE").is_some();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("tours directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), BUILTIN.len(), "every tour file is built in");
+    let mut failures = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("readable");
+        let report = run_file(&text, rewrite).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        if rewrite {
+            std::fs::write(&f, &report.rewritten).expect("writable");
+        }
+        for m in report.mismatches {
+            failures.push(format!("{}: {m}", f.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_tour_speaks_every_language() {
+    let tours = builtin().expect("built-in tours parse");
+    for t in &tours {
+        for lang in LANGS {
+            assert!(!t.title(lang).is_empty());
+            for (i, s) in t.stops.iter().enumerate() {
+                assert!(
+                    s.say.get(lang).is_some_and(|p| !p.is_empty()),
+                    "{} stop {} has no {lang} narration",
+                    t.id,
+                    i + 1
+                );
+            }
+        }
+        // Chinese narration is Chinese, not a copy of the English.
+        for s in &t.stops {
+            assert_ne!(s.say("en"), s.say("zh"), "{}", t.id);
+            assert!(s
+                .say("zh")
+                .iter()
+                .all(|p| p.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))));
+        }
+    }
+}
+
+/// Plays a tour the way the page does: frames of varying length, each
+/// limited to a slice of simulated time, on a Timeline.
+fn play(text_id: &str, text: &str, frame_us: &[u64]) -> Vec<String> {
+    let tour = parse_tour(text_id, text).expect("parses");
+    let mut tl = Timeline::new(tour.config.clone()).expect("valid config");
+    let mut run = TourRun::new(tour);
+    let mut outputs = Vec::new();
+    let mut frame = 0;
+    loop {
+        let limit = tl.now() + Micros(frame_us[frame % frame_us.len()]);
+        frame += 1;
+        assert!(frame < 10_000_000, "{text_id}: the tour never finished");
+        match run.advance(&mut tl, limit) {
+            Phase::Running => continue,
+            phase => {
+                outputs.extend(run.outcomes.iter().map(|o| o.output.clone()));
+                if phase == Phase::Finished {
+                    return outputs;
+                }
+                let next = run.stop + 1;
+                run.go_to(next);
+            }
+        }
+    }
+}
+
+#[test]
+fn tours_played_frame_by_frame_match_their_transcripts() {
+    for (id, text) in BUILTIN {
+        let golden = run_file(text, false).expect("runs");
+        let script = raftlab_sim::script::parse_script(text).expect("parses");
+        let expected: Vec<String> = script
+            .steps
+            .iter()
+            .zip(&golden.outputs)
+            .filter(|(s, _)| {
+                !matches!(
+                    s.directive,
+                    Directive::Say { .. }
+                        | Directive::Tour { .. }
+                        | Directive::Nodes(_)
+                        | Directive::Seed(_)
+                        | Directive::Set(_)
+                )
+            })
+            .map(|(_, o)| o.clone())
+            .collect();
+        // 1/25x at 60 frames/s is ~670 us a frame; also coarse frames.
+        for frames in [&[667u64][..], &[50_000, 3, 16_000, 900]] {
+            let got = play(id, text, frames);
+            assert_eq!(got, expected, "tour {id} with frames {frames:?}");
+        }
+    }
+}
+
+#[test]
+fn malformed_tours_are_refused_with_the_line() {
+    let cases = [
+        ("nodes 3\nrun 1s\n", "comes before the first narration"),
+        (
+            "tour en T\ntour zh T\nsay en hi\nrun 1s\n",
+            "stop 1 has no `say zh`",
+        ),
+        ("tour en T\nsay en hi\nsay zh 你好\n", "no `tour zh"),
+        (
+            "tour en T\ntour zh T\nsay fr salut\n",
+            "narration must start with a language tag",
+        ),
+        ("tour en T\ntour fr T\n", "unknown language"),
+        ("tour en T\ntour zh T\n", "no stops"),
+        (
+            "tour en T\ntour zh T\nnodes 0\nsay en a\nsay zh 乙\n",
+            "node count",
+        ),
+        ("tour en T\ntour zh T\nfrobnicate\n", "line 3"),
+    ];
+    for (text, want) in cases {
+        let err = parse_tour("t", text).expect_err(text);
+        assert!(err.contains(want), "{text:?}: {err}");
+    }
+}
