@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use raftlab_core::{Micros, NodeId};
+use raftlab_sim::tour::{Outcome, Phase, Tour, TourRun};
 use raftlab_sim::{Action, Marker, MsgId, Timeline, WorldConfig, WorldSnapshot};
 
 use crate::i18n::{Lang, K};
@@ -47,6 +48,23 @@ pub enum Selection {
     Link(NodeId, NodeId),
 }
 
+/// The speed a tour plays at when it starts: slow enough to follow each
+/// message, fast enough that a stop of a simulated second takes ten.
+pub const TOUR_SPEED: f64 = 0.1;
+
+/// What the page shows of a guided tour in progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TourState {
+    /// Index into [`Ui::tours`].
+    pub tour: usize,
+    /// The current stop (0-based).
+    pub stop: usize,
+    /// Where the stop is.
+    pub phase: Phase,
+    /// What the stop's directives gave so far.
+    pub outcomes: Vec<Outcome>,
+}
+
 /// The signals the page draws from. `Copy`, so closures take it freely.
 #[derive(Clone, Copy)]
 pub struct Ui {
@@ -76,6 +94,12 @@ pub struct Ui {
     pub help_open: RwSignal<bool>,
     /// The user's own client events (kept apart from the busy shared log).
     pub user_log: RwSignal<Vec<ClientEvent>>,
+    /// The built-in guided tours (or why they could not be loaded).
+    pub tours: StoredValue<Result<Vec<Tour>, String>>,
+    /// The tour in progress, if any.
+    pub tour: RwSignal<Option<TourState>>,
+    /// The tour menu is open.
+    pub tour_menu_open: RwSignal<bool>,
 }
 
 struct Sim {
@@ -89,6 +113,9 @@ struct Sim {
     announced_commit: u64,
     last_commit_announce_ms: f64,
     last_markers_ms: f64,
+    /// The guided tour being played, and the time each of its stops began
+    /// (so Back and Replay can seek there).
+    tour: Option<(usize, TourRun, Vec<Micros>)>,
 }
 
 thread_local! {
@@ -134,6 +161,9 @@ impl Ui {
             skipped_ms: RwSignal::new(skipped.0 / 1000),
             help_open: RwSignal::new(false),
             user_log: RwSignal::new(Vec::new()),
+            tours: StoredValue::new(raftlab_sim::tour::builtin()),
+            tour: RwSignal::new(None),
+            tour_menu_open: RwSignal::new(false),
         };
         let cursor_us = timeline.now().0 as f64;
         SIM.with(|s| {
@@ -146,6 +176,7 @@ impl Ui {
                 announced_commit: 0,
                 last_commit_announce_ms: 0.0,
                 last_markers_ms: 0.0,
+                tour: None,
             })
         });
         ui.watch_visibility();
@@ -198,9 +229,20 @@ impl Ui {
             }
             s.last_frame_ms = Some(t0);
             let target = Micros(s.cursor_us as u64);
+            let mut rest = false;
             while s.timeline.now() < target && s.timeline.world().violation().is_none() {
                 let next = (s.timeline.now() + SLICE).min(target);
-                s.timeline.advance_to(next);
+                match &mut s.tour {
+                    // A tour's directives run exactly where its script
+                    // puts them; its waits never pass the frame's end.
+                    Some((_, run, _)) if run.phase() == Phase::Running => {
+                        if run.advance(&mut s.timeline, next) != Phase::Running {
+                            rest = true;
+                            break;
+                        }
+                    }
+                    _ => s.timeline.advance_to(next),
+                }
                 if now_ms() - t0 > FRAME_BUDGET_MS {
                     // Too much to simulate: fall behind rather than stutter.
                     s.cursor_us = s.timeline.now().0 as f64;
@@ -208,14 +250,15 @@ impl Ui {
                 }
             }
             let violated = s.timeline.world().violation().is_some();
-            if violated {
+            if violated || rest {
                 s.cursor_us = s.timeline.now().0 as f64;
                 s.loop_running = false;
             }
-            (!violated, violated)
+            (!violated && !rest, violated || rest)
         })
         .unwrap_or((false, false));
         if violated {
+            // A violation, or a tour stop that is done: hold the picture.
             self.playing.set(false);
         }
         self.publish();
@@ -250,6 +293,7 @@ impl Ui {
             return;
         };
         self.announce_changes(&snap);
+        self.publish_tour();
         let world_log: Vec<ClientEvent> = snap
             .client_log
             .iter()
@@ -269,6 +313,98 @@ impl Ui {
         if let Some(m) = markers {
             self.markers.set(Arc::new(m));
         }
+    }
+
+    fn publish_tour(self) {
+        let state = with_sim(|s| {
+            s.tour.as_ref().map(|(i, run, _)| TourState {
+                tour: *i,
+                stop: run.stop,
+                phase: run.phase(),
+                outcomes: run.outcomes.clone(),
+            })
+        })
+        .flatten();
+        if self.tour.with_untracked(|old| *old != state) {
+            self.tour.set(state);
+        }
+    }
+
+    /// Starts built-in tour `index` from its own fresh world (no idle
+    /// fast-forward: the tour's first stop shows the timers draining).
+    pub fn start_tour(self, index: usize) {
+        let lang = self.lang.get_untracked();
+        let Some(tour) = self
+            .tours
+            .with_value(|t| t.as_ref().ok().and_then(|t| t.get(index).cloned()))
+        else {
+            return;
+        };
+        match Timeline::new(tour.config.clone()) {
+            Ok(tl) => {
+                let config = tour.config.clone();
+                with_sim(|s| {
+                    s.cursor_us = tl.now().0 as f64;
+                    s.tour = Some((index, TourRun::new(tour), vec![tl.now()]));
+                    s.timeline = tl;
+                    s.announced_leader = None;
+                    s.announced_commit = 0;
+                });
+                self.reset_view(config, 0);
+                self.tour_menu_open.set(false);
+                self.speed.set(TOUR_SPEED);
+                self.set_playing(true);
+            }
+            Err(e) => self
+                .error
+                .set(Some(lang.f(K::ActionFailed, &[("reason", &e)]))),
+        }
+    }
+
+    /// Goes to stop `stop` of the current tour. Forward from the end of the
+    /// current stop it simply goes on; anywhere else it first seeks back to
+    /// where that stop began, so the stop replays exactly.
+    pub fn tour_go(self, stop: usize) {
+        let go = with_sim(|s| {
+            let (_, run, starts) = s.tour.as_mut()?;
+            let last = run.tour.stops.len().checked_sub(1)?;
+            let stop = stop.min(last);
+            let onward = stop == run.stop + 1 && run.phase() != Phase::Running;
+            if onward {
+                starts.truncate(stop);
+                starts.push(s.timeline.now());
+            } else {
+                let at = *starts.get(stop)?;
+                starts.truncate(stop + 1);
+                s.timeline.seek(at);
+            }
+            run.go_to(stop);
+            s.cursor_us = s.timeline.now().0 as f64;
+            Some(())
+        })
+        .flatten();
+        if go.is_some() {
+            self.set_playing(true);
+            self.publish();
+        }
+    }
+
+    /// Runs the rest of the current stop at once.
+    pub fn tour_skip(self) {
+        with_sim(|s| {
+            if let Some((_, run, _)) = s.tour.as_mut() {
+                run.advance(&mut s.timeline, Micros(u64::MAX));
+                s.cursor_us = s.timeline.now().0 as f64;
+            }
+        });
+        self.playing.set(false);
+        self.publish();
+    }
+
+    /// Leaves the tour; the world it built stays, free to play with.
+    pub fn end_tour(self) {
+        with_sim(|s| s.tour = None);
+        self.publish();
     }
 
     fn announce_changes(self, snap: &WorldSnapshot) {
@@ -361,6 +497,17 @@ impl Ui {
         self.publish();
     }
 
+    /// Clears what belonged to the previous run.
+    fn reset_view(self, config: WorldConfig, skipped_ms: u64) {
+        self.user_log.set(Vec::new());
+        self.config.set(config);
+        self.skipped_ms.set(skipped_ms);
+        self.selection.set(Selection::None);
+        self.error.set(None);
+        self.markers.set(Arc::new(Vec::new()));
+        self.publish();
+    }
+
     /// Starts a fresh run with new settings (same speed, play state kept).
     pub fn restart(self, config: WorldConfig) {
         let lang = self.lang.get_untracked();
@@ -371,14 +518,9 @@ impl Ui {
                     s.timeline = tl;
                     s.announced_leader = None;
                     s.announced_commit = 0;
+                    s.tour = None;
                 });
-                self.user_log.set(Vec::new());
-                self.config.set(config);
-                self.skipped_ms.set(skipped.0 / 1000);
-                self.selection.set(Selection::None);
-                self.error.set(None);
-                self.markers.set(Arc::new(Vec::new()));
-                self.publish();
+                self.reset_view(config, skipped.0 / 1000);
                 self.ensure_loop();
             }
             Err(e) => self

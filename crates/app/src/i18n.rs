@@ -289,6 +289,7 @@ strings! {
     KeyPlusMinus => "faster / slower", "加速 / 减速";
     KeyEsc => "clear the selection, close this help", "取消选择，关闭帮助";
     KeyQuestion => "show / hide this help", "显示 / 隐藏帮助";
+    KeyN => "next stop of a guided tour", "导览的下一步";
     Close => "Close", "关闭";
     // Errors
     ParamBanner => "Some address parameters were ignored:", "部分地址参数已被忽略：";
@@ -296,6 +297,7 @@ strings! {
     ParamNotNumber => "not a whole number", "不是整数";
     ParamRange => "must be between {min} and {max}", "必须在 {min} 到 {max} 之间";
     ParamUnknown => "unknown parameter", "未知参数";
+    ParamOneOf => "must be one of {values}", "必须是以下之一：{values}";
     ParamReset => "Open the default page", "打开默认页面";
     ActionFailed => "Could not do that: {reason}", "无法执行：{reason}";
     FatalTitle => "Raftlab crashed. This is a bug; the details are in the browser console.",
@@ -304,6 +306,28 @@ strings! {
     Announce => "{node} is now leader of term {term}", "{node} 成为任期 {term} 的领导者";
     AnnounceNoLeader => "No leader: {node} stopped leading", "无领导者：{node} 不再担任领导者";
     AnnounceCommit => "Committed up to entry {index}", "已提交至第 {index} 条";
+    // Guided tours
+    TourButton => "Guided tours", "导览教程";
+    TourButtonHelp => "Step-by-step tours of Raft: elections, replication, failures, partitions, the commit rule, membership changes, clients",
+        "分步讲解 Raft：选举、日志复制、故障、网络分区、提交规则、成员变更、客户端";
+    TourMenuHeading => "Guided tours", "导览教程";
+    TourMenuIntro => "Each tour starts its own cluster and explains what happens, stop by stop. The cluster keeps running while you read; every claim is checked live (✓).",
+        "每个导览都会启动自己的集群，一步一步讲解发生了什么。你阅读时集群仍在运行；每个论断都会实时验证（✓）。";
+    TourStops => "{n} stops", "共 {n} 步";
+    TourStopOf => "Stop {stop} of {stops}", "第 {stop} 步，共 {stops} 步";
+    TourRunning => "Running…", "运行中……";
+    TourNext => "Next", "下一步";
+    TourBack => "Back", "上一步";
+    TourReplay => "Replay this stop", "重放这一步";
+    TourSkip => "Skip to the end of this stop", "跳到这一步的结尾";
+    TourEnd => "End tour", "结束导览";
+    TourDone => "End of the tour. The cluster is yours now: crash nodes, cut links, send commands.",
+        "导览结束。现在集群交给你了：让节点崩溃、切断链路、发送命令吧。";
+    TourScript => "What the script did", "脚本做了什么";
+    TourCheckOk => "holds", "成立";
+    TourCheckFailed => "did not hold", "不成立";
+    TourLoadFailed => "The guided tours could not be loaded: {reason}", "导览教程加载失败：{reason}";
+    TourInvite => "New to Raft? Take the guided tour", "第一次接触 Raft？跟着导览走一遍";
 }
 
 #[cfg(test)]

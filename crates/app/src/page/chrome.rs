@@ -193,6 +193,7 @@ pub fn HelpOverlay(ui: Ui) -> impl IntoView {
             ("+ −", K::KeyPlusMinus),
             ("Esc", K::KeyEsc),
             ("?", K::KeyQuestion),
+            ("n", K::KeyN),
         ];
         view! {
             <div class="overlay" data-testid="help-overlay" role="dialog" aria-modal="true" aria-labelledby="help-h"

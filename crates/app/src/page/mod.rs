@@ -11,6 +11,7 @@ mod logs;
 mod network;
 mod settings;
 mod state;
+mod tour;
 
 use leptos::prelude::*;
 use raftlab_sim::{Action, NodeStatus};
@@ -30,6 +31,7 @@ use logs::Logs;
 use network::NetworkPanel;
 use settings::Settings;
 use state::{ClientPanel, StateMachines};
+use tour::{TourCard, TourMenu};
 
 fn browser_lang() -> Lang {
     window()
@@ -60,6 +62,7 @@ fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
     let key = ev.key();
     if key == "Escape" {
         ui.help_open.set(false);
+        ui.tour_menu_open.set(false);
         ui.selection.set(Selection::None);
         return;
     }
@@ -105,6 +108,17 @@ fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
             ui.help_open.update(|o| *o = !*o);
             true
         }
+        "n" => {
+            let at_rest = ui.tour.with_untracked(|t| {
+                t.as_ref()
+                    .filter(|t| t.phase == raftlab_sim::tour::Phase::AtRest)
+                    .map(|t| t.stop)
+            });
+            if let Some(stop) = at_rest {
+                ui.tour_go(stop + 1);
+            }
+            at_rest.is_some()
+        }
         "c" | "p" | "t" | "l" => {
             if let Some(n) = selected {
                 let action = match (key.as_str(), status(n)) {
@@ -146,6 +160,16 @@ pub fn Playground() -> impl IntoView {
     );
     js_api::install(ui);
     let embed = params.embed;
+    if let Some(id) = &params.tour {
+        let index = ui.tours.with_value(|t| {
+            t.as_ref()
+                .ok()
+                .and_then(|t| crate::view_model::tour::find(t, id))
+        });
+        if let Some(i) = index {
+            ui.start_tour(i);
+        }
+    }
 
     Effect::new(move |_| {
         if let Some(html) = document().document_element() {
@@ -167,9 +191,21 @@ pub fn Playground() -> impl IntoView {
             <header class="top chrome">
                 <div class="brand">
                     <h1 data-testid="app-title">{move || t(K::Title)}</h1>
-                    <p class="tagline">{move || t(K::Tagline)}</p>
+                    <p class="tagline">
+                        {move || t(K::Tagline)}
+                        {move || ui.tour.with(|t| t.is_none()).then(|| view! {
+                            " "
+                            <button class="tour-invite" data-testid="tour-invite" on:click=move |_| ui.tour_menu_open.set(true)>
+                                {t(K::TourInvite)} " →"
+                            </button>
+                        })}
+                    </p>
                 </div>
                 <div class="top-tools">
+                    <button class="tour-btn" data-testid="tour-button" title=move || t(K::TourButtonHelp)
+                        on:click=move |_| ui.tour_menu_open.set(true)>
+                        {move || t(K::TourButton)}
+                    </button>
                     <CheckerBadge ui=ui />
                     <button
                         class="lang"
@@ -211,6 +247,7 @@ pub fn Playground() -> impl IntoView {
                     </ol>
                 </section>
                 <div class="side chrome">
+                    <TourCard ui=ui />
                     <Inspector ui=ui />
                     <NetworkPanel ui=ui />
                 </div>
@@ -232,6 +269,7 @@ pub fn Playground() -> impl IntoView {
             </main>
             <div class="sr-only" aria-live="polite" data-testid="announcer">{move || ui.announce.get()}</div>
             <HelpOverlay ui=ui />
+            <TourMenu ui=ui />
         </div>
     }
 }

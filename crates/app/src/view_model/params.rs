@@ -1,4 +1,5 @@
-//! Address parameters: `?seed=42&nodes=7&speed=0.1&lang=zh&embed=1&prevote=1&checkquorum=1`.
+//! Address parameters: `?seed=42&nodes=7&speed=0.1&lang=zh&embed=1&prevote=1&checkquorum=1`,
+//! and `?tour=election` to open a guided tour.
 //!
 //! A bad parameter never stops the page: it is ignored, and the page shows
 //! a banner naming it with a link to the default page.
@@ -26,6 +27,9 @@ pub struct Params {
     pub pre_vote: Option<bool>,
     /// `checkquorum=0|1`.
     pub check_quorum: Option<bool>,
+    /// `tour=<id>`: open this guided tour (one of
+    /// [`raftlab_sim::tour::BUILTIN`]).
+    pub tour: Option<String>,
 }
 
 impl Params {
@@ -62,6 +66,8 @@ pub enum Reason {
     },
     /// Not one of the parameters above.
     Unknown,
+    /// Not one of these values.
+    OneOf(String),
 }
 
 /// One ignored parameter.
@@ -82,6 +88,7 @@ impl ParamError {
             Reason::NotNumber => lang.t(K::ParamNotNumber).to_string(),
             Reason::Range { min, max } => lang.f(K::ParamRange, &[("min", min), ("max", max)]),
             Reason::Unknown => lang.t(K::ParamUnknown).to_string(),
+            Reason::OneOf(values) => lang.f(K::ParamOneOf, &[("values", values)]),
         };
         lang.f(
             K::ParamBad,
@@ -175,6 +182,16 @@ pub fn parse(query: &str) -> (Params, Vec<ParamError>) {
                 Some(b) => p.check_quorum = Some(b),
                 None => errors.push(err(range("0", "1"))),
             },
+            "tour" => {
+                let ids: Vec<&str> = raftlab_sim::tour::BUILTIN
+                    .iter()
+                    .map(|(id, _)| *id)
+                    .collect();
+                match ids.iter().find(|id| **id == v.trim()) {
+                    Some(id) => p.tour = Some(id.to_string()),
+                    None => errors.push(err(Reason::OneOf(ids.join(", ")))),
+                }
+            }
             _ => errors.push(err(Reason::Unknown)),
         }
     }
@@ -226,6 +243,20 @@ mod tests {
         assert_eq!(e[3].describe(Lang::En), "color=red: unknown parameter");
         assert_eq!(e[4].value, "x y");
         assert!(e[1].describe(Lang::Zh).contains("1"));
+    }
+
+    #[test]
+    fn a_tour_is_named_by_its_id() {
+        let (p, e) = parse("tour=partition");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(p.tour.as_deref(), Some("partition"));
+        let (p, e) = parse("tour=nope");
+        assert_eq!(p.tour, None);
+        let msg = e[0].describe(Lang::En);
+        assert!(
+            msg.starts_with("tour=nope: must be one of election, "),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -1,0 +1,145 @@
+//! Guided tours: the menu that starts one, and the card that narrates the
+//! current stop, shows what its script did (checks marked ✓ or ✗) and
+//! moves between stops.
+
+use leptos::prelude::*;
+use raftlab_sim::tour::Phase;
+
+use crate::driver::Ui;
+use crate::i18n::K;
+use crate::view_model::tour::{buttons, narration, outcome_rows, progress, RowStatus};
+
+/// The list of tours, in a dialog.
+#[component]
+pub fn TourMenu(ui: Ui) -> impl IntoView {
+    let lang = ui.lang;
+    move || {
+        if !ui.tour_menu_open.get() {
+            return ().into_any();
+        }
+        let lang = lang.get();
+        let t = |k| lang.t(k);
+        let close = move |_| ui.tour_menu_open.set(false);
+        let list = ui.tours.with_value(|tours| match tours {
+            Ok(tours) => tours
+                .iter()
+                .enumerate()
+                .map(|(i, tour)| {
+                    let title = tour.title(lang.tag()).to_string();
+                    let stops = lang.f(K::TourStops, &[("n", &tour.stops.len())]);
+                    view! {
+                        <li>
+                            <button class="tour-pick" data-testid=format!("tour-start-{}", tour.id)
+                                on:click=move |_| ui.start_tour(i)>
+                                <span class="tour-num">{i + 1}</span>
+                                <span class="tour-title">{title}</span>
+                                <span class="tour-stops">{stops}</span>
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+            Err(e) => view! { <li class="bad">{lang.f(K::TourLoadFailed, &[("reason", e)])}</li> }
+                .into_any(),
+        });
+        view! {
+            <div class="overlay" data-testid="tour-menu" role="dialog" aria-modal="true" aria-labelledby="tour-menu-h"
+                on:click=close>
+                <div class="dialog tour-menu" on:click=|ev| ev.stop_propagation()>
+                    <h2 id="tour-menu-h">{t(K::TourMenuHeading)}</h2>
+                    <p>{t(K::TourMenuIntro)}</p>
+                    <ol class="tour-list">{list}</ol>
+                    <button class="close-help" data-testid="tour-menu-close" autofocus on:click=close>{t(K::Close)}</button>
+                </div>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// The current stop of the tour in progress.
+#[component]
+pub fn TourCard(ui: Ui) -> impl IntoView {
+    let lang = ui.lang;
+    move || {
+        let Some(state) = ui.tour.get() else {
+            return ().into_any();
+        };
+        let lang = lang.get();
+        let t = |k| lang.t(k);
+        let Some((title, stops, say)) = ui.tours.with_value(|tours| {
+            let tour = tours.as_ref().ok()?.get(state.tour)?;
+            Some((
+                tour.title(lang.tag()).to_string(),
+                tour.stops.len(),
+                narration(tour, state.stop, lang),
+            ))
+        }) else {
+            return ().into_any();
+        };
+        let stop = state.stop;
+        let (skip, next, finish) = buttons(state.phase);
+        let rows = outcome_rows(&state.outcomes, lang);
+        let phase = match state.phase {
+            Phase::Running => "running",
+            Phase::AtRest => "rest",
+            Phase::Finished => "finished",
+        };
+        view! {
+            <section class="panel tour-card" data-testid="tour-card" data-stop=stop data-phase=phase aria-labelledby="tour-h">
+                <header class="tour-head">
+                    <h2 id="tour-h">{title}</h2>
+                    <span class="tour-progress" data-testid="tour-progress">{progress(lang, stop, stops)}</span>
+                    <button class="tour-close" data-testid="tour-end" title=t(K::TourEnd) aria-label=t(K::TourEnd)
+                        on:click=move |_| ui.end_tour()>"✕"</button>
+                </header>
+                <ol class="tour-dots" aria-hidden="true">
+                    {(0..stops).map(|i| {
+                        let class = if i < stop { "dot past" } else if i == stop { "dot now" } else { "dot" };
+                        view! { <li class=class></li> }
+                    }).collect_view()}
+                </ol>
+                <div class="tour-say" data-testid="tour-say" aria-live="polite">
+                    {say.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                </div>
+                <ul class="tour-outcomes" data-testid="tour-outcomes" aria-label=t(K::TourScript)>
+                    {rows.into_iter().map(|r| {
+                        let (class, mark) = r.status.class_and_mark();
+                        let testid = match r.status {
+                            RowStatus::Holds => "tour-check-ok",
+                            RowStatus::Failed => "tour-check-failed",
+                            RowStatus::Did => "tour-did",
+                        };
+                        view! {
+                            <li class=class data-testid=testid>
+                                <span class="mark" aria-hidden="true">{mark}</span>
+                                <code>{r.code}</code>
+                                {(!r.result.is_empty()).then(|| view! { <span class="result">{r.result}</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                {finish.then(|| view! { <p class="tour-done" data-testid="tour-done">{t(K::TourDone)}</p> })}
+                <div class="tour-nav">
+                    <button data-testid="tour-back" disabled=stop == 0
+                        on:click=move |_| ui.tour_go(stop.saturating_sub(1))>{format!("← {}", t(K::TourBack))}</button>
+                    <button data-testid="tour-replay" title=t(K::TourReplay) aria-label=t(K::TourReplay)
+                        on:click=move |_| ui.tour_go(stop)>"↺"</button>
+                    {skip.then(|| view! {
+                        <span class="tour-running" role="status">{t(K::TourRunning)}</span>
+                        <button data-testid="tour-skip" title=t(K::TourSkip) on:click=move |_| ui.tour_skip()>"⏭"<span class="sr-only">{t(K::TourSkip)}</span></button>
+                    })}
+                    {next.then(|| view! {
+                        <button class="primary" data-testid="tour-next" aria-keyshortcuts="n"
+                            on:click=move |_| ui.tour_go(stop + 1)>{format!("{} →", t(K::TourNext))}</button>
+                    })}
+                    {finish.then(|| view! {
+                        <button class="primary" data-testid="tour-finish" on:click=move |_| ui.end_tour()>{t(K::TourEnd)}</button>
+                    })}
+                </div>
+            </section>
+        }
+        .into_any()
+    }
+}
