@@ -377,6 +377,8 @@ impl Ui {
                 let at = *starts.get(stop)?;
                 starts.truncate(stop + 1);
                 s.timeline.seek(at);
+                // The stop runs again from here: not the old future.
+                s.timeline.truncate_future();
             }
             run.go_to(stop);
             s.cursor_us = s.timeline.now().0 as f64;

@@ -320,6 +320,7 @@ strings! {
     TourBack => "Back", "上一步";
     TourReplay => "Replay this stop", "重放这一步";
     TourSkip => "Skip to the end of this stop", "跳到这一步的结尾";
+    TourSkipShort => "Skip", "跳过";
     TourEnd => "End tour", "结束导览";
     TourDone => "End of the tour. The cluster is yours now: crash nodes, cut links, send commands.",
         "导览结束。现在集群交给你了：让节点崩溃、切断链路、发送命令吧。";

@@ -279,20 +279,41 @@ impl Timeline {
         }
     }
 
+    /// Whether a recorded future lies ahead of the current position.
+    fn has_future(&self) -> bool {
+        self.world.event_count() < self.head_event
+            || self.world.now() < self.head_time
+            || self.next_action().is_some()
+    }
+
+    fn forget_after(&mut self, ev: u64, now: Micros) {
+        self.checkpoints.retain(|w| w.event_count() <= ev);
+        self.markers
+            .retain(|m| m.event < ev || (m.event == ev && m.at <= now));
+        self.head_event = ev;
+        self.head_time = now;
+    }
+
+    /// Forgets the recorded future, so running on from here does not
+    /// replay it: the page's tours use it to replay a stop from its start.
+    pub fn truncate_future(&mut self) {
+        if self.has_future() {
+            self.actions.truncate(self.world.action_log().len());
+            let (ev, now) = (self.world.event_count(), self.world.now());
+            self.forget_after(ev, now);
+        }
+    }
+
     /// Acts at the current position. Anywhere but the head this forks a
     /// new future: the rest of the old one is forgotten.
     pub fn apply(&mut self, action: Action) -> Result<(), SimError> {
         let ev = self.world.event_count();
         let now = self.world.now();
-        let forking = ev < self.head_event || now < self.head_time || self.next_action().is_some();
+        let forking = self.has_future();
         self.world.apply(action)?;
         if forking {
             self.actions.truncate(self.world.action_log().len() - 1);
-            self.checkpoints.retain(|w| w.event_count() <= ev);
-            self.markers
-                .retain(|m| m.event < ev || (m.event == ev && m.at <= now));
-            self.head_event = ev;
-            self.head_time = now;
+            self.forget_after(ev, now);
         }
         let logged = self
             .world

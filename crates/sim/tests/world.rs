@@ -181,6 +181,33 @@ fn acting_in_the_past_forks_a_new_future() {
         .all(|h| h.status == NodeStatus::Up));
 }
 
+/// A seek back replays the recorded future when running on; truncating it
+/// there (the tours' Replay) runs on without it.
+#[test]
+fn truncating_the_future_runs_on_without_it() {
+    let mut t = Timeline::new(WorldConfig::default()).unwrap();
+    t.advance_to(ms(2_000));
+    let l = t.world().leader().unwrap();
+    t.apply(Action::Crash(l)).unwrap();
+    t.advance_to(ms(3_000));
+    t.seek(ms(1_500));
+    t.advance_to(ms(3_000));
+    assert_eq!(
+        t.world().nodes()[&l].status,
+        NodeStatus::Crashed,
+        "replayed"
+    );
+    t.seek(ms(1_500));
+    t.truncate_future();
+    assert!(t.actions().is_empty());
+    assert_eq!(t.head(), ms(1_500));
+    t.advance_to(ms(3_000));
+    assert_eq!(t.world().nodes()[&l].status, NodeStatus::Up);
+    // Nothing ahead: truncating again changes nothing.
+    t.truncate_future();
+    assert_eq!(t.head(), ms(3_000));
+}
+
 #[test]
 fn a_trace_round_trips_and_replays_to_the_same_state() {
     let mut t = Timeline::new(WorldConfig {

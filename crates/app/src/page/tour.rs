@@ -113,7 +113,7 @@ pub fn TourCard(ui: Ui) -> impl IntoView {
                         };
                         view! {
                             <li class=class data-testid=testid>
-                                <span class="mark" aria-hidden="true">{mark}</span>
+                                <span class="tour-mark" aria-hidden="true">{mark}</span>
                                 <code>{r.code}</code>
                                 {(!r.result.is_empty()).then(|| view! { <span class="result">{r.result}</span> })}
                             </li>
@@ -128,7 +128,7 @@ pub fn TourCard(ui: Ui) -> impl IntoView {
                         on:click=move |_| ui.tour_go(stop)>"↺"</button>
                     {skip.then(|| view! {
                         <span class="tour-running" role="status">{t(K::TourRunning)}</span>
-                        <button data-testid="tour-skip" title=t(K::TourSkip) on:click=move |_| ui.tour_skip()>"⏭"<span class="sr-only">{t(K::TourSkip)}</span></button>
+                        <button data-testid="tour-skip" title=t(K::TourSkip) aria-label=t(K::TourSkip) on:click=move |_| ui.tour_skip()>{format!("{} »", t(K::TourSkipShort))}</button>
                     })}
                     {next.then(|| view! {
                         <button class="primary" data-testid="tour-next" aria-keyshortcuts="n"
