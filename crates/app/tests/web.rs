@@ -41,3 +41,62 @@ async fn app_draws_the_title_and_five_nodes() {
     let label = first.get_attribute("aria-label").unwrap_or_default();
     assert!(label.starts_with("node n1, "), "{label}");
 }
+
+fn click(root: &web_sys::HtmlElement, testid: &str) {
+    let el: web_sys::HtmlElement = root
+        .query_selector(&format!("[data-testid={testid}]"))
+        .expect("valid selector")
+        .unwrap_or_else(|| panic!("{testid} is drawn"))
+        .unchecked_into();
+    el.click();
+}
+
+#[wasm_bindgen_test]
+async fn the_tour_menu_starts_a_narrated_tour() {
+    let root = test_root();
+    let _handle = leptos::mount::mount_to(root.clone(), raftlab_app::App);
+    leptos::task::tick().await;
+    assert!(root
+        .query_selector("[data-testid=tour-card]")
+        .unwrap()
+        .is_none());
+
+    click(&root, "tour-button");
+    leptos::task::tick().await;
+    let picks = root
+        .query_selector_all("[data-testid^=tour-start-]")
+        .expect("valid selector");
+    assert_eq!(picks.length(), 9);
+
+    click(&root, "tour-start-failures");
+    leptos::task::tick().await;
+    let card = root
+        .query_selector("[data-testid=tour-card]")
+        .unwrap()
+        .expect("the tour card is drawn");
+    assert_eq!(card.get_attribute("data-stop").as_deref(), Some("0"));
+    let say = card.text_content().unwrap_or_default();
+    assert!(say.contains("tolerates two failures"), "{say}");
+    assert!(root
+        .query_selector("[data-testid=tour-menu]")
+        .unwrap()
+        .is_none());
+
+    // Skip runs the stop to its end; its checks are listed.
+    click(&root, "tour-skip");
+    leptos::task::tick().await;
+    let card = root
+        .query_selector("[data-testid=tour-card]")
+        .unwrap()
+        .expect("still there");
+    assert_eq!(card.get_attribute("data-phase").as_deref(), Some("rest"));
+    let did = card.text_content().unwrap_or_default();
+    assert!(did.contains("committed 2"), "{did}");
+
+    click(&root, "tour-end");
+    leptos::task::tick().await;
+    assert!(root
+        .query_selector("[data-testid=tour-card]")
+        .unwrap()
+        .is_none());
+}
