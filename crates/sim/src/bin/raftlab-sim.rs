@@ -8,6 +8,7 @@
 //! raftlab-sim trace export --seed N [--until-ms T] [--events]   (JSON to stdout)
 //! raftlab-sim trace check FILE
 //! raftlab-sim bench [--seconds S]
+//! raftlab-sim tour [ID] [--lang en|zh]
 //! ```
 
 use std::process::ExitCode;
@@ -23,7 +24,8 @@ const USAGE: &str = "usage:
   raftlab-sim run FILE... [--rewrite]
   raftlab-sim trace export --seed N [--until-ms T] [--with-events]
   raftlab-sim trace check FILE
-  raftlab-sim bench [--seconds S]";
+  raftlab-sim bench [--seconds S]
+  raftlab-sim tour [ID] [--lang en|zh]   (no ID: list the guided tours)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Some("run") => run_scripts(&args[1..]),
         Some("trace") => trace(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("tour") => tour(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -322,4 +325,70 @@ fn bench(args: &[String]) -> Result<(), String> {
         if worst <= 16.0 { "ok" } else { "OVER BUDGET" }
     );
     Ok(())
+}
+
+/// Plays a guided tour in the terminal: each stop's narration, then what its
+/// directives did. Without an id, lists the tours.
+fn tour(args: &[String]) -> Result<(), String> {
+    use raftlab_sim::tour::{builtin, Phase, TourRun, LANGS};
+    let mut lang = "en".to_string();
+    let mut id = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--lang" => lang = value(args, &mut i, "--lang")?.to_string(),
+            a if a.starts_with("--") => return Err(format!("tour: unknown option {a}\n{USAGE}")),
+            a => id = Some(a.to_string()),
+        }
+        i += 1;
+    }
+    if !LANGS.contains(&lang.as_str()) {
+        return Err(format!("tour: --lang must be one of {}", LANGS.join(", ")));
+    }
+    let tours = builtin()?;
+    let Some(id) = id else {
+        for t in &tours {
+            println!("{:<12} {} ({} stops)", t.id, t.title(&lang), t.stops.len());
+        }
+        return Ok(());
+    };
+    let Some(tour) = tours.into_iter().find(|t| t.id == id) else {
+        return Err(format!(
+            "tour: no tour {id:?}; `raftlab-sim tour` lists them"
+        ));
+    };
+    println!(
+        "# {} (seed {}, {} nodes)",
+        tour.title(&lang),
+        tour.config.seed,
+        tour.config.nodes
+    );
+    let stops = tour.stops.len();
+    let mut world = World::new(tour.config.clone()).map_err(|e| e.to_string())?;
+    let mut run = TourRun::new(tour);
+    let mut failed = 0;
+    loop {
+        println!("\n## {}/{stops}", run.stop + 1);
+        for p in run.tour.stops[run.stop].say(&lang) {
+            println!("{p}\n");
+        }
+        let phase = run.advance(&mut world, Micros(u64::MAX));
+        for o in &run.outcomes {
+            failed += usize::from(o.failed);
+            match o.output.as_str() {
+                "" => println!("  > {}", o.text),
+                out => println!("  > {}\n    {}", o.text, out.replace('\n', "\n    ")),
+            }
+        }
+        if phase == Phase::Finished {
+            break;
+        }
+        let next = run.stop + 1;
+        run.go_to(next);
+    }
+    if failed > 0 {
+        Err(format!("{failed} step(s) of the tour failed"))
+    } else {
+        Ok(())
+    }
 }
