@@ -24,7 +24,8 @@ function collectErrors(page: Page): string[] {
 async function finishStop(page: Page) {
   const card = page.getByTestId('tour-card');
   if ((await card.getAttribute('data-phase')) === 'running') {
-    await page.getByTestId('tour-skip').click();
+    // The stop may come to rest by itself just before the click lands.
+    await page.getByTestId('tour-skip').click({ timeout: 3_000 }).catch(() => {});
   }
   await expect(card).not.toHaveAttribute('data-phase', 'running');
 }

@@ -58,36 +58,59 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
     }
 }
 
-/// The current stop of the tour in progress.
+/// The current stop of the tour in progress. The card is rebuilt only when
+/// the stop (or the language) changes; the outcomes and the buttons update
+/// in place, so keyboard focus survives the run.
 #[component]
 pub fn TourCard(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
+    let at = Memo::new(move |_| ui.tour.with(|t| t.as_ref().map(|t| (t.tour, t.stop))));
+    let phase = Memo::new(move |_| ui.tour.with(|t| t.as_ref().map(|t| t.phase)));
     move || {
-        let Some(state) = ui.tour.get() else {
-            return ().into_any();
-        };
+        let (index, stop) = at.get()?;
         let lang = lang.get();
-        let t = |k| lang.t(k);
-        let Some((title, stops, say)) = ui.tours.with_value(|tours| {
-            let tour = tours.as_ref().ok()?.get(state.tour)?;
+        let t = move |k| lang.t(k);
+        let (title, stops, say) = ui.tours.with_value(|tours| {
+            let tour = tours.as_ref().ok()?.get(index)?;
             Some((
                 tour.title(lang.tag()).to_string(),
                 tour.stops.len(),
-                narration(tour, state.stop, lang),
+                narration(tour, stop, lang),
             ))
-        }) else {
-            return ().into_any();
+        })?;
+        let shown = move |which: fn((bool, bool, bool)) -> bool| {
+            phase.get().map(buttons).is_some_and(which)
         };
-        let stop = state.stop;
-        let (skip, next, finish) = buttons(state.phase);
-        let rows = outcome_rows(&state.outcomes, lang);
-        let phase = match state.phase {
-            Phase::Running => "running",
-            Phase::AtRest => "rest",
-            Phase::Finished => "finished",
+        let phase_name = move || match phase.get() {
+            Some(Phase::Running) => "running",
+            Some(Phase::AtRest) => "rest",
+            _ => "finished",
         };
-        view! {
-            <section class="panel tour-card" data-testid="tour-card" data-stop=stop data-phase=phase aria-labelledby="tour-h">
+        let rows = move || {
+            let rows = ui
+                .tour
+                .with(|s| s.as_ref().map(|s| outcome_rows(&s.outcomes, lang)))
+                .unwrap_or_default();
+            rows.into_iter()
+                .map(|r| {
+                    let (class, mark) = r.status.class_and_mark();
+                    let testid = match r.status {
+                        RowStatus::Holds => "tour-check-ok",
+                        RowStatus::Failed => "tour-check-failed",
+                        RowStatus::Did => "tour-did",
+                    };
+                    view! {
+                        <li class=class data-testid=testid>
+                            <span class="tour-mark" aria-hidden="true">{mark}</span>
+                            <code>{r.code}</code>
+                            {(!r.result.is_empty()).then(|| view! { <span class="result">{r.result}</span> })}
+                        </li>
+                    }
+                })
+                .collect_view()
+        };
+        Some(view! {
+            <section class="panel tour-card" data-testid="tour-card" data-stop=stop data-phase=phase_name aria-labelledby="tour-h">
                 <header class="tour-head">
                     <h2 id="tour-h">{title}</h2>
                     <span class="tour-progress" data-testid="tour-progress">{progress(lang, stop, stops)}</span>
@@ -103,43 +126,29 @@ pub fn TourCard(ui: Ui) -> impl IntoView {
                 <div class="tour-say" data-testid="tour-say" aria-live="polite">
                     {say.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
                 </div>
-                <ul class="tour-outcomes" data-testid="tour-outcomes" aria-label=t(K::TourScript)>
-                    {rows.into_iter().map(|r| {
-                        let (class, mark) = r.status.class_and_mark();
-                        let testid = match r.status {
-                            RowStatus::Holds => "tour-check-ok",
-                            RowStatus::Failed => "tour-check-failed",
-                            RowStatus::Did => "tour-did",
-                        };
-                        view! {
-                            <li class=class data-testid=testid>
-                                <span class="tour-mark" aria-hidden="true">{mark}</span>
-                                <code>{r.code}</code>
-                                {(!r.result.is_empty()).then(|| view! { <span class="result">{r.result}</span> })}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-                {finish.then(|| view! { <p class="tour-done" data-testid="tour-done">{t(K::TourDone)}</p> })}
+                <ul class="tour-outcomes" data-testid="tour-outcomes" aria-label=t(K::TourScript)>{rows}</ul>
+                <Show when=move || shown(|b| b.2)>
+                    <p class="tour-done" data-testid="tour-done">{t(K::TourDone)}</p>
+                </Show>
                 <div class="tour-nav">
                     <button data-testid="tour-back" disabled=stop == 0
                         on:click=move |_| ui.tour_go(stop.saturating_sub(1))>{format!("← {}", t(K::TourBack))}</button>
                     <button data-testid="tour-replay" title=t(K::TourReplay) aria-label=t(K::TourReplay)
                         on:click=move |_| ui.tour_go(stop)>"↺"</button>
-                    {skip.then(|| view! {
+                    <Show when=move || shown(|b| b.0)>
                         <span class="tour-running" role="status">{t(K::TourRunning)}</span>
-                        <button data-testid="tour-skip" title=t(K::TourSkip) aria-label=t(K::TourSkip) on:click=move |_| ui.tour_skip()>{format!("{} »", t(K::TourSkipShort))}</button>
-                    })}
-                    {next.then(|| view! {
+                        <button data-testid="tour-skip" title=t(K::TourSkip) aria-label=t(K::TourSkip)
+                            on:click=move |_| ui.tour_skip()>{format!("{} »", t(K::TourSkipShort))}</button>
+                    </Show>
+                    <Show when=move || shown(|b| b.1)>
                         <button class="primary" data-testid="tour-next" aria-keyshortcuts="n"
                             on:click=move |_| ui.tour_go(stop + 1)>{format!("{} →", t(K::TourNext))}</button>
-                    })}
-                    {finish.then(|| view! {
+                    </Show>
+                    <Show when=move || shown(|b| b.2)>
                         <button class="primary" data-testid="tour-finish" on:click=move |_| ui.end_tour()>{t(K::TourEnd)}</button>
-                    })}
+                    </Show>
                 </div>
             </section>
-        }
-        .into_any()
+        })
     }
 }
