@@ -84,7 +84,7 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
     });
     let drops = Memo::new(move |_| {
         let p = pos.get();
-        ui.snapshot.with(|s| drop_views(s, &p))
+        ui.snapshot.with(|s| drop_views(s, &p, lang.get()))
     });
 
     let links_view = move || {

@@ -124,7 +124,7 @@ pub struct DropView {
     pub at: Point,
     /// `1.0` just lost, `0.0` gone.
     pub opacity: f64,
-    /// Why, in words (from the simulator).
+    /// Why, in words.
     pub reason: String,
 }
 
@@ -173,7 +173,11 @@ pub fn message_views(
 }
 
 /// Recently lost messages that are still fading.
-pub fn drop_views(snap: &WorldSnapshot, positions: &[(NodeId, Point)]) -> Vec<DropView> {
+pub fn drop_views(
+    snap: &WorldSnapshot,
+    positions: &[(NodeId, Point)],
+    lang: Lang,
+) -> Vec<DropView> {
     let r = node_radius(snap.nodes.len());
     snap.drops
         .iter()
@@ -188,7 +192,7 @@ pub fn drop_views(snap: &WorldSnapshot, positions: &[(NodeId, Point)]) -> Vec<Dr
                 id: m.id,
                 at: a.lerp(b, progress(d.dropped_at, m)),
                 opacity: 1.0 - age as f64 / DROP_FADE.0 as f64,
-                reason: d.reason.clone(),
+                reason: super::words::drop_reason(lang, d.cause).to_string(),
             })
         })
         .collect()
@@ -213,6 +217,7 @@ mod tests {
             entries: 0,
             summary: String::new(),
             fields: Vec::new(),
+            body: raftlab_sim::snapshot::BodyView::TimeoutNow,
         }
     }
 

@@ -10,3 +10,4 @@ pub mod node;
 pub mod params;
 pub mod speed;
 pub mod timeline;
+pub mod words;
