@@ -256,7 +256,7 @@ fn MessagePane(ui: Ui, id: MsgId) -> impl IntoView {
                     .map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> })
                     .collect_view();
                 view! {
-                    <div data-testid="message-inspector">
+                    <div data-testid="message-inspector" data-msg=id.to_string()>
                         <h3>{lang.f(K::MessageHeading, &[("id", &id)])} " · " {kind_name(lang, m.kind)}</h3>
                         <p class="summary" data-testid="message-summary">{words::message_summary(lang, &m)}</p>
                         <div class="menu" role="group">

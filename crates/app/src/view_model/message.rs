@@ -198,6 +198,53 @@ pub fn drop_views(
         .collect()
 }
 
+/// How many messages the in-flight list shows.
+pub const FLIGHT_LINES: usize = 8;
+
+/// One row of the list of messages in flight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlightLine {
+    /// The message.
+    pub id: MsgId,
+    /// `m12 heartbeat: n1 → n2`.
+    pub text: String,
+    /// CSS classes (the glyph's colour class, `held`).
+    pub class: String,
+}
+
+/// The newest messages in the air (at most `max`), newest first, and how
+/// many more there are.
+pub fn flight_lines(snap: &WorldSnapshot, lang: Lang, max: usize) -> (Vec<FlightLine>, usize) {
+    let mut ms: Vec<&MessageSnapshot> = snap.messages.iter().collect();
+    ms.sort_by_key(|m| std::cmp::Reverse((m.sent_at, m.id)));
+    let more = ms.len().saturating_sub(max);
+    let lines = ms
+        .into_iter()
+        .take(max)
+        .map(|m| {
+            let g = glyph(m.kind, m.ok, m.entries);
+            FlightLine {
+                id: m.id,
+                text: lang.f(
+                    K::FlightLine,
+                    &[
+                        ("id", &m.id),
+                        ("kind", &kind_name(lang, m.kind)),
+                        ("from", &m.from),
+                        ("to", &m.to),
+                    ],
+                ),
+                class: format!(
+                    "flight {}{}",
+                    g.class,
+                    if m.held_at.is_some() { " held" } else { "" }
+                ),
+            }
+        })
+        .collect();
+    (lines, more)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +308,36 @@ mod tests {
             glyph(MessageKind::AppendEntriesResponse, Some(true), 0).class,
             "msg-ok"
         );
+    }
+
+    #[test]
+    fn the_flight_list_shows_the_newest_messages_first_and_counts_the_rest() {
+        let mut s = raftlab_sim::World::new(raftlab_sim::WorldConfig::default())
+            .unwrap()
+            .snapshot();
+        s.messages = (0..11)
+            .map(|i| MessageSnapshot {
+                id: MsgId(i),
+                ..msg(i * 10, i * 10 + 50)
+            })
+            .collect();
+        s.messages[3].held_at = Some(Micros(35));
+        let (lines, more) = flight_lines(&s, Lang::En, FLIGHT_LINES);
+        assert_eq!(lines.len(), FLIGHT_LINES);
+        assert_eq!(more, 3);
+        assert_eq!(lines[0].id, MsgId(10));
+        assert_eq!(
+            lines[0].text,
+            "m10 heartbeat (empty AppendEntries): n1 → n2"
+        );
+        assert!(lines
+            .iter()
+            .find(|l| l.id == MsgId(3))
+            .unwrap()
+            .class
+            .ends_with(" held"));
+        let (zh, _) = flight_lines(&s, Lang::Zh, 2);
+        assert_eq!(zh[1].text, "m9 心跳（空 AppendEntries）：n1 → n2");
     }
 
     #[test]
