@@ -260,6 +260,9 @@ strings! {
     FlightNone => "No messages in the air right now.", "此刻没有正在传输的消息。";
     FlightLine => "{id} {kind}: {from} → {to}", "{id} {kind}：{from} → {to}";
     FlightMore => "and {n} more", "另有 {n} 条";
+    SetErrLatency => "latency min ({min} ms) is above latency max ({max} ms)", "最小延迟（{min} 毫秒）大于最大延迟（{max} 毫秒）";
+    SetErrElection => "election timeout max ({max} ms) is below its min ({min} ms)", "选举超时最大值（{max} 毫秒）小于最小值（{min} 毫秒）";
+    SetErrHeartbeat => "the election timeout min ({min} ms) must be longer than the heartbeat interval ({hb} ms)", "选举超时最小值（{min} 毫秒）必须大于心跳间隔（{hb} 毫秒）";
     // Panels
     ClusterHeading => "Cluster", "集群";
     RecentHeading => "What just happened", "刚刚发生了什么";

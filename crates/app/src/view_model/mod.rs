@@ -8,6 +8,7 @@ pub mod log;
 pub mod message;
 pub mod node;
 pub mod params;
+pub mod settings;
 pub mod speed;
 pub mod timeline;
 pub mod words;
