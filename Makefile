@@ -1,6 +1,6 @@
 # The two commands of README.md. Each runs scripts/setup.sh first, which
 # installs what is missing (cold: ~15 min) and skips what is present.
-.PHONY: serve test setup build bench
+.PHONY: serve test setup build bench bench-page
 
 ## make serve: build the page and serve it on http://127.0.0.1:8080
 serve: setup
@@ -22,3 +22,7 @@ build: setup
 bench:
 	cargo run --profile fast -p raftlab-core --example bench_core
 	cargo run --profile fast -p raftlab-sim --bin raftlab-sim -- bench
+
+## make bench-page: frames per second of the release page, 9 nodes under load
+bench-page: build
+	node web/bench/fps.mjs

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use raftlab_core::{Micros, NodeId};
 use raftlab_sim::tour::{Outcome, Phase, Tour, TourRun};
-use raftlab_sim::{Action, Marker, MsgId, Timeline, WorldConfig, WorldSnapshot};
+use raftlab_sim::{Action, Marker, MsgId, SimError, Timeline, WorldConfig, WorldSnapshot};
 
 use crate::i18n::{Lang, K};
 use crate::startup::new_timeline;
@@ -85,7 +85,7 @@ pub struct Ui {
     /// Selected thing.
     pub selection: RwSignal<Selection>,
     /// Last refused action, shown until dismissed.
-    pub error: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<SimError>>,
     /// Text for the aria-live region.
     pub announce: RwSignal<String>,
     /// Idle start skipped by the fast-forward, in ms.
@@ -143,7 +143,7 @@ impl Ui {
             Err(e) => {
                 let d = WorldConfig::default();
                 let (t, s) = new_timeline(d.clone()).expect("default settings are valid");
-                (t, s, d, Some(e.to_string()))
+                (t, s, d, Some(e))
             }
         };
         let snap = timeline.world().snapshot();
@@ -333,7 +333,6 @@ impl Ui {
     /// Starts built-in tour `index` from its own fresh world (no idle
     /// fast-forward: the tour's first stop shows the timers draining).
     pub fn start_tour(self, index: usize) {
-        let lang = self.lang.get_untracked();
         let Some(tour) = self
             .tours
             .with_value(|t| t.as_ref().ok().and_then(|t| t.get(index).cloned()))
@@ -355,9 +354,7 @@ impl Ui {
                 self.speed.set(TOUR_SPEED);
                 self.set_playing(true);
             }
-            Err(e) => self
-                .error
-                .set(Some(lang.f(K::ActionFailed, &[("reason", &e)]))),
+            Err(e) => self.error.set(Some(e)),
         }
     }
 
@@ -488,12 +485,9 @@ impl Ui {
 
     /// Applies a user action now; in the past this forks a new future.
     pub fn act(self, action: Action) {
-        let lang = self.lang.get_untracked();
         let result = with_sim(|s| s.timeline.apply(action));
         match result {
-            Some(Err(e)) => self
-                .error
-                .set(Some(lang.f(K::ActionFailed, &[("reason", &e)]))),
+            Some(Err(e)) => self.error.set(Some(e)),
             _ => self.error.set(None),
         }
         self.publish();
@@ -512,7 +506,6 @@ impl Ui {
 
     /// Starts a fresh run with new settings (same speed, play state kept).
     pub fn restart(self, config: WorldConfig) {
-        let lang = self.lang.get_untracked();
         match new_timeline(config.clone()) {
             Ok((tl, skipped)) => {
                 with_sim(|s| {
@@ -525,9 +518,7 @@ impl Ui {
                 self.reset_view(config, skipped.0 / 1000);
                 self.ensure_loop();
             }
-            Err(e) => self
-                .error
-                .set(Some(lang.f(K::ActionFailed, &[("reason", &e)]))),
+            Err(e) => self.error.set(Some(e)),
         }
     }
 }

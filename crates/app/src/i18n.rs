@@ -6,8 +6,9 @@
 //! exactly two strings); the tests check that both are non-empty and use the
 //! same `{slots}`.
 //!
-//! Text that comes from the simulator itself (message summaries, invariant
-//! names and violation explanations) is English only.
+//! Text about the simulator's data (message summaries, log entries,
+//! invariants and their violations, actions, client results, refusals) is
+//! worded here too, from the data itself, by [`crate::view_model::words`].
 
 use std::fmt::Display;
 
@@ -142,6 +143,126 @@ strings! {
     Denied => "denied / failure", "拒绝 / 失败";
     Dropped => "dropped message", "丢失的消息";
     Held => "held", "已扣留";
+    // Simulator data, worded from its enums by view_model::words.
+    SumPreVote => "PreVote for term {term} (last log entry {index}, term {lterm})", "PreVote 预投票请求，任期 {term}（最后日志条目：索引 {index}，任期 {lterm}）";
+    SumPreVoteGranted => "PreVote granted", "预投票：同意";
+    SumPreVoteDenied => "PreVote denied", "预投票：拒绝";
+    SumRequestVote => "RequestVote for term {term} (last log entry {index}, term {lterm})", "RequestVote 请求投票，任期 {term}（最后日志条目：索引 {index}，任期 {lterm}）";
+    SumVoteGranted => "Vote granted", "投票：同意";
+    SumVoteDenied => "Vote denied", "投票：拒绝";
+    SumHeartbeat => "Heartbeat (leader commit {commit})", "心跳（领导者提交索引 {commit}）";
+    SumAppendOne => "AppendEntries after {prev} (term {pterm}): 1 entry at {first}, leader commit {commit}", "AppendEntries：接在 {prev}（任期 {pterm}）之后，1 个日志条目，位于 {first}，领导者提交索引 {commit}";
+    SumAppendMany => "AppendEntries after {prev} (term {pterm}): {n} entries from {first}, leader commit {commit}", "AppendEntries：接在 {prev}（任期 {pterm}）之后，从 {first} 起共 {n} 个日志条目，领导者提交索引 {commit}";
+    SumAppendOk => "Append succeeded, log matches up to {index}", "追加成功，日志匹配至 {index}";
+    SumAppendRejected => "Append rejected: logs disagree at {index} (follower suggests {hint}, term {hterm})", "追加被拒绝：日志在 {index} 处不一致（跟随者建议从 {hint} 重试，任期 {hterm}）";
+    SumAppendRejectedBare => "Append rejected", "追加被拒绝";
+    SumSnapshot => "InstallSnapshot up to {index} (term {term}), {bytes} bytes", "InstallSnapshot 安装快照，覆盖至 {index}（任期 {term}），{bytes} 字节";
+    SumSnapshotOk => "Snapshot installed up to {index}", "快照已安装至 {index}";
+    SumTimeoutNow => "TimeoutNow: start an election at once", "TimeoutNow：立即发起选举";
+    MsgFieldType => "type", "类型";
+    MsgFieldFrom => "from", "发送方";
+    MsgFieldTo => "to", "接收方";
+    MsgFieldTerm => "term", "任期";
+    Yes => "yes", "是";
+    No => "no", "否";
+    EntryShort => "{index} (term {term}) {label}", "{index}（任期 {term}）{label}";
+    EntryNoop => "no-op", "空操作";
+    ConfAddVoter => "add voter {node}", "添加投票者 {node}";
+    ConfAddLearner => "add learner {node}", "添加学习者 {node}";
+    ConfRemove => "remove {node}", "移除 {node}";
+    ConfEnterJoint => "enter joint consensus: voters {voters}, learners {learners}", "进入联合共识：投票者 {voters}，学习者 {learners}";
+    ConfLeaveJoint => "leave joint consensus", "退出联合共识";
+    DropLost => "lost by the network", "被网络丢失";
+    DropLinkCut => "the link is cut", "链路已切断";
+    DropReceiverDown => "the receiver is crashed", "接收方已崩溃";
+    DropByUser => "dropped by you", "被你丢弃";
+    DropNoSuchNode => "no such node", "节点不存在";
+    ProgProbe => "probe", "探测";
+    ProgReplicate => "replicate", "复制";
+    ProgSnapshot => "snapshot", "快照";
+    InvElectionSafety => "Election Safety", "选举安全性";
+    InvLeaderAppendOnly => "Leader Append-Only", "领导者只追加";
+    InvLogMatching => "Log Matching", "日志匹配";
+    InvLeaderCompleteness => "Leader Completeness", "领导者完整性";
+    InvStateMachineSafety => "State Machine Safety", "状态机安全性";
+    InvCommittedOnQuorum => "Committed on a Quorum", "提交前已在多数派上持久化";
+    InvMonotonicState => "Monotonic State", "状态单调";
+    InvLinearizability => "Linearizability", "线性一致性";
+    VLeaderTruncated => "leader {node} truncated its log from index {from}", "领导者 {node} 从索引 {from} 起截断了自己的日志";
+    VDiffersFromCommitted => "{node} appended an entry at index {index} term {term} that differs from the committed entry with the same index and term", "{node} 在索引 {index}、任期 {term} 处追加的日志条目与索引和任期都相同的已提交条目不一致";
+    VDiffersFromOther => "{node} has a different entry at index {index} term {term} than another node", "{node} 在索引 {index}、任期 {term} 处的日志条目与另一个节点的不同";
+    VPrevTermDiffers => "{node}'s entry at index {index} term {term} follows term {prev} but another log has it after term {other}", "{node} 在索引 {index}、任期 {term} 处的条目前面是任期 {prev} 的条目，而另一份日志中它前面是任期 {other} 的条目";
+    VAppliedDiffers => "{node} applied entry {index} of term {term} but index {index} was already committed with term {committed} and different contents", "{node} 应用了任期 {term} 的条目 {index}，但索引 {index} 已经以任期 {committed} 提交了不同的内容";
+    VSnapshotUnreadable => "{node} received a snapshot it cannot decode", "{node} 收到了无法解码的快照";
+    VNotOnQuorum => "leader {node} committed index {index} (term {term}) but it is durable on fewer than a majority", "领导者 {node} 提交了索引 {index}（任期 {term}），但该条目只在不到多数的节点上持久化";
+    VDurableTermBack => "{node}'s durable term went back from {from} to {to}", "{node} 持久化的任期从 {from} 回退到了 {to}";
+    VTermBack => "{node}'s term went back from {from} to {to}", "{node} 的任期从 {from} 回退到了 {to}";
+    VCommitBack => "{node}'s commit index went back from {from} to {to}", "{node} 的提交索引从 {from} 回退到了 {to}";
+    VAppliedBack => "{node}'s applied index went back from {from} to {to}", "{node} 的应用索引从 {from} 回退到了 {to}";
+    VTwoLeaders => "{a} and {b} were both leader in term {term}", "{a} 和 {b} 在任期 {term} 中同时是领导者";
+    VLeaderIncomplete => "{node} became leader of term {term} without committed entry {index} (term {want}); at that index its log has {have}", "{node} 成为任期 {term} 的领导者，却缺少已提交的条目 {index}（任期 {want}）；它的日志在该索引处{have}";
+    VHaveTerm => "an entry of term {term}", "是任期 {term} 的条目";
+    VHaveNothing => "nothing", "没有条目";
+    VNotLinearizable => "the history of key {key} is not linearizable: no order of its operations explains every result", "键 {key} 的操作历史不满足线性一致性：没有任何操作顺序能解释所有结果";
+    VHistoryBookkeeping => "the client history's bookkeeping failed (a simulator bug)", "客户端历史记录出错（模拟器的程序错误）";
+    ViolationWhen => "t = {t} s, event #{event}", "t = {t} 秒，第 {event} 个事件";
+    MarkViolation => "{name} violated: {detail}", "{name} 被违反：{detail}";
+    DoCrash => "crash {node}", "{node} 崩溃";
+    DoRestart => "restart {node}", "重启 {node}";
+    DoPause => "pause {node}", "暂停 {node}";
+    DoResume => "resume {node}", "恢复 {node}";
+    DoCampaign => "force {node} to time out", "让 {node} 立即超时";
+    DoTransfer => "transfer leadership to {node}", "把领导权转移给 {node}";
+    DoAddVoter => "add a node (voter)", "添加节点（投票者）";
+    DoAddLearner => "add a node (learner)", "添加节点（学习者）";
+    DoPromote => "promote {node} to voter", "把 {node} 提升为投票者";
+    DoRemove => "remove {node}", "移除 {node}";
+    DoJoint => "joint consensus change to voters {voters}", "联合共识变更，新投票者 {voters}";
+    DoCompact => "compact {node}'s log", "压缩 {node} 的日志";
+    DoPartition => "partition {groups}", "网络分区 {groups}";
+    DoCut => "cut {from} → {to}", "切断 {from} → {to}";
+    DoHeal => "heal {from} → {to}", "恢复 {from} → {to}";
+    DoHealAll => "heal all links", "恢复所有链路";
+    DoHold => "hold {msg}", "扣留 {msg}";
+    DoRelease => "release {msg}", "放行 {msg}";
+    DoDrop => "drop {msg}", "丢弃 {msg}";
+    DoNetwork => "change the network settings", "更改网络设置";
+    DoLink => "change the settings of link {from} → {to}", "更改链路 {from} → {to} 的设置";
+    DoWorkload => "background clients at {ops} ops/s", "后台客户端 {ops} 次/秒";
+    DoClient => "your client: {op}", "你的客户端：{op}";
+    DoClientVia => "your client: {op} via {node}", "你的客户端：{op}（经由 {node}）";
+    ResOk => "ok", "成功";
+    ResValue => "value {value}", "值 {value}";
+    ResNoKey => "error 20: the key does not exist", "错误 20：键不存在";
+    ResPrecondition => "error 22: precondition failed (current value {value})", "错误 22：前置条件不成立（当前值 {value}）";
+    PeNotLeader => "not the leader", "不是领导者";
+    PeTransfer => "a leadership transfer is in progress", "正在转移领导权";
+    PeConfPending => "a configuration change is still pending", "仍有未提交的配置变更";
+    PeInvalidConf => "the change does not apply to the current configuration", "该变更不适用于当前配置";
+    PeNotReady => "the leader has not committed an entry of its own term yet", "领导者尚未提交本任期的日志条目";
+    ErrNoSuchNode => "there is no node {node}", "不存在节点 {node}";
+    ErrNoLeader => "there is no leader right now; try again once one is elected", "当前没有领导者；请在选出领导者后重试";
+    ErrConfig => "invalid settings: {detail}", "设置无效：{detail}";
+    RefAlreadyCrashed => "{node} is already crashed", "{node} 已经崩溃";
+    RefNotCrashed => "{node} is not crashed", "{node} 没有崩溃";
+    RefNotRunning => "{node} is not running", "{node} 没有在运行";
+    RefNotPaused => "{node} is not paused", "{node} 没有被暂停";
+    RefCannotRestart => "{node} cannot restart from its disk state", "{node} 无法从磁盘状态重启";
+    RefSnapshotUnreadable => "{node}'s snapshot on disk is unreadable", "{node} 磁盘上的快照无法读取";
+    RefTransfer => "cannot transfer leadership to {node}: {why}", "无法把领导权转移给 {node}：{why}";
+    RefCompact => "{node} cannot compact its log now (only entries that are applied and on disk can be)", "{node} 现在无法压缩日志（只有已应用且已写入磁盘的条目才能压缩）";
+    RefConf => "configuration change refused: {why}", "配置变更被拒绝：{why}";
+    RefNotInFlight => "{msg} is no longer in flight", "{msg} 已不在传输中";
+    RefNotHeld => "{msg} is not held", "{msg} 没有被扣留";
+    FlightHeading => "Messages in flight", "传输中的消息";
+    FlightHelp => "Pick one to inspect, drop or hold it; picking pauses the run. Or press and hold on the drawing to freeze it, and release over a message.",
+        "选择一条消息即可查看、丢弃或扣留它，选择时运行会暂停。也可以在集群图上按住鼠标冻结画面，再在某条消息上松开。";
+    FlightNone => "No messages in the air right now.", "此刻没有正在传输的消息。";
+    FlightLine => "{id} {kind}: {from} → {to}", "{id} {kind}：{from} → {to}";
+    FlightMore => "and {n} more", "另有 {n} 条";
+    SetErrLatency => "latency min ({min} ms) is above latency max ({max} ms)", "最小延迟（{min} 毫秒）大于最大延迟（{max} 毫秒）";
+    SetErrElection => "election timeout max ({max} ms) is below its min ({min} ms)", "选举超时最大值（{max} 毫秒）小于最小值（{min} 毫秒）";
+    SetErrHeartbeat => "the election timeout min ({min} ms) must be longer than the heartbeat interval ({hb} ms)", "选举超时最小值（{min} 毫秒）必须大于心跳间隔（{hb} 毫秒）";
     // Panels
     ClusterHeading => "Cluster", "集群";
     RecentHeading => "What just happened", "刚刚发生了什么";

@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 
-use raftlab_core::{Micros, NodeId};
+use raftlab_core::{Micros, NodeId, ProposeError};
 use serde::{Deserialize, Serialize};
 
 use crate::kv::{ClientId, KvOp, KvResult};
@@ -47,7 +47,7 @@ pub enum ClientReply {
         /// The operation's sequence number.
         seq: u64,
         /// Why.
-        reason: String,
+        reason: ProposeError,
     },
 }
 
@@ -158,7 +158,7 @@ pub enum ClientEventKind {
         /// The node.
         from: NodeId,
         /// Why.
-        reason: String,
+        reason: ProposeError,
     },
     /// No answer in time.
     TimedOut {

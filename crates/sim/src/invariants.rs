@@ -71,6 +71,9 @@ pub struct Violation {
     pub invariant: String,
     /// What exactly went wrong, in words.
     pub message: String,
+    /// What exactly went wrong, as data (the page words it in its own
+    /// languages; `message` is its English text).
+    pub detail: Detail,
     /// The nodes involved.
     pub nodes: Vec<NodeId>,
     /// The log index involved, if any.
@@ -96,13 +99,233 @@ impl std::fmt::Display for Violation {
     }
 }
 
+/// What exactly went wrong, one variant per check, with the numbers the
+/// explanation needs. `Display` gives the English sentence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Detail {
+    /// A leader truncated its own log.
+    LeaderTruncated {
+        /// The leader.
+        node: NodeId,
+        /// First index removed.
+        from: LogIndex,
+    },
+    /// An appended entry differs from the committed one with the same index and term.
+    DiffersFromCommitted {
+        /// The node.
+        node: NodeId,
+        /// Index.
+        index: LogIndex,
+        /// Term.
+        term: Term,
+    },
+    /// An appended entry differs from another node's with the same index and term.
+    DiffersFromOther {
+        /// The node.
+        node: NodeId,
+        /// Index.
+        index: LogIndex,
+        /// Term.
+        term: Term,
+    },
+    /// Same index and term, but a different term before it.
+    PrevTermDiffers {
+        /// The node.
+        node: NodeId,
+        /// Index.
+        index: LogIndex,
+        /// Term.
+        term: Term,
+        /// The term before it in this node's log.
+        prev_term: Term,
+        /// The term before it in another log.
+        other_prev_term: Term,
+    },
+    /// A node applied an entry that differs from the committed one.
+    AppliedDiffers {
+        /// The node.
+        node: NodeId,
+        /// Index.
+        index: LogIndex,
+        /// The applied entry's term.
+        term: Term,
+        /// The committed entry's term.
+        committed_term: Term,
+    },
+    /// A node received a snapshot it cannot decode.
+    SnapshotUnreadable {
+        /// The node.
+        node: NodeId,
+        /// The decoder's error.
+        error: String,
+    },
+    /// A leader committed an entry that is durable on fewer than a majority.
+    NotOnQuorum {
+        /// The leader.
+        leader: NodeId,
+        /// The commit index.
+        index: LogIndex,
+        /// The entry's term.
+        term: Term,
+    },
+    /// A node's durable term went back.
+    DurableTermBack {
+        /// The node.
+        node: NodeId,
+        /// Before.
+        from: Term,
+        /// After.
+        to: Term,
+    },
+    /// A node's term went back.
+    TermBack {
+        /// The node.
+        node: NodeId,
+        /// Before.
+        from: Term,
+        /// After.
+        to: Term,
+    },
+    /// A node's commit index went back.
+    CommitBack {
+        /// The node.
+        node: NodeId,
+        /// Before.
+        from: LogIndex,
+        /// After.
+        to: LogIndex,
+    },
+    /// A node's applied index went back.
+    AppliedBack {
+        /// The node.
+        node: NodeId,
+        /// Before.
+        from: LogIndex,
+        /// After.
+        to: LogIndex,
+    },
+    /// Two leaders in one term.
+    TwoLeaders {
+        /// The first leader.
+        first: NodeId,
+        /// The second.
+        second: NodeId,
+        /// The term.
+        term: Term,
+    },
+    /// A new leader lacks the newest committed entry.
+    LeaderIncomplete {
+        /// The new leader.
+        node: NodeId,
+        /// Its term.
+        term: Term,
+        /// The newest committed index.
+        index: LogIndex,
+        /// That entry's term.
+        want: Term,
+        /// The term of the leader's entry there, if it has one.
+        have: Option<Term>,
+    },
+    /// A key's client history is not linearizable.
+    NotLinearizable {
+        /// The key.
+        key: String,
+        /// Where the search got stuck, naming the operations (English).
+        explanation: String,
+    },
+    /// The client history's bookkeeping failed (a simulator bug).
+    HistoryBookkeeping {
+        /// The error.
+        error: String,
+    },
+}
+
+impl std::fmt::Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Detail::LeaderTruncated { node, from } => {
+                write!(f, "leader {node} truncated its log from index {from}")
+            }
+            Detail::DiffersFromCommitted { node, index, term } => write!(
+                f,
+                "{node} appended an entry at index {index} term {term} that differs from the committed entry with the same index and term"
+            ),
+            Detail::DiffersFromOther { node, index, term } => write!(
+                f,
+                "{node} has a different entry at index {index} term {term} than another node"
+            ),
+            Detail::PrevTermDiffers {
+                node,
+                index,
+                term,
+                prev_term,
+                other_prev_term,
+            } => write!(
+                f,
+                "{node}'s entry at index {index} term {term} follows term {prev_term} but another log has it after term {other_prev_term}"
+            ),
+            Detail::AppliedDiffers {
+                node,
+                index,
+                term,
+                committed_term,
+            } => write!(
+                f,
+                "{node} applied entry {index} of term {term} but index {index} was already committed with term {committed_term} and different contents"
+            ),
+            Detail::SnapshotUnreadable { node, error } => {
+                write!(f, "{node} received a snapshot it cannot decode: {error}")
+            }
+            Detail::NotOnQuorum { leader, index, term } => write!(
+                f,
+                "leader {leader} committed index {index} (term {term}) but it is durable on fewer than a majority"
+            ),
+            Detail::DurableTermBack { node, from, to } => {
+                write!(f, "{node}'s durable term went back from {from} to {to}")
+            }
+            Detail::TermBack { node, from, to } => {
+                write!(f, "{node}'s term went back from {from} to {to}")
+            }
+            Detail::CommitBack { node, from, to } => {
+                write!(f, "{node}'s commit index went back from {from} to {to}")
+            }
+            Detail::AppliedBack { node, from, to } => {
+                write!(f, "{node}'s applied index went back from {from} to {to}")
+            }
+            Detail::TwoLeaders {
+                first,
+                second,
+                term,
+            } => write!(f, "{first} and {second} were both leader in term {term}"),
+            Detail::LeaderIncomplete {
+                node,
+                term,
+                index,
+                want,
+                have,
+            } => write!(
+                f,
+                "{node} became leader of term {term} without committed entry {index} (term {want}); its log has {}",
+                have.map_or("nothing".to_string(), |t| format!("term {t}"))
+            ),
+            Detail::NotLinearizable { key, explanation } => {
+                write!(f, "history of key {key:?} is not linearizable: {explanation}")
+            }
+            Detail::HistoryBookkeeping { error } => {
+                write!(f, "client history bookkeeping failed: {error}")
+            }
+        }
+    }
+}
+
 /// A violation before the world stamps it with the event number and time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Breach {
     /// Which invariant.
     pub invariant: &'static str,
-    /// What went wrong.
-    pub message: String,
+    /// What went wrong (its `Display` is the violation's message); boxed
+    /// to keep the checks' `Result`s small.
+    pub detail: Box<Detail>,
     /// Nodes involved.
     pub nodes: Vec<NodeId>,
     /// Index involved.
@@ -112,10 +335,11 @@ pub struct Breach {
 }
 
 impl Breach {
-    fn new(invariant: &'static str, message: String, nodes: Vec<NodeId>) -> Self {
+    /// A breach of `invariant` described by `detail`.
+    pub fn new(invariant: &'static str, detail: Detail, nodes: Vec<NodeId>) -> Self {
         Breach {
             invariant,
-            message,
+            detail: Box::new(detail),
             nodes,
             index: None,
             term: None,
@@ -249,7 +473,7 @@ impl Invariants {
             if let Some(from) = truncate_from {
                 return Err(Breach::new(
                     LEADER_APPEND_ONLY,
-                    format!("leader {node} truncated its log from index {from}"),
+                    Detail::LeaderTruncated { node, from },
                     vec![node],
                 ));
             }
@@ -277,10 +501,11 @@ impl Invariants {
                 if cd != digest || prev_differs {
                     return Err(Breach::new(
                         LOG_MATCHING,
-                        format!(
-                            "{node} appended an entry at index {} term {} that differs from the committed entry with the same index and term",
-                            e.index, ct
-                        ),
+                        Detail::DiffersFromCommitted {
+                            node,
+                            index: e.index,
+                            term: ct,
+                        },
                         vec![node],
                     )
                     .at(e.index, e.term));
@@ -292,10 +517,11 @@ impl Invariants {
                     if d != digest {
                         return Err(Breach::new(
                             LOG_MATCHING,
-                            format!(
-                                "{node} has a different entry at index {} term {} than another node",
-                                e.index, e.term
-                            ),
+                            Detail::DiffersFromOther {
+                                node,
+                                index: e.index,
+                                term: e.term,
+                            },
                             vec![node],
                         )
                         .at(e.index, e.term));
@@ -304,10 +530,13 @@ impl Invariants {
                         if p != pt && p != Term(u64::MAX) {
                             return Err(Breach::new(
                                 LOG_MATCHING,
-                                format!(
-                                    "{node}'s entry at index {} term {} follows term {} but another log has it after term {}",
-                                    e.index, e.term, pt, p
-                                ),
+                                Detail::PrevTermDiffers {
+                                    node,
+                                    index: e.index,
+                                    term: e.term,
+                                    prev_term: pt,
+                                    other_prev_term: p,
+                                },
                                 vec![node],
                             )
                             .at(e.index, e.term));
@@ -336,10 +565,12 @@ impl Invariants {
                 if t != e.term || d != digest {
                     return Err(Breach::new(
                         STATE_MACHINE_SAFETY,
-                        format!(
-                            "{node} applied entry {} of term {} but index {} was already committed with term {} and different contents",
-                            e.index, e.term, e.index, t
-                        ),
+                        Detail::AppliedDiffers {
+                            node,
+                            index: e.index,
+                            term: e.term,
+                            committed_term: t,
+                        },
                         vec![node],
                     )
                     .at(e.index, e.term));
@@ -381,9 +612,11 @@ impl Invariants {
         } else {
             Err(Breach::new(
                 COMMITTED_ON_QUORUM,
-                format!(
-                    "leader {leader} committed index {commit} (term {term}) but it is durable on fewer than a majority"
-                ),
+                Detail::NotOnQuorum {
+                    leader,
+                    index: commit,
+                    term,
+                },
                 vec![leader],
             )
             .at(commit, term))
@@ -411,10 +644,11 @@ impl Invariants {
         if durable_term < w.durable_term {
             return Err(Breach::new(
                 MONOTONIC_STATE,
-                format!(
-                    "{node}'s durable term went back from {} to {}",
-                    w.durable_term, durable_term
-                ),
+                Detail::DurableTermBack {
+                    node,
+                    from: w.durable_term,
+                    to: durable_term,
+                },
                 vec![node],
             ));
         }
@@ -425,7 +659,11 @@ impl Invariants {
         if term < w.max_term {
             return Err(Breach::new(
                 MONOTONIC_STATE,
-                format!("{node}'s term went back from {} to {}", w.max_term, term),
+                Detail::TermBack {
+                    node,
+                    from: w.max_term,
+                    to: term,
+                },
                 vec![node],
             ));
         }
@@ -439,20 +677,22 @@ impl Invariants {
         if commit < w.commit {
             return Err(Breach::new(
                 MONOTONIC_STATE,
-                format!(
-                    "{node}'s commit index went back from {} to {}",
-                    w.commit, commit
-                ),
+                Detail::CommitBack {
+                    node,
+                    from: w.commit,
+                    to: commit,
+                },
                 vec![node],
             ));
         }
         if applied < w.applied {
             return Err(Breach::new(
                 MONOTONIC_STATE,
-                format!(
-                    "{node}'s applied index went back from {} to {}",
-                    w.applied, applied
-                ),
+                Detail::AppliedBack {
+                    node,
+                    from: w.applied,
+                    to: applied,
+                },
                 vec![node],
             ));
         }
@@ -470,7 +710,11 @@ impl Invariants {
             if other != node {
                 return Err(Breach::new(
                     ELECTION_SAFETY,
-                    format!("{other} and {node} were both leader in term {term}"),
+                    Detail::TwoLeaders {
+                        first: other,
+                        second: node,
+                        term,
+                    },
                     vec![other, node],
                 ));
             }
@@ -484,10 +728,13 @@ impl Invariants {
             if have != Some(want) {
                 return Err(Breach::new(
                     LEADER_COMPLETENESS,
-                    format!(
-                        "{node} became leader of term {term} without committed entry {last} (term {want}); its log has {}",
-                        have.map_or("nothing".to_string(), |t| format!("term {t}"))
-                    ),
+                    Detail::LeaderIncomplete {
+                        node,
+                        term,
+                        index: LogIndex(last),
+                        want,
+                        have,
+                    },
                     vec![node],
                 )
                 .at(LogIndex(last), want));

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use raftlab_core::{
-    EntryPayload, LogIndex, Membership, Message, MessageBody, MessageKind, Micros, NodeId,
-    ProgressState, Role, Term,
+    ConfChange, ConflictHint, EntryPayload, LogIndex, Membership, Message, MessageBody,
+    MessageKind, Micros, NodeId, ProgressState, Role, Term,
 };
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +14,8 @@ use crate::client::{ClientEvent, USER_CLIENT};
 use crate::config::LinkConfig;
 use crate::invariants::{Violation, INVARIANTS};
 use crate::kv::KvCommand;
-use crate::network::{InFlight, MsgId};
+use crate::kv::KvOp;
+use crate::network::{DropReason, InFlight, MsgId};
 use crate::world::{NodeStatus, World};
 
 /// How many of a node's newest log entries a snapshot carries.
@@ -119,6 +120,10 @@ pub struct LogEntryView {
     pub term: Term,
     /// Short text: `put x 1`, `no-op`, `add n6`.
     pub label: String,
+    /// The command, for a client command (the page words it itself).
+    pub op: Option<KvOp>,
+    /// The change, for a configuration change.
+    pub conf: Option<ConfChange>,
     /// Entry kind.
     pub kind: EntryKind,
     /// At or below this node's commit index.
@@ -176,6 +181,9 @@ pub struct MessageSnapshot {
     pub entries: usize,
     /// One line: `AppendEntries prev=4/t2 entries=[5] commit=4`.
     pub summary: String,
+    /// The message's contents (snapshot data left out), for a page that
+    /// words the summary itself.
+    pub body: BodyView,
     /// Every field, for the inspector.
     pub fields: Vec<(String, String)>,
 }
@@ -189,6 +197,8 @@ pub struct DropSnapshot {
     pub dropped_at: Micros,
     /// Why, in words.
     pub reason: String,
+    /// Why.
+    pub cause: DropReason,
 }
 
 /// One client.
@@ -216,10 +226,17 @@ fn entry_view(e: &raftlab_core::Entry<KvCommand>, commit: LogIndex) -> LogEntryV
         EntryPayload::Command(c) => (c.op.to_string(), EntryKind::Command),
         EntryPayload::ConfChange(cc) => (cc.to_string(), EntryKind::Config),
     };
+    let (op, conf) = match &e.payload {
+        EntryPayload::Noop => (None, None),
+        EntryPayload::Command(c) => (Some(c.op.clone()), None),
+        EntryPayload::ConfChange(cc) => (None, Some(cc.clone())),
+    };
     LogEntryView {
         index: e.index,
         term: e.term,
         label,
+        op,
+        conf,
         kind,
         committed: e.index <= commit,
     }
@@ -348,6 +365,136 @@ pub fn describe_message(m: &Message<KvCommand>) -> (String, Vec<(String, String)
     (summary, fields)
 }
 
+/// A message's contents as data: the body without snapshot bytes, log
+/// entries as [`LogEntryView`]s.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum BodyView {
+    /// PreVote request (thesis §9.6).
+    PreVote {
+        /// Candidate's last log index.
+        last_log_index: LogIndex,
+        /// Candidate's last log term.
+        last_log_term: Term,
+    },
+    /// PreVote reply.
+    PreVoteResponse {
+        /// Granted.
+        granted: bool,
+    },
+    /// RequestVote.
+    RequestVote {
+        /// Candidate's last log index.
+        last_log_index: LogIndex,
+        /// Candidate's last log term.
+        last_log_term: Term,
+        /// Sent because of a leadership transfer.
+        transfer: bool,
+    },
+    /// RequestVote reply.
+    RequestVoteResponse {
+        /// Granted.
+        granted: bool,
+    },
+    /// AppendEntries (a heartbeat when `entries` is empty).
+    AppendEntries {
+        /// Index before the first entry.
+        prev_log_index: LogIndex,
+        /// Its term.
+        prev_log_term: Term,
+        /// The entries carried.
+        entries: Vec<LogEntryView>,
+        /// Leader's commit index.
+        leader_commit: LogIndex,
+        /// Heartbeat round (ReadIndex).
+        read_seq: u64,
+    },
+    /// AppendEntries reply.
+    AppendEntriesResponse {
+        /// Success.
+        success: bool,
+        /// Highest index known to match.
+        match_index: LogIndex,
+        /// Where the logs disagree, on failure.
+        conflict: Option<ConflictHint>,
+        /// Heartbeat round echoed.
+        read_seq: u64,
+    },
+    /// InstallSnapshot.
+    InstallSnapshot {
+        /// Last index the snapshot covers.
+        last_index: LogIndex,
+        /// Its term.
+        last_term: Term,
+        /// Size of the state machine data.
+        bytes: usize,
+    },
+    /// InstallSnapshot reply.
+    InstallSnapshotResponse {
+        /// Last index now covered.
+        last_index: LogIndex,
+    },
+    /// TimeoutNow (thesis §3.10).
+    TimeoutNow,
+}
+
+fn body_view(b: &MessageBody<KvCommand>) -> BodyView {
+    match b {
+        MessageBody::PreVote {
+            last_log_index,
+            last_log_term,
+        } => BodyView::PreVote {
+            last_log_index: *last_log_index,
+            last_log_term: *last_log_term,
+        },
+        MessageBody::PreVoteResponse { granted } => BodyView::PreVoteResponse { granted: *granted },
+        MessageBody::RequestVote {
+            last_log_index,
+            last_log_term,
+            transfer,
+        } => BodyView::RequestVote {
+            last_log_index: *last_log_index,
+            last_log_term: *last_log_term,
+            transfer: *transfer,
+        },
+        MessageBody::RequestVoteResponse { granted } => {
+            BodyView::RequestVoteResponse { granted: *granted }
+        }
+        MessageBody::AppendEntries {
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+            read_seq,
+        } => BodyView::AppendEntries {
+            prev_log_index: *prev_log_index,
+            prev_log_term: *prev_log_term,
+            entries: entries.iter().map(|e| entry_view(e, LogIndex(0))).collect(),
+            leader_commit: *leader_commit,
+            read_seq: *read_seq,
+        },
+        MessageBody::AppendEntriesResponse {
+            success,
+            match_index,
+            conflict,
+            read_seq,
+        } => BodyView::AppendEntriesResponse {
+            success: *success,
+            match_index: *match_index,
+            conflict: *conflict,
+            read_seq: *read_seq,
+        },
+        MessageBody::InstallSnapshot { snapshot } => BodyView::InstallSnapshot {
+            last_index: snapshot.last_index,
+            last_term: snapshot.last_term,
+            bytes: snapshot.data.len(),
+        },
+        MessageBody::InstallSnapshotResponse { last_index } => BodyView::InstallSnapshotResponse {
+            last_index: *last_index,
+        },
+        MessageBody::TimeoutNow => BodyView::TimeoutNow,
+    }
+}
+
 fn message_view(f: &InFlight) -> MessageSnapshot {
     let (summary, fields) = describe_message(&f.msg);
     let (ok, entries) = match &f.msg.body {
@@ -372,6 +519,7 @@ fn message_view(f: &InFlight) -> MessageSnapshot {
         entries,
         summary,
         fields,
+        body: body_view(&f.msg.body),
     }
 }
 
@@ -493,6 +641,7 @@ impl World {
                     message: message_view(&d.flight),
                     dropped_at: d.dropped_at,
                     reason: d.reason.describe().to_string(),
+                    cause: d.reason,
                 })
                 .collect(),
             cuts,

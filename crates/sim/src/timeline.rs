@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::action::{Action, LoggedAction};
 use crate::config::WorldConfig;
 use crate::world::{NoteKind, World};
-use crate::SimError;
+use crate::{SimError, Violation};
 
 /// Events between checkpoints.
 pub const CHECKPOINT_EVERY: u64 = 4_096;
@@ -51,10 +51,10 @@ pub enum MarkerKind {
         /// The new commit index.
         index: LogIndex,
     },
-    /// A user action (fault, heal, request...), described.
-    Fault(String),
+    /// A user action (fault, heal, request...); [`describe_action`] words it.
+    Fault(Action),
     /// A safety violation.
-    Violation(String),
+    Violation(Violation),
 }
 
 /// A world with a past.
@@ -139,7 +139,7 @@ impl Timeline {
                         MarkerKind::LeaderElected { node, term }
                     }
                     NoteKind::Committed { index, .. } => MarkerKind::Commit { index },
-                    NoteKind::Action(a) => MarkerKind::Fault(describe_action(&a)),
+                    NoteKind::Action(a) => MarkerKind::Fault(a),
                     NoteKind::Violation(v) => MarkerKind::Violation(v),
                     NoteKind::Event(_) => continue,
                 };

@@ -19,12 +19,12 @@ use crate::client::{
     USER_CLIENT,
 };
 use crate::config::WorldConfig;
-use crate::invariants::{Breach, Invariants, Violation, LINEARIZABILITY};
+use crate::invariants::{Breach, Detail, Invariants, Violation, LINEARIZABILITY};
 use crate::kv::{ClientId, KvCommand, KvOp, KvStore};
 use crate::linearizability::{CheckResult, LiveChecker};
 use crate::network::{DropReason, MsgId, Network};
 use crate::queue::{EventKind, EventQueue};
-use crate::SimError;
+use crate::{Refusal, SimError};
 
 /// Whether a node's process is running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,7 +119,7 @@ pub enum NoteKind {
     /// A user action was applied.
     Action(Action),
     /// An invariant broke.
-    Violation(String),
+    Violation(Violation),
     /// A processed event (only when event recording is on).
     Event(String),
 }
@@ -535,14 +535,15 @@ impl World {
         }
         let v = Violation {
             invariant: b.invariant.to_string(),
-            message: b.message,
+            message: b.detail.to_string(),
+            detail: *b.detail,
             nodes: b.nodes,
             index: b.index,
             term: b.term,
             event: self.events,
             at: self.now,
         };
-        self.note(NoteKind::Violation(v.to_string()));
+        self.note(NoteKind::Violation(v.clone()));
         self.violation = Some(v);
     }
 
@@ -568,13 +569,16 @@ impl World {
             match KvStore::from_bytes(&snap.data) {
                 Ok(kv) => h.kv = kv,
                 Err(e) => {
-                    let b = Breach {
-                        invariant: crate::invariants::STATE_MACHINE_SAFETY,
-                        message: format!("{id} received a snapshot it cannot decode: {e}"),
-                        nodes: vec![id],
-                        index: Some(snap.last_index),
-                        term: Some(snap.last_term),
-                    };
+                    let mut b = Breach::new(
+                        crate::invariants::STATE_MACHINE_SAFETY,
+                        Detail::SnapshotUnreadable {
+                            node: id,
+                            error: e.to_string(),
+                        },
+                        vec![id],
+                    );
+                    b.index = Some(snap.last_index);
+                    b.term = Some(snap.last_term);
                     self.breach(b);
                 }
             }
@@ -988,11 +992,7 @@ impl World {
                 seq,
                 hint: leader_hint,
             },
-            Err(e) => ClientReply::Busy {
-                node,
-                seq,
-                reason: e.to_string(),
-            },
+            Err(reason) => ClientReply::Busy { node, seq, reason },
         };
         self.reply_to_client(client, reply);
     }
@@ -1119,13 +1119,11 @@ impl World {
     /// The client history's bookkeeping failed: our own bug, reported as a
     /// violation rather than a panic so the run can be inspected.
     fn history_error(&mut self, e: String) {
-        self.breach(Breach {
-            invariant: LINEARIZABILITY,
-            message: format!("client history bookkeeping failed: {e}"),
-            nodes: Vec::new(),
-            index: None,
-            term: None,
-        });
+        self.breach(Breach::new(
+            LINEARIZABILITY,
+            Detail::HistoryBookkeeping { error: e },
+            Vec::new(),
+        ));
     }
 
     fn check_linearizability(&mut self) {
@@ -1136,13 +1134,11 @@ impl World {
             key, explanation, ..
         } = self.lin.check_dirty()
         {
-            self.breach(Breach {
-                invariant: LINEARIZABILITY,
-                message: format!("history of key {key:?} is not linearizable: {explanation}"),
-                nodes: Vec::new(),
-                index: None,
-                term: None,
-            });
+            self.breach(Breach::new(
+                LINEARIZABILITY,
+                Detail::NotLinearizable { key, explanation },
+                Vec::new(),
+            ));
         }
     }
 
@@ -1176,7 +1172,7 @@ impl World {
             Action::Crash(id) => {
                 let h = self.host(*id)?;
                 if h.status == NodeStatus::Crashed {
-                    return Err(SimError::Invalid(format!("{id} is already crashed")));
+                    return Err(SimError::Invalid(Refusal::AlreadyCrashed(*id)));
                 }
                 h.status = NodeStatus::Crashed;
                 h.raft = None;
@@ -1193,18 +1189,23 @@ impl World {
                 let id = *id;
                 let h = self.host(id)?;
                 if h.status != NodeStatus::Crashed {
-                    return Err(SimError::Invalid(format!("{id} is not crashed")));
+                    return Err(SimError::Invalid(Refusal::NotCrashed(id)));
                 }
                 let incarnation = h.incarnation + 1;
                 let durable = h.durable.clone();
                 let rng = self.node_rng(id, incarnation);
                 let raft =
                     RawNode::restart(id, self.config.raft.clone(), durable.clone(), rng, now)
-                        .map_err(|e| SimError::Invalid(format!("{id} cannot restart: {e}")))?;
+                        .map_err(|error| {
+                            SimError::Invalid(Refusal::CannotRestart { node: id, error })
+                        })?;
                 let h = self.host(id)?;
                 h.kv = match &durable.snapshot {
                     Some(s) => KvStore::from_bytes(&s.data).map_err(|e| {
-                        SimError::Invalid(format!("{id}'s snapshot is unreadable: {e}"))
+                        SimError::Invalid(Refusal::SnapshotUnreadable {
+                            node: id,
+                            error: e.to_string(),
+                        })
                     })?,
                     None => KvStore::default(),
                 };
@@ -1216,7 +1217,7 @@ impl World {
             Action::Pause(id) => {
                 let h = self.host(*id)?;
                 if h.status != NodeStatus::Up {
-                    return Err(SimError::Invalid(format!("{id} is not running")));
+                    return Err(SimError::Invalid(Refusal::NotRunning(*id)));
                 }
                 h.status = NodeStatus::Paused;
             }
@@ -1224,7 +1225,7 @@ impl World {
                 let id = *id;
                 let h = self.host(id)?;
                 if h.status != NodeStatus::Paused {
-                    return Err(SimError::Invalid(format!("{id} is not paused")));
+                    return Err(SimError::Invalid(Refusal::NotPaused(id)));
                 }
                 h.status = NodeStatus::Up;
                 if h.pending_write.is_none() {
@@ -1239,7 +1240,7 @@ impl World {
                 let id = *id;
                 let h = self.host(id)?;
                 let Some(r) = h.raft.as_mut().filter(|_| h.status == NodeStatus::Up) else {
-                    return Err(SimError::Invalid(format!("{id} is not running")));
+                    return Err(SimError::Invalid(Refusal::NotRunning(id)));
                 };
                 r.campaign(now);
                 self.pump(id);
@@ -1250,8 +1251,9 @@ impl World {
                     return Err(SimError::NoSuchNode(*to));
                 }
                 let r = self.host(leader)?.raft.as_mut().expect("leader runs");
-                r.transfer_leadership(now, *to)
-                    .map_err(|e| SimError::Invalid(format!("transfer to {to}: {e}")))?;
+                r.transfer_leadership(now, *to).map_err(|error| {
+                    SimError::Invalid(Refusal::TransferRefused { to: *to, error })
+                })?;
                 self.pump(leader);
             }
             Action::AddNode { learner } => {
@@ -1294,11 +1296,12 @@ impl World {
                 let id = *id;
                 let h = self.host(id)?;
                 let Some(r) = h.raft.as_mut() else {
-                    return Err(SimError::Invalid(format!("{id} is not running")));
+                    return Err(SimError::Invalid(Refusal::NotRunning(id)));
                 };
                 let applied = r.applied_index();
-                r.compact(applied, h.kv.to_bytes())
-                    .map_err(|e| SimError::Invalid(format!("{id} cannot compact: {e}")))?;
+                r.compact(applied, h.kv.to_bytes()).map_err(|error| {
+                    SimError::Invalid(Refusal::CompactRefused { node: id, error })
+                })?;
                 self.pump(id);
             }
             Action::Partition(groups) => {
@@ -1343,19 +1346,19 @@ impl World {
             }
             Action::Hold(m) => {
                 if !self.network.hold(now, *m) {
-                    return Err(SimError::Invalid(format!("{m} is not in flight")));
+                    return Err(SimError::Invalid(Refusal::NotInFlight(*m)));
                 }
             }
             Action::Release(m) => {
                 let at = self
                     .network
                     .release(now, *m)
-                    .ok_or_else(|| SimError::Invalid(format!("{m} is not held")))?;
+                    .ok_or(SimError::Invalid(Refusal::NotHeld(*m)))?;
                 self.queue.push(at, EventKind::Deliver(*m));
             }
             Action::Drop(m) => {
                 if !self.network.drop_by_user(now, *m) {
-                    return Err(SimError::Invalid(format!("{m} is not in flight")));
+                    return Err(SimError::Invalid(Refusal::NotInFlight(*m)));
                 }
             }
             Action::SetNetwork(cfg) => {
@@ -1401,7 +1404,7 @@ impl World {
         let now = self.now;
         let r = self.host(leader)?.raft.as_mut().expect("leader runs");
         r.propose_conf_change(now, cc)
-            .map_err(|e| SimError::Invalid(format!("configuration change refused: {e}")))?;
+            .map_err(|e| SimError::Invalid(Refusal::ConfChangeRefused(e)))?;
         self.pump(leader);
         Ok(())
     }

@@ -8,6 +8,7 @@ use crate::driver::Ui;
 use crate::i18n::{Lang, K};
 use crate::view_model::message::{glyph, kind_name, Shape};
 use crate::view_model::params::ParamError;
+use crate::view_model::words;
 
 /// Green with the invariants that hold, or red with the violation.
 #[component]
@@ -24,7 +25,7 @@ pub fn CheckerBadge(ui: Ui) -> impl IntoView {
             None => view! {
                 <details class="checker ok" data-testid="checker-badge" data-state="ok" title=lang.t(K::CheckerTitle)>
                     <summary>{lang.f(K::CheckerOk, &[("n", &names.len())])}</summary>
-                    <ul>{names.into_iter().map(|n| view! { <li>"✓ " {n}</li> }).collect_view()}</ul>
+                    <ul>{names.into_iter().map(|n| view! { <li>"✓ " {words::invariant_name(lang, &n)}</li> }).collect_view()}</ul>
                 </details>
             }
             .into_any(),
@@ -32,9 +33,9 @@ pub fn CheckerBadge(ui: Ui) -> impl IntoView {
                 let at = v.at;
                 view! {
                     <details class="checker bad" data-testid="checker-badge" data-state="violated" open>
-                        <summary>{lang.f(K::CheckerBad, &[("name", &v.invariant)])}</summary>
-                        <p data-testid="violation-message">{v.message.clone()}</p>
-                        <p>{format!("t = {:.3} s, event #{}", at.0 as f64 / 1e6, v.event)}</p>
+                        <summary>{lang.f(K::CheckerBad, &[("name", &words::invariant_name(lang, &v.invariant))])}</summary>
+                        <p data-testid="violation-message">{words::violation_detail(lang, &v.detail)}</p>
+                        <p>{lang.f(K::ViolationWhen, &[("t", &format!("{:.3}", at.0 as f64 / 1e6)), ("event", &v.event)])}</p>
                         <button data-testid="jump-to-violation" on:click=move |_| {
                             ui.set_playing(false);
                             ui.seek(at);
@@ -249,7 +250,10 @@ pub fn ErrorBanner(ui: Ui) -> impl IntoView {
         ui.error.get().map(|e| {
             view! {
                 <div class="banner error" role="alert" data-testid="action-error">
-                    <span>{e}</span>
+                    <span>{move || {
+                        let lang = ui.lang.get();
+                        lang.f(K::ActionFailed, &[("reason", &words::sim_error(lang, &e))])
+                    }}</span>
                     <button aria-label=move || ui.lang.get().t(K::Close) on:click=move |_| ui.error.set(None)>"×"</button>
                 </div>
             }

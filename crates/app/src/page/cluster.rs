@@ -1,6 +1,11 @@
 //! The cluster drawing: nodes on a ring, links per direction, messages in
 //! flight and messages fading where they were lost. Only draws: every
 //! position, class and label comes from `view_model`.
+//!
+//! Pressing the pointer anywhere on the drawing freezes the run while it is
+//! held, so a flying message can be picked at any speed: release over a
+//! message to select it (the run stays paused to act on it); release
+//! anywhere else and the run goes on.
 
 use leptos::prelude::*;
 use raftlab_core::NodeId;
@@ -42,6 +47,7 @@ fn on_activate(ev: &leptos::ev::KeyboardEvent) -> bool {
 #[component]
 pub fn Cluster(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
+    let frozen = RwSignal::new(false);
     let selected_node = move || match ui.selection.get() {
         Selection::Node(n) => Some(n),
         _ => None,
@@ -84,7 +90,7 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
     });
     let drops = Memo::new(move |_| {
         let p = pos.get();
-        ui.snapshot.with(|s| drop_views(s, &p))
+        ui.snapshot.with(|s| drop_views(s, &p, lang.get()))
     });
 
     let links_view = move || {
@@ -203,18 +209,32 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
             }
             Shape::Reply => view! { <circle class="shape" r="8"></circle> }.into_any(),
         };
-        let select = move || ui.selection.set(Selection::Message(id));
+        // Picking a message pauses the run, so it is still there to act on.
+        let select = move || {
+            frozen.set(false);
+            ui.set_playing(false);
+            ui.selection.set(Selection::Message(id));
+        };
         view! {
             <g
                 data-testid="message"
                 data-kind=format!("{:?}", first.glyph.shape)
                 class=move || v.with(|m| m.as_ref().map(|m| m.class.clone()).unwrap_or_default())
                 transform=move || v.with(|m| m.as_ref().map(|m| format!("translate({} {})", f(m.at.x), f(m.at.y))).unwrap_or_default())
+                data-msg=id.to_string()
                 aria-label=first.aria.clone()
                 role="button"
+                tabindex="0"
+                on:pointerup=move |_| select()
                 on:click=move |_| select()
+                on:keydown=move |ev| {
+                    if on_activate(&ev) {
+                        select()
+                    }
+                }
             >
                 <title>{first.aria.clone()}</title>
+                <circle class="msg-hit" r="15"></circle>
                 {shape}
                 <text class="glyph" text-anchor="middle" dominant-baseline="central">{g.text.clone()}</text>
             </g>
@@ -244,10 +264,27 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
     };
 
     let count = move || ui.snapshot.with(|s| s.nodes.len());
+    // Held press: the run froze on pointer-down and resumes on release
+    // unless the release picked a message.
+    let thaw = move || {
+        if frozen.get_untracked() {
+            frozen.set(false);
+            ui.set_playing(true);
+        }
+    };
     view! {
         <svg
-            class="cluster"
+            class=move || if frozen.get() { "cluster frozen" } else { "cluster" }
             data-testid="cluster"
+            on:pointerdown=move |ev| {
+                if ev.is_primary() && ui.playing.get_untracked() {
+                    ui.set_playing(false);
+                    frozen.set(true);
+                }
+            }
+            on:pointerup=move |_| thaw()
+            on:pointercancel=move |_| thaw()
+            on:pointerleave=move |_| thaw()
             viewBox=format!("0 0 {CANVAS} {CANVAS}")
             role="group"
             aria-label=move || lang.get().f(K::ClusterAria, &[("n", &count())])

@@ -10,6 +10,7 @@ use crate::driver::{Selection, Ui};
 use crate::i18n::{Lang, K};
 use crate::view_model::message::kind_name;
 use crate::view_model::node::role_word;
+use crate::view_model::words;
 
 fn list(ids: impl IntoIterator<Item = NodeId>) -> String {
     let v: Vec<String> = ids.into_iter().map(|n| n.to_string()).collect();
@@ -188,7 +189,7 @@ fn node_fields(lang: Lang, n: &NodeSnapshot, now: Micros) -> impl IntoView {
                         <td>{p.peer.to_string()}</td>
                         <td>{p.next_index.to_string()}</td>
                         <td>{p.match_index.to_string()}</td>
-                        <td>{format!("{:?}", p.state)}</td>
+                        <td>{words::progress_state(lang, p.state)}</td>
                     </tr>
                 }
             })
@@ -250,15 +251,14 @@ fn MessagePane(ui: Ui, id: MsgId) -> impl IntoView {
             .into_any(),
             Some(m) => {
                 let held = m.held_at.is_some();
-                let rows = m
-                    .fields
-                    .iter()
-                    .map(|(k, v)| view! { <tr><th scope="row">{k.clone()}</th><td>{v.clone()}</td></tr> })
+                let rows = words::message_fields(lang, &m)
+                    .into_iter()
+                    .map(|(k, v)| view! { <tr><th scope="row">{k}</th><td>{v}</td></tr> })
                     .collect_view();
                 view! {
-                    <div data-testid="message-inspector">
+                    <div data-testid="message-inspector" data-msg=id.to_string()>
                         <h3>{lang.f(K::MessageHeading, &[("id", &id)])} " · " {kind_name(lang, m.kind)}</h3>
-                        <p class="summary">{m.summary.clone()}</p>
+                        <p class="summary" data-testid="message-summary">{words::message_summary(lang, &m)}</p>
                         <div class="menu" role="group">
                             <button data-testid="act-drop" on:click=move |_| ui.act(Action::Drop(id))>{t(K::ActDrop)}</button>
                             {if held {

@@ -11,7 +11,7 @@ use crate::view_model::log::{log_rows, window, CellKind};
 pub fn Logs(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
     let t = move |k| lang.get().t(k);
-    let rows = Memo::new(move |_| ui.snapshot.with(|s| log_rows(s)));
+    let rows = Memo::new(move |_| ui.snapshot.with(|s| log_rows(s, lang.get())));
     let win = Memo::new(move |_| ui.snapshot.with(|s| window(s)));
     let header = move || {
         let (lo, hi) = win.get();

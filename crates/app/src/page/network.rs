@@ -7,8 +7,63 @@ use leptos::prelude::*;
 use raftlab_core::{Micros, NodeId};
 use raftlab_sim::{Action, LinkConfig};
 
-use crate::driver::Ui;
+use crate::driver::{Selection, Ui};
 use crate::i18n::K;
+use crate::view_model::message::{flight_lines, FLIGHT_LINES};
+
+/// The newest messages in the air as buttons: a way to pick one at any
+/// speed, by pointer or keyboard. Picking pauses the run. It sits last in
+/// the panel at a fixed height, so its churn never moves the controls.
+#[component]
+fn InFlight(ui: Ui) -> impl IntoView {
+    let lang = ui.lang;
+    let lines = Memo::new(move |_| {
+        ui.snapshot
+            .with(|s| flight_lines(s, lang.get(), FLIGHT_LINES))
+    });
+    let row = move |id: raftlab_sim::MsgId| {
+        let line = Memo::new(move |_| lines.with(|(l, _)| l.iter().find(|x| x.id == id).cloned()));
+        let selected = move || ui.selection.get() == Selection::Message(id);
+        view! {
+            <li>
+                <button
+                    type="button"
+                    data-testid="flight-item"
+                    data-msg=id.to_string()
+                    class=move || line.with(|l| l.as_ref().map(|l| l.class.clone()).unwrap_or_default())
+                    aria-pressed=move || selected().to_string()
+                    on:click=move |_| {
+                        ui.set_playing(false);
+                        ui.selection.set(Selection::Message(id));
+                    }
+                >
+                    {move || line.with(|l| l.as_ref().map(|l| l.text.clone()).unwrap_or_default())}
+                </button>
+            </li>
+        }
+    };
+    view! {
+        <h3>{move || lang.get().t(K::FlightHeading)}</h3>
+        <p class="help">{move || lang.get().t(K::FlightHelp)}</p>
+        <ul class="flight-list" data-testid="flight-list">
+            <For each=move || lines.with(|(l, _)| l.iter().map(|x| x.id).collect::<Vec<_>>()) key=|id| *id children=row />
+        </ul>
+        <p class="help flight-more">
+            {move || {
+                let lang = lang.get();
+                lines.with(|(l, more)| {
+                    if l.is_empty() {
+                        lang.t(K::FlightNone).to_string()
+                    } else if *more > 0 {
+                        lang.f(K::FlightMore, &[("n", more)])
+                    } else {
+                        String::new()
+                    }
+                })
+            }}
+        </p>
+    }
+}
 
 /// The panel.
 #[component]
@@ -153,6 +208,7 @@ pub fn NetworkPanel(ui: Ui) -> impl IntoView {
                     ui.act(Action::HealAll)
                 }>{move || t(K::HealAll)}</button>
             </div>
+            <InFlight ui=ui />
         </section>
     }
 }

@@ -8,6 +8,7 @@ use raftlab_sim::WorldConfig;
 
 use crate::driver::Ui;
 use crate::i18n::K;
+use crate::view_model::settings::{describe, problem, Problem};
 
 /// A seed from the browser's cryptographic random source.
 pub fn random_seed() -> u64 {
@@ -52,6 +53,7 @@ pub fn Settings(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
     let t = move |k| lang.get().t(k);
     let draft = RwSignal::new(ui.config.get_untracked());
+    let form_error = RwSignal::new(None::<Problem>);
     // Follow restarts made elsewhere (URL, random seed).
     Effect::new(move |_| draft.set(ui.config.get()));
     let num = move |label: K,
@@ -116,7 +118,14 @@ pub fn Settings(ui: Ui) -> impl IntoView {
             <p class="help">{move || t(K::SettingsHelp)}</p>
             <form class="settings-form" on:submit=move |ev| {
                 ev.prevent_default();
-                ui.restart(draft.get_untracked());
+                let d = draft.get_untracked();
+                match problem(&d) {
+                    Some(p) => form_error.set(Some(p)),
+                    None => {
+                        form_error.set(None);
+                        ui.restart(d);
+                    }
+                }
             }>
                 {num(K::SetNodes, "set-nodes", 1, MAX_NODES_PAGE as u64, |d| d.nodes as u64, |d, v| d.nodes = v as usize)}
                 {num(K::SetElectionMin, "set-election-min", 2, 10_000, |d| d.raft.election_timeout_min.0 / 1000, |d, v| d.raft.election_timeout_min = Micros::from_ms(v))}
@@ -144,6 +153,9 @@ pub fn Settings(ui: Ui) -> impl IntoView {
                     <legend>{move || t(K::BugsHeading)}</legend>
                     {bugs}
                 </fieldset>
+                {move || form_error.get().map(|p| view! {
+                    <p class="form-error" role="alert" data-testid="settings-error">{describe(lang.get(), p)}</p>
+                })}
                 <div class="menu">
                     <button type="submit" data-testid="settings-apply">{move || t(K::SetApply)}</button>
                     <button type="button" data-testid="random-seed" on:click=move |_| {

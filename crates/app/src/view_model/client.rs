@@ -48,7 +48,11 @@ pub fn describe(ev: &ClientEvent, lang: Lang) -> (String, &'static str) {
         ClientEventKind::Rejected { from, reason } => (
             lang.f(
                 K::ClientRejected,
-                &[("op", op), ("from", from), ("reason", reason)],
+                &[
+                    ("op", op),
+                    ("from", from),
+                    ("reason", &super::words::propose_error(lang, reason)),
+                ],
             ),
             "ev-redirect",
         ),
@@ -68,7 +72,7 @@ pub fn describe(ev: &ClientEvent, lang: Lang) -> (String, &'static str) {
                 K::ClientCompleted,
                 &[
                     ("op", op),
-                    ("result", result),
+                    ("result", &super::words::kv_result(lang, result)),
                     ("node", node),
                     ("ms", &format!("{:.0}", latency.as_ms_f64())),
                 ],

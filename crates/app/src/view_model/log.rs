@@ -138,7 +138,7 @@ pub fn window(snap: &WorldSnapshot) -> (u64, u64) {
 }
 
 /// All rows.
-pub fn log_rows(snap: &WorldSnapshot) -> Vec<LogRowView> {
+pub fn log_rows(snap: &WorldSnapshot, lang: Lang) -> Vec<LogRowView> {
     let (lo, hi) = window(snap);
     let leader = snap.leader.and_then(|l| {
         snap.nodes
@@ -159,7 +159,7 @@ pub fn log_rows(snap: &WorldSnapshot) -> Vec<LogRowView> {
                     } else if let Some(e) = n.log.iter().find(|e| e.index.0 == index) {
                         CellKind::Entry {
                             term: e.term.0,
-                            label: e.label.clone(),
+                            label: super::words::entry_label(lang, e),
                             committed: e.committed,
                             kind: e.kind,
                         }
@@ -198,7 +198,7 @@ mod tests {
     #[test]
     fn an_empty_log_shows_one_empty_column() {
         let w = World::new(WorldConfig::default()).unwrap();
-        let rows = log_rows(&w.snapshot());
+        let rows = log_rows(&w.snapshot(), Lang::En);
         assert_eq!(rows.len(), 5);
         assert_eq!(rows[0].cells.len(), 1);
         assert_eq!(rows[0].cells[0].kind, CellKind::Empty);
@@ -209,7 +209,7 @@ mod tests {
         let mut w = World::new(WorldConfig::default()).unwrap();
         w.run_until(Micros::from_ms(3_000));
         let s = w.snapshot();
-        let rows = log_rows(&s);
+        let rows = log_rows(&s, Lang::En);
         let leader = s.leader.expect("leader");
         let lrow = rows.iter().find(|r| r.node == leader).unwrap();
         assert!(lrow.cells.iter().any(|c| matches!(

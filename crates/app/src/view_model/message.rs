@@ -124,7 +124,7 @@ pub struct DropView {
     pub at: Point,
     /// `1.0` just lost, `0.0` gone.
     pub opacity: f64,
-    /// Why, in words (from the simulator).
+    /// Why, in words.
     pub reason: String,
 }
 
@@ -173,7 +173,11 @@ pub fn message_views(
 }
 
 /// Recently lost messages that are still fading.
-pub fn drop_views(snap: &WorldSnapshot, positions: &[(NodeId, Point)]) -> Vec<DropView> {
+pub fn drop_views(
+    snap: &WorldSnapshot,
+    positions: &[(NodeId, Point)],
+    lang: Lang,
+) -> Vec<DropView> {
     let r = node_radius(snap.nodes.len());
     snap.drops
         .iter()
@@ -188,10 +192,57 @@ pub fn drop_views(snap: &WorldSnapshot, positions: &[(NodeId, Point)]) -> Vec<Dr
                 id: m.id,
                 at: a.lerp(b, progress(d.dropped_at, m)),
                 opacity: 1.0 - age as f64 / DROP_FADE.0 as f64,
-                reason: d.reason.clone(),
+                reason: super::words::drop_reason(lang, d.cause).to_string(),
             })
         })
         .collect()
+}
+
+/// How many messages the in-flight list shows.
+pub const FLIGHT_LINES: usize = 8;
+
+/// One row of the list of messages in flight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlightLine {
+    /// The message.
+    pub id: MsgId,
+    /// `m12 heartbeat: n1 → n2`.
+    pub text: String,
+    /// CSS classes (the glyph's colour class, `held`).
+    pub class: String,
+}
+
+/// The newest messages in the air (at most `max`), newest first, and how
+/// many more there are.
+pub fn flight_lines(snap: &WorldSnapshot, lang: Lang, max: usize) -> (Vec<FlightLine>, usize) {
+    let mut ms: Vec<&MessageSnapshot> = snap.messages.iter().collect();
+    ms.sort_by_key(|m| std::cmp::Reverse((m.sent_at, m.id)));
+    let more = ms.len().saturating_sub(max);
+    let lines = ms
+        .into_iter()
+        .take(max)
+        .map(|m| {
+            let g = glyph(m.kind, m.ok, m.entries);
+            FlightLine {
+                id: m.id,
+                text: lang.f(
+                    K::FlightLine,
+                    &[
+                        ("id", &m.id),
+                        ("kind", &kind_name(lang, m.kind)),
+                        ("from", &m.from),
+                        ("to", &m.to),
+                    ],
+                ),
+                class: format!(
+                    "flight {}{}",
+                    g.class,
+                    if m.held_at.is_some() { " held" } else { "" }
+                ),
+            }
+        })
+        .collect();
+    (lines, more)
 }
 
 #[cfg(test)]
@@ -213,6 +264,7 @@ mod tests {
             entries: 0,
             summary: String::new(),
             fields: Vec::new(),
+            body: raftlab_sim::snapshot::BodyView::TimeoutNow,
         }
     }
 
@@ -256,6 +308,36 @@ mod tests {
             glyph(MessageKind::AppendEntriesResponse, Some(true), 0).class,
             "msg-ok"
         );
+    }
+
+    #[test]
+    fn the_flight_list_shows_the_newest_messages_first_and_counts_the_rest() {
+        let mut s = raftlab_sim::World::new(raftlab_sim::WorldConfig::default())
+            .unwrap()
+            .snapshot();
+        s.messages = (0..11)
+            .map(|i| MessageSnapshot {
+                id: MsgId(i),
+                ..msg(i * 10, i * 10 + 50)
+            })
+            .collect();
+        s.messages[3].held_at = Some(Micros(35));
+        let (lines, more) = flight_lines(&s, Lang::En, FLIGHT_LINES);
+        assert_eq!(lines.len(), FLIGHT_LINES);
+        assert_eq!(more, 3);
+        assert_eq!(lines[0].id, MsgId(10));
+        assert_eq!(
+            lines[0].text,
+            "m10 heartbeat (empty AppendEntries): n1 → n2"
+        );
+        assert!(lines
+            .iter()
+            .find(|l| l.id == MsgId(3))
+            .unwrap()
+            .class
+            .ends_with(" held"));
+        let (zh, _) = flight_lines(&s, Lang::Zh, 2);
+        assert_eq!(zh[1].text, "m9 心跳（空 AppendEntries）：n1 → n2");
     }
 
     #[test]

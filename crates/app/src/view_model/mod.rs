@@ -8,6 +8,8 @@ pub mod log;
 pub mod message;
 pub mod node;
 pub mod params;
+pub mod settings;
 pub mod speed;
 pub mod timeline;
 pub mod tour;
+pub mod words;

@@ -3,6 +3,7 @@
 use raftlab_core::Micros;
 use raftlab_sim::{Marker, MarkerKind};
 
+use super::words;
 use crate::i18n::{Lang, K};
 
 /// How many distinct horizontal slots the scrubber has for marks; marks of
@@ -47,8 +48,8 @@ pub fn mark_views(markers: &[Marker], head: Micros, lang: Lang) -> Vec<MarkView>
                 "mark-commit",
                 lang.f(K::MarkerCommit, &[("index", index)]),
             ),
-            MarkerKind::Fault(s) => (2, "mark-fault", s.clone()),
-            MarkerKind::Violation(s) => (3, "mark-violation", s.clone()),
+            MarkerKind::Fault(a) => (2, "mark-fault", words::action(lang, a)),
+            MarkerKind::Violation(v) => (3, "mark-violation", words::violation_line(lang, v)),
         };
         let p = pct(m.at, head);
         let slot = (p / 100.0 * MARK_SLOTS as f64) as usize;
@@ -93,8 +94,8 @@ pub fn recent(markers: &[Marker], now: Micros, lang: Lang, n: usize) -> Vec<Rece
                     lang.f(K::MarkerElection, &[("node", node), ("term", term)]),
                     "mark-election",
                 ),
-                MarkerKind::Fault(s) => (s.clone(), "mark-fault"),
-                MarkerKind::Violation(s) => (s.clone(), "mark-violation"),
+                MarkerKind::Fault(a) => (words::action(lang, a), "mark-fault"),
+                MarkerKind::Violation(v) => (words::violation_line(lang, v), "mark-violation"),
                 MarkerKind::Commit { index } => {
                     (lang.f(K::MarkerCommit, &[("index", index)]), "mark-commit")
                 }
@@ -117,6 +118,7 @@ pub fn time_label(t: Micros) -> String {
 mod tests {
     use super::*;
     use raftlab_core::{LogIndex, NodeId, Term};
+    use raftlab_sim::Action;
 
     fn mark(at: u64, kind: MarkerKind) -> Marker {
         Marker {
@@ -145,7 +147,7 @@ mod tests {
             ),
             mark(1_001, MarkerKind::Commit { index: LogIndex(1) }),
             mark(1_002, MarkerKind::Commit { index: LogIndex(2) }),
-            mark(500_000, MarkerKind::Fault("crash n2".into())),
+            mark(500_000, MarkerKind::Fault(Action::Crash(NodeId(2)))),
             mark(900_000, MarkerKind::Commit { index: LogIndex(3) }),
         ];
         let v = mark_views(&ms, Micros(1_000_000), Lang::En);
@@ -167,8 +169,8 @@ mod tests {
                 },
             ),
             mark(2_000, MarkerKind::Commit { index: LogIndex(1) }),
-            mark(3_000, MarkerKind::Fault("crash n2".into())),
-            mark(9_000, MarkerKind::Fault("restart n2".into())),
+            mark(3_000, MarkerKind::Fault(Action::Crash(NodeId(2)))),
+            mark(9_000, MarkerKind::Fault(Action::Restart(NodeId(2)))),
         ];
         let r = recent(&ms, Micros(5_000), Lang::En, 5);
         assert_eq!(r.len(), 2);

@@ -1,0 +1,98 @@
+import { test, expect, type Page } from '@playwright/test';
+
+// Picking a flying message at the default speed (1/25x): pressing the
+// pointer on the drawing freezes the run, releasing over a message selects
+// it, and the inspector drops it. Nothing here slows or pauses the run first.
+
+type Msg = { id: number };
+type Drop = { message: Msg; cause: string };
+type Snap = { leader: number | null; messages: Msg[]; drops: Drop[]; now: number };
+const snapshot = (page: Page): Promise<Snap> => page.evaluate(() => (window as any).raftlab.snapshot());
+
+test('a message in flight can be picked at the default speed and dropped', async ({ page }) => {
+  await page.goto('/?seed=7');
+  await expect(page.getByTestId('node')).toHaveCount(5);
+  await expect.poll(async () => (await snapshot(page)).leader, { timeout: 15_000 }).not.toBeNull();
+  await expect(page.getByTestId('speed-label')).toHaveText(/1\/25/);
+  const play = page.getByTestId('play-pause');
+
+  const inspector = page.getByTestId('message-inspector');
+  let released = false;
+  for (let attempt = 0; attempt < 10 && !released; attempt++) {
+    // Wait for a message to fly, and press where it is now.
+    const flying = page.getByTestId('message').first();
+    await expect(flying).toBeAttached({ timeout: 15_000 });
+    const box = await flying.boundingBox();
+    if (!box) continue;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    // The run froze at the press.
+    await expect(play).toHaveAttribute('aria-pressed', 'false');
+    const t = (await snapshot(page)).now;
+    await page.waitForTimeout(300);
+    expect((await snapshot(page)).now, 'virtual time stands still while the pointer is pressed').toBe(t);
+    // Release over a (now still) message.
+    const still = page.getByTestId('message').first();
+    if ((await still.count()) === 0) {
+      await page.mouse.up(); // nothing in the air at that instant: the run goes on
+      await expect(play).toHaveAttribute('aria-pressed', 'true');
+      continue;
+    }
+    const b = await still.boundingBox();
+    if (!b) continue;
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.mouse.up();
+    released = true;
+  }
+  expect(released, 'released over a message within 10 tries').toBe(true);
+  // The message on top under the pointer is the one picked.
+  await expect(inspector).toBeVisible();
+  const picked = (await inspector.getAttribute('data-msg'))!;
+  const id = Number(picked.slice(1));
+  await expect(inspector).toContainText(picked);
+  await expect(play, 'picking a message keeps the run paused').toHaveAttribute('aria-pressed', 'false');
+  expect((await snapshot(page)).messages.map((m) => m.id)).toContain(id);
+
+  await page.getByTestId('act-drop').click();
+  const s = await snapshot(page);
+  expect(s.messages.map((m) => m.id)).not.toContain(id);
+  expect(s.drops.find((d) => d.message.id === id)?.cause).toBe('ByUser');
+  await expect(page.getByTestId('dropped-message').first()).toBeVisible();
+  await expect(page.getByTestId('recent-events')).toContainText(`drop ${picked}`);
+});
+
+test('pressing on the drawing without picking a message lets the run go on', async ({ page }) => {
+  await page.goto('/?seed=7');
+  await expect(page.getByTestId('node')).toHaveCount(5);
+  const play = page.getByTestId('play-pause');
+  await expect(play).toHaveAttribute('aria-pressed', 'true');
+  const box = (await page.getByTestId('cluster').boundingBox())!;
+  // A corner of the drawing: no node, no lane.
+  await page.mouse.move(box.x + 4, box.y + 4);
+  await page.mouse.down();
+  await expect(play).toHaveAttribute('aria-pressed', 'false');
+  await page.mouse.up();
+  await expect(play).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('the in-flight list picks a message by keyboard and holds it', async ({ page }) => {
+  await page.goto('/?seed=7');
+  await expect(page.getByTestId('node')).toHaveCount(5);
+  await expect.poll(async () => (await snapshot(page)).leader, { timeout: 15_000 }).not.toBeNull();
+  const item = page.getByTestId('flight-item').first();
+  await expect(item).toBeAttached({ timeout: 15_000 });
+  await page.keyboard.press(' '); // pause: the list stands still
+  await expect(page.getByTestId('play-pause')).toHaveAttribute('aria-pressed', 'false');
+  // Paused between messages: step event by event until one flies.
+  for (let i = 0; i < 200 && (await page.getByTestId('flight-item').count()) === 0; i++) await page.keyboard.press('.');
+  await expect(page.getByTestId('flight-item').first()).toBeAttached();
+  const first = page.getByTestId('flight-item').first();
+  const picked = (await first.getAttribute('data-msg'))!;
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('message-inspector')).toContainText(picked);
+  await expect(first).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('act-hold').click();
+  await expect(page.getByTestId('act-release')).toBeVisible();
+  await expect(page.locator(`[data-testid=message][data-msg=${picked}]`)).toHaveClass(/held/);
+});

@@ -1,0 +1,22 @@
+import { test, expect } from '@playwright/test';
+
+// The settings form words what it refuses in the page's language, and does
+// not restart the run with settings the simulator would refuse.
+
+test('settings the simulator would refuse are explained in Chinese and not applied', async ({ page }) => {
+  await page.goto('/?seed=7&lang=zh');
+  await expect(page.getByTestId('node')).toHaveCount(5);
+  await page.getByTestId('settings').locator('summary').click();
+  const max = page.getByTestId('set-election-max');
+  await max.fill('100');
+  await max.dispatchEvent('change');
+  await page.getByTestId('settings-apply').click();
+  await expect(page.getByTestId('settings-error')).toHaveText('选举超时最大值（100 毫秒）小于最小值（150 毫秒）');
+  await expect(page.getByTestId('action-error')).toHaveCount(0);
+  // A valid value clears it and restarts the run with the new timeout.
+  await max.fill('400');
+  await max.dispatchEvent('change');
+  await page.getByTestId('settings-apply').click();
+  await expect(page.getByTestId('settings-error')).toHaveCount(0);
+  await expect(max).toHaveValue('400');
+});
