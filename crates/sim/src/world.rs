@@ -587,7 +587,11 @@ impl World {
         }
         // 3. Apply.
         if check {
-            if let Err(b) = self.invariants.on_commit(id, &ready.committed_entries) {
+            let term = self.nodes[&id].raft.as_ref().map_or(Term(0), |r| r.term());
+            if let Err(b) = self
+                .invariants
+                .on_commit(id, term, &ready.committed_entries)
+            {
                 self.breach(b);
             }
         }
