@@ -26,6 +26,7 @@ pub mod invariants;
 pub mod kv;
 pub mod linearizability;
 pub mod network;
+pub mod profile;
 pub mod queue;
 pub mod scenario;
 pub mod script;
