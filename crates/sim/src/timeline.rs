@@ -325,6 +325,11 @@ pub fn describe_action(a: &Action) -> String {
             format!("joint change to {{{}}}", v.join(" "))
         }
         Action::Compact(n) => format!("compact {n}"),
+        Action::ClockSkew { node, offset_us } => {
+            let sign = if *offset_us < 0 { '-' } else { '+' };
+            let ms = offset_us.unsigned_abs() as f64 / 1000.0;
+            format!("skew {node} clock {sign}{ms} ms")
+        }
         Action::Partition(groups) => {
             let g: Vec<String> = groups
                 .iter()

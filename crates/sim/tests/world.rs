@@ -227,3 +227,43 @@ fn malformed_traces_get_precise_errors() {
     let err = Trace::from_json(&t.to_json()).unwrap_err().to_string();
     assert!(err.contains("node count"), "{err}");
 }
+
+/// A node whose clock runs ahead sees its election timeout expire early: with
+/// the others' clocks true, it is the first to campaign and wins term 1.
+/// A skew is a logged action, refused beyond ±60 s or for unknown nodes.
+/// Reference: Raft paper §5.2 (randomized election timeouts, local clocks).
+#[test]
+fn clock_skew_moves_a_nodes_timers() {
+    for ahead in [NodeId(2), NodeId(4)] {
+        let mut w = world(3);
+        w.apply(Action::ClockSkew {
+            node: ahead,
+            offset_us: 140_000,
+        })
+        .unwrap();
+        assert_eq!(w.local_time(ahead), ms(140));
+        assert_eq!(w.local_time(NodeId(1)), ms(0));
+        w.run_until(ms(1_000));
+        assert_eq!(w.leader(), Some(ahead), "the node 140 ms ahead wins");
+        assert_eq!(w.raft(ahead).unwrap().term().0, 1);
+        assert!(matches!(
+            w.action_log()[0].action,
+            Action::ClockSkew {
+                offset_us: 140_000,
+                ..
+            }
+        ));
+    }
+    let mut w = world(3);
+    let too_far = Action::ClockSkew {
+        node: NodeId(1),
+        offset_us: -61_000_000,
+    };
+    assert!(w.apply(too_far).is_err());
+    let nobody = Action::ClockSkew {
+        node: NodeId(99),
+        offset_us: 1,
+    };
+    assert!(w.apply(nobody).is_err());
+    assert!(w.action_log().is_empty());
+}
