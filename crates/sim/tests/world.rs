@@ -267,3 +267,57 @@ fn clock_skew_moves_a_nodes_timers() {
     assert!(w.apply(nobody).is_err());
     assert!(w.action_log().is_empty());
 }
+
+/// The fingerprint of [`fingerprint_run`]; `crates/app/tests/web.rs` holds
+/// the wasm build to the same value.
+const FINGERPRINT: u64 = 0xb249_0c01_14d2_9817;
+
+/// The fixed run whose fingerprint native and wasm builds must agree on
+/// (`crates/app/tests/web.rs` repeats it with the same constant).
+fn fingerprint_run() -> World {
+    let mut w = World::new(WorldConfig {
+        seed: 2026,
+        ..WorldConfig::default()
+    })
+    .expect("valid config");
+    w.run_until(ms(1_500));
+    w.apply(Action::Crash(NodeId(1))).unwrap();
+    w.apply(Action::ClockSkew {
+        node: NodeId(2),
+        offset_us: 50_000,
+    })
+    .unwrap();
+    w.run_until(ms(2_500));
+    w.apply(Action::Partition(vec![[NodeId(2), NodeId(3)].into()]))
+        .unwrap();
+    w.run_until(ms(4_000));
+    w.apply(Action::HealAll).unwrap();
+    w.apply(Action::Restart(NodeId(1))).unwrap();
+    w.run_until(ms(6_000));
+    w
+}
+
+/// The same seed and action log give the same trace, bit for bit; its
+/// fingerprint is pinned so the wasm build can be held to the same value.
+#[test]
+fn trace_fingerprint_is_stable() {
+    let w = fingerprint_run();
+    assert!(w.violation().is_none(), "{:?}", w.violation());
+    let f = raftlab_sim::trace::fingerprint(&w).expect("replays");
+    assert_eq!(
+        f,
+        raftlab_sim::trace::fingerprint(&fingerprint_run()).unwrap()
+    );
+    let trace = Trace::from_world(&w).with_events().unwrap();
+    let events = trace.events.as_ref().expect("event log");
+    assert!(events.len() > 1_000, "{} events", events.len());
+    // The replay the fingerprint hashes is the run itself.
+    assert_eq!(events.last().map(|e| e.event), Some(w.event_count()));
+    // And it sees every action: one microsecond of skew changes it.
+    let mut other = Trace::from_world(&w);
+    if let Action::ClockSkew { offset_us, .. } = &mut other.actions[1].action {
+        *offset_us += 1;
+    }
+    assert_ne!(other.with_events().unwrap().fingerprint(), f);
+    assert_eq!(f, FINGERPRINT, "fingerprint {f:#018x}");
+}
