@@ -321,3 +321,63 @@ fn trace_fingerprint_is_stable() {
     assert_ne!(other.with_events().unwrap().fingerprint(), f);
     assert_eq!(f, FINGERPRINT, "fingerprint {f:#018x}");
 }
+
+/// Over a long run the timeline keeps at most one commit marker per
+/// `COMMIT_MARKER_GAP` of virtual time, while every election and action
+/// stays marked.
+#[test]
+fn commit_markers_are_thinned_elections_and_faults_kept() {
+    use raftlab_sim::timeline::COMMIT_MARKER_GAP;
+    use raftlab_sim::world::NoteKind;
+    use raftlab_sim::MarkerKind;
+    let config = WorldConfig {
+        seed: 11,
+        workload: raftlab_sim::WorkloadConfig {
+            ops_per_sec: 50.0,
+            ..Default::default()
+        },
+        ..WorldConfig::default()
+    };
+    // The same run, counted straight from the world's notes.
+    let mut w = World::new(config.clone()).unwrap();
+    let mut commits = 0;
+    for t in 1..=60 {
+        w.run_until(ms(1_000 * t));
+        commits += w
+            .take_notes()
+            .iter()
+            .filter(|n| matches!(n.kind, NoteKind::Committed { .. }))
+            .count();
+    }
+    let mut t = Timeline::new(config).unwrap();
+    t.advance_to(ms(30_000));
+    let leader = t.world().leader().expect("leader");
+    t.apply(Action::Crash(leader)).unwrap();
+    t.apply(Action::Restart(leader)).unwrap();
+    t.advance_to(ms(60_000));
+    let marks = t.markers();
+    let commit_marks: Vec<Micros> = marks
+        .iter()
+        .filter(|m| matches!(m.kind, MarkerKind::Commit { .. }))
+        .map(|m| m.at)
+        .collect();
+    for pair in commit_marks.windows(2) {
+        assert!(pair[1] >= pair[0] + COMMIT_MARKER_GAP, "{pair:?}");
+    }
+    assert!(commits > 500, "{commits} commits");
+    assert!(
+        (60..=121).contains(&commit_marks.len()),
+        "{} commit markers",
+        commit_marks.len()
+    );
+    let faults = marks
+        .iter()
+        .filter(|m| matches!(m.kind, MarkerKind::Fault(_)))
+        .count();
+    assert_eq!(faults, 2, "crash and restart, 0 ms apart, both kept");
+    let elections = marks
+        .iter()
+        .filter(|m| matches!(m.kind, MarkerKind::LeaderElected { .. }))
+        .count();
+    assert!(elections >= 2, "{elections} elections");
+}
