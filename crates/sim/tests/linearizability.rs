@@ -585,7 +585,7 @@ proptest! {
     /// real history and for one with a mutated result, is the same as
     /// without compaction.
     #[test]
-    fn timed_out_heavy_histories_get_identical_verdicts(seed in any::<u64>(), n in 1usize..18, spread in 0u64..3, pick in any::<prop::sample::Index>(), other in 0u64..5) {
+    fn timed_out_heavy_histories_get_identical_verdicts(seed in any::<u64>(), n in 1usize..12, spread in 0u64..3, pick in any::<prop::sample::Index>(), other in 0u64..5) {
         let mut events = generate_with(seed, n, 1, spread, 3);
         prop_assert_eq!(run_live(&events, true).0, CheckResult::Linearizable);
         let completes: Vec<usize> = events
