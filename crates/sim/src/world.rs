@@ -480,8 +480,11 @@ impl World {
     }
 
     fn step_node(&mut self, id: NodeId, msg: Message<KvCommand>) {
-        let now = self.local_time(id);
-        let Some(r) = self.nodes.get_mut(&id).and_then(|h| h.raft.as_mut()) else {
+        let Some(h) = self.nodes.get_mut(&id) else {
+            return;
+        };
+        let now = skewed(self.now, h.clock_offset_us);
+        let Some(r) = h.raft.as_mut() else {
             return;
         };
         // Rejections (wrong recipient, unknown sender) change nothing; the
