@@ -254,6 +254,8 @@ strings! {
     RefConf => "configuration change refused: {why}", "配置变更被拒绝：{why}";
     RefNotInFlight => "{msg} is no longer in flight", "{msg} 已不在传输中";
     RefNotHeld => "{msg} is not held", "{msg} 没有被扣留";
+    DoSkew => "{node}'s clock set {ms} ms off", "{node} 的时钟偏移 {ms} 毫秒";
+    RefSkew => "clock skew is limited to ±{max} s", "时钟偏移不能超过 ±{max} 秒";
     FlightHeading => "Messages in flight", "传输中的消息";
     FlightHelp => "Pick one to inspect, drop or hold it; picking pauses the run. Or press and hold on the drawing to freeze it, and release over a message.",
         "选择一条消息即可查看、丢弃或扣留它，选择时运行会暂停。也可以在集群图上按住鼠标冻结画面，再在某条消息上松开。";

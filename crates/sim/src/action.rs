@@ -81,6 +81,18 @@ pub enum Action {
     },
     /// Change the background workload.
     SetWorkload(WorkloadConfig),
+    /// From now on, `node`'s clock reads the true time plus `offset_us`
+    /// (negative: behind); replaces any earlier skew of that node. Its Raft
+    /// core sees only its own clock: election and heartbeat timers, leases
+    /// (thesis §6.4.1 assumes bounded drift). The core's clock never runs
+    /// backwards: after a backward step it stands still until the skewed
+    /// time catches up.
+    ClockSkew {
+        /// The node whose clock is skewed.
+        node: NodeId,
+        /// Its clock minus the true time, in microseconds.
+        offset_us: i64,
+    },
     /// The user's client sends one operation.
     ClientRequest {
         /// The operation.

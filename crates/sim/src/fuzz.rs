@@ -17,6 +17,7 @@ use crate::config::{LinkConfig, WorkloadConfig, WorldConfig};
 use crate::invariants::Violation;
 use crate::kv::KvOp;
 use crate::linearizability::CheckResult;
+use crate::profile::{fault_gap, targeted_action, targeted_config, ChaosProfile};
 use crate::world::{NodeStatus, World};
 
 /// What to run.
@@ -34,6 +35,9 @@ pub struct FuzzOptions {
     pub membership_changes: bool,
     /// Virtual time the calm phase may take before liveness is declared failed.
     pub calm_bound: Micros,
+    /// Which fault schedule the chaos phase runs.
+    #[serde(default)]
+    pub profile: ChaosProfile,
 }
 
 impl Default for FuzzOptions {
@@ -45,6 +49,7 @@ impl Default for FuzzOptions {
             bugs: Bugs::default(),
             membership_changes: true,
             calm_bound: Micros::from_ms(20_000),
+            profile: ChaosProfile::Mixed,
         }
     }
 }
@@ -64,6 +69,9 @@ impl FuzzOptions {
         }
         if !self.membership_changes {
             cmd.push_str(" --no-membership");
+        }
+        if self.profile != ChaosProfile::Mixed {
+            cmd.push_str(&format!(" --profile {}", self.profile.name()));
         }
         cmd
     }
@@ -311,7 +319,10 @@ fn pick_msg(rng: &mut DetRng, ids: &[crate::network::MsgId]) -> Option<crate::ne
 /// it reports it.
 pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
     let mut rng = DetRng::new(opts.seed ^ 0x5eed_f00d_cafe_d00d);
-    let config = chaos_config(opts, &mut rng);
+    let config = match opts.profile {
+        ChaosProfile::Mixed => chaos_config(opts, &mut rng),
+        targeted => targeted_config(opts, targeted, &mut rng),
+    };
     let mut out = FuzzOutcome {
         options: opts.clone(),
         events: 0,
@@ -330,40 +341,10 @@ pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
         }
     };
     // Chaos phase.
-    let mut next_fault = rng.gen_range(100..=1_500);
-    while world.event_count() < opts.events && world.violation().is_none() {
-        if !world.step() {
-            break;
-        }
-        if world.event_count() >= next_fault {
-            next_fault = world.event_count() + rng.gen_range(100..=1_500);
-            if let Some(a) = chaos_action(&world, &mut rng, opts) {
-                // Refusals (no leader, change pending...) are part of chaos.
-                let text = format!("{a:?}");
-                if world.apply(a).is_ok() {
-                    out.faults += 1;
-                    if std::env::var_os("RAFTLAB_FUZZ_VERBOSE").is_some() {
-                        eprintln!(
-                            "[{} ev {}] {text}",
-                            world.now().as_ms_f64(),
-                            world.event_count()
-                        );
-                    }
-                }
-            }
-        }
-        let notes = world.take_notes();
-        if std::env::var_os("RAFTLAB_FUZZ_VERBOSE").is_some() {
-            for n in notes {
-                if let crate::world::NoteKind::LeaderElected { node, term } = n.kind {
-                    eprintln!(
-                        "[{} ev {}] leader {node} term {term}",
-                        n.at.as_ms_f64(),
-                        n.event
-                    );
-                }
-            }
-        }
+    if opts.profile == ChaosProfile::Mixed {
+        mixed_chaos(&mut world, &mut rng, opts, &mut out);
+    } else {
+        targeted_chaos(&mut world, &mut rng, opts, &mut out);
     }
     if world.violation().is_none() {
         out.liveness = calm_phase(&mut world, opts.calm_bound).err();
@@ -374,6 +355,95 @@ pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
     out.committed = world.invariants().committed_len();
     out.violation = world.violation().cloned();
     out
+}
+
+fn verbose() -> bool {
+    std::env::var_os("RAFTLAB_FUZZ_VERBOSE").is_some()
+}
+
+/// Applies one fault; refusals (no leader, change pending...) are part of chaos.
+fn inject(world: &mut World, action: Action, out: &mut FuzzOutcome) -> bool {
+    let text = if verbose() {
+        format!("{action:?}")
+    } else {
+        String::new()
+    };
+    if world.apply(action).is_err() {
+        return false;
+    }
+    out.faults += 1;
+    if verbose() {
+        eprintln!(
+            "[{} ev {}] {text}",
+            world.now().as_ms_f64(),
+            world.event_count()
+        );
+    }
+    true
+}
+
+fn drain_notes(world: &mut World) {
+    let notes = world.take_notes();
+    if verbose() {
+        for n in notes {
+            if let crate::world::NoteKind::LeaderElected { node, term } = n.kind {
+                eprintln!(
+                    "[{} ev {}] leader {node} term {term}",
+                    n.at.as_ms_f64(),
+                    n.event
+                );
+            }
+        }
+    }
+}
+
+/// The targeted profiles' chaos phase: faults by virtual time, and every
+/// crashed node restarted after the outage its fault chose.
+fn targeted_chaos(world: &mut World, rng: &mut DetRng, opts: &FuzzOptions, out: &mut FuzzOutcome) {
+    let mut next_fault = world.now() + fault_gap(opts.profile, rng);
+    let mut restarts: Vec<(Micros, NodeId)> = Vec::new();
+    while world.event_count() < opts.events && world.violation().is_none() {
+        if !world.step() {
+            break;
+        }
+        let now = world.now();
+        while let Some(i) = restarts.iter().position(|(at, _)| *at <= now) {
+            let (_, id) = restarts.remove(i);
+            inject(world, Action::Restart(id), out);
+        }
+        if now >= next_fault {
+            next_fault = now + fault_gap(opts.profile, rng);
+            if let Some((action, outage)) = targeted_action(world, opts.profile, rng) {
+                let crashed = match action {
+                    Action::Crash(id) => Some(id),
+                    _ => None,
+                };
+                if inject(world, action, out) {
+                    if let (Some(id), Some(outage)) = (crashed, outage) {
+                        restarts.push((now + outage, id));
+                    }
+                }
+            }
+        }
+        drain_notes(world);
+    }
+}
+
+/// The mixed profile's chaos phase: one fault every 100–1,500 events.
+fn mixed_chaos(world: &mut World, rng: &mut DetRng, opts: &FuzzOptions, out: &mut FuzzOutcome) {
+    let mut next_fault = rng.gen_range(100..=1_500);
+    while world.event_count() < opts.events && world.violation().is_none() {
+        if !world.step() {
+            break;
+        }
+        if world.event_count() >= next_fault {
+            next_fault = world.event_count() + rng.gen_range(100..=1_500);
+            if let Some(a) = chaos_action(world, rng, opts) {
+                inject(world, a, out);
+            }
+        }
+        drain_notes(world);
+    }
 }
 
 /// Heals everything, then demands progress, convergence and a

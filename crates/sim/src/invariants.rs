@@ -369,6 +369,10 @@ pub struct Invariants {
     leaders: BTreeMap<Term, NodeId>,
     chain: BTreeMap<(LogIndex, Term), (u64, Term)>,
     committed: ChunkedVec<(Term, u64)>,
+    /// For each term a node was in when it first applied committed entries,
+    /// the committed length it reached: the entry was committed in that term
+    /// or earlier, so leaders of later terms must hold it (§5.4).
+    committed_by_term: BTreeMap<Term, u64>,
     nodes: BTreeMap<NodeId, NodeWatch>,
 }
 
@@ -552,8 +556,13 @@ impl Invariants {
         Ok(())
     }
 
-    /// Checks entries a node commits (hands to its state machine).
-    pub fn on_commit(&mut self, node: NodeId, entries: &[Entry<KvCommand>]) -> Result<(), Breach> {
+    /// Checks entries a node in `term` commits (hands to its state machine).
+    pub fn on_commit(
+        &mut self,
+        node: NodeId,
+        term: Term,
+        entries: &[Entry<KvCommand>],
+    ) -> Result<(), Breach> {
         for e in entries {
             let digest = payload_digest(&e.payload);
             let len = self.committed.len() as u64;
@@ -578,6 +587,8 @@ impl Invariants {
             } else if e.index.0 == len + 1 {
                 self.committed.push((e.term, digest));
                 self.chain.remove(&(e.index, e.term));
+                let reached = self.committed_by_term.entry(term).or_insert(0);
+                *reached = (*reached).max(e.index.0);
             } else {
                 // Applied past a gap: only possible after a snapshot the
                 // canonical history has not seen; record nothing.
@@ -720,8 +731,15 @@ impl Invariants {
             }
         }
         self.leaders.insert(term, node);
-        // Leader Completeness: the newest committed entry must be here.
-        let last = self.committed.len() as u64;
+        // Leader Completeness: the newest entry committed in an earlier term
+        // must be here. (A leader of an older term may still win an election
+        // after a newer term's leader committed entries: its votes were late.)
+        let last = self
+            .committed_by_term
+            .range(..term)
+            .map(|(_, &len)| len)
+            .max()
+            .unwrap_or(0);
         if last > 0 && last >= first_index.0 {
             let want = self.committed_at(LogIndex(last)).expect("within length").0;
             let have = log_term_at(LogIndex(last));

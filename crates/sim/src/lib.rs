@@ -26,6 +26,7 @@ pub mod invariants;
 pub mod kv;
 pub mod linearizability;
 pub mod network;
+pub mod profile;
 pub mod queue;
 pub mod scenario;
 pub mod script;
@@ -120,4 +121,10 @@ pub enum Refusal {
     /// Releasing a message that is not held.
     #[error("{0} is not held")]
     NotHeld(MsgId),
+    /// A clock skew beyond the simulator's limit.
+    #[error("clock skew is limited to ±{max_s} s")]
+    SkewTooLarge {
+        /// The limit, in seconds.
+        max_s: u64,
+    },
 }

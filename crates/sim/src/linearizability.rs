@@ -47,18 +47,24 @@
 //! operation before it, so the rest of the history depends only on the
 //! configurations the prefix can end in: the register's value, plus the
 //! given-up writes the prefix has not linearized (they may still take effect
-//! later). At the latest cut, the checker enumerates those configurations.
-//! When they all share one value and one of them leaves a superset of the
-//! others' writes floating (floating more writes allows strictly more
-//! futures, since a floating write can still be placed first or never), the
-//! prefix is replaced by that value, the completed and linearized operations
-//! are dropped, and the floating writes are kept as operations of the rest.
-//! Otherwise the prefix is kept and compaction is retried at a later cut.
+//! later). At the latest cut, the checker enumerates those configurations,
+//! from every configuration the key may have started in, and drops those
+//! another one subsumes: the same value with a superset of writes left
+//! floating (floating more writes allows strictly more futures, since a
+//! floating write can still be placed first or never). The prefix is then
+//! replaced by the remaining *candidate* configurations: the completed and
+//! linearized operations are dropped, and the writes floating in any
+//! candidate are kept as operations of the rest (each candidate remembers
+//! which of them it has already applied). A write that timed out (an
+//! `append`, say) and that no later read settles leaves two candidates, one
+//! where it took effect and one where it did not; the rest is linearizable
+//! if it is from any candidate. Past [`MAX_CANDIDATES`] the prefix is kept
+//! and compaction is retried at a later cut.
 //!
-//! So memory is bounded by the operations since the last cut plus the
-//! given-up writes that no read has ever settled, and each check searches
-//! only that window. Verdicts are identical with and without compaction
-//! (property-tested). A violation is sticky: once a key's window is not
+//! So memory is bounded by the operations since the last cut, the given-up
+//! writes that no read has ever settled, and [`MAX_CANDIDATES`]; each check
+//! searches only that window, once per candidate. Verdicts are identical
+//! with and without compaction (property-tested). A violation is sticky: once a key's window is not
 //! linearizable, it is reported on every later call and no longer compacted.
 //!
 //! Timestamps given to a [`LiveChecker`] must not decrease (the simulated
@@ -143,15 +149,36 @@ pub enum HistoryError {
     AlreadyEnded(OpId),
 }
 
-/// The ops of one key still kept, and the value the key held before them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// One configuration a compacted prefix may have ended in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Candidate {
+    /// The register's value.
+    state: Option<String>,
+    /// Kept writes (from before the cut) that this configuration has
+    /// already linearized: they take no further part in its searches.
+    applied: BTreeSet<OpId>,
+}
+
+/// The ops of one key still kept, and the configurations before them.
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct KeyHistory {
-    /// Register value before `ops` (the result of compacted prefixes).
-    initial: Option<String>,
+    /// Every configuration compacted prefixes may have ended in (one unless
+    /// a timed-out write may or may not have taken effect); never empty.
+    initial: Vec<Candidate>,
     /// Live operations on this key, in invocation order.
     ops: Vec<OpId>,
     /// Operations dropped by compaction so far.
     compacted: u64,
+}
+
+impl Default for KeyHistory {
+    fn default() -> Self {
+        KeyHistory {
+            initial: vec![Candidate::default()],
+            ops: Vec::new(),
+            compacted: 0,
+        }
+    }
 }
 
 /// A record of client operations, grouped by key.
@@ -231,9 +258,13 @@ impl History {
             .unwrap_or_default()
     }
 
-    /// The value `key` held before its kept operations (after compaction).
-    pub fn initial_value(&self, key: &str) -> Option<&str> {
-        self.keys.get(key).and_then(|k| k.initial.as_deref())
+    /// The values `key` may have held before its kept operations: one,
+    /// unless compaction passed timed-out writes that may or may not have
+    /// taken effect (`None` is unset).
+    pub fn initial_values(&self, key: &str) -> Vec<Option<&str>> {
+        self.keys.get(key).map_or(vec![None], |k| {
+            k.initial.iter().map(|c| c.state.as_deref()).collect()
+        })
     }
 
     /// How many operations on `key` compaction has dropped.
@@ -343,19 +374,32 @@ pub fn check_key_with(history: &History, key: &str, config: &CheckConfig) -> Che
     let Some(kh) = history.keys.get(key) else {
         return CheckResult::Linearizable;
     };
-    let ops = search_ops(history, kh);
     let mut budget = config.max_steps;
-    match search(&kh.initial, &ops, &mut budget, false) {
-        Search::Found | Search::Configs(_) => CheckResult::Linearizable,
-        Search::Stuck(stuck) => not_linearizable(key, &kh.initial, &ops, &stuck),
-        Search::OutOfBudget => CheckResult::Unknown {
+    // The history is linearizable if it is from any candidate configuration.
+    let mut first_stuck = None;
+    let mut out_of_budget = None;
+    for candidate in &kh.initial {
+        let ops = search_ops(history, &kh.ops, &candidate.applied);
+        match search(&candidate.state, &ops, &mut budget, false) {
+            Search::Found | Search::Configs(_) => return CheckResult::Linearizable,
+            Search::Stuck(stuck) => {
+                if first_stuck.is_none() {
+                    first_stuck = Some(not_linearizable(key, &candidate.state, &ops, &stuck));
+                }
+            }
+            Search::OutOfBudget => out_of_budget = Some(ops.len()),
+        }
+    }
+    match (out_of_budget, first_stuck) {
+        (Some(n), _) => CheckResult::Unknown {
             key: key.to_string(),
             reason: format!(
-                "search budget of {} steps exhausted over {} ops",
-                config.max_steps,
-                ops.len()
+                "search budget of {} steps exhausted over {n} ops",
+                config.max_steps
             ),
         },
+        (None, Some(verdict)) => verdict,
+        (None, None) => CheckResult::Linearizable, // unreachable: never empty
     }
 }
 
@@ -467,9 +511,9 @@ impl LiveChecker {
         }
     }
 
-    /// Replaces the prefix before the latest quiescent cut of `key` whose
-    /// final configuration is unique (trying the few latest cuts) by that
-    /// configuration.
+    /// Replaces the prefix before the latest quiescent cut of `key` (trying
+    /// the few latest cuts) by the configurations it may end in, if there are
+    /// at most [`MAX_CANDIDATES`] of them.
     fn compact(&mut self, key: &str) {
         let Some(kh) = self.history.keys.get(key) else {
             return;
@@ -497,30 +541,48 @@ impl LiveChecker {
                 tried.push(cut);
             }
         }
-        for cut in tried {
-            let prefix = KeyHistory {
-                initial: kh.initial.clone(),
-                ops: kh.ops[..cut].to_vec(),
-                compacted: 0,
-            };
-            let ops = search_ops(&self.history, &prefix);
-            let Search::Configs(configs) = search(&prefix.initial, &ops, &mut budget, true) else {
-                return;
-            };
-            if let Some((state, floating)) = unique_config(configs) {
-                let keep: BTreeSet<OpId> = floating.iter().map(|&i| ops[i].id).collect();
-                found = Some((cut, state, keep));
-                break;
+        'cuts: for cut in tried {
+            // Every (state, floating writes) the prefix can end in, from
+            // every candidate it may have started from.
+            let mut ends: BTreeSet<(Option<String>, BTreeSet<OpId>)> = BTreeSet::new();
+            for candidate in &kh.initial {
+                let ops = search_ops(&self.history, &kh.ops[..cut], &candidate.applied);
+                match search(&candidate.state, &ops, &mut budget, true) {
+                    Search::Configs(configs) => {
+                        for (state, floating) in configs {
+                            ends.insert((state, floating.iter().map(|&i| ops[i].id).collect()));
+                        }
+                    }
+                    // This start cannot explain the prefix; the others do.
+                    Search::Stuck(_) => {}
+                    Search::Found | Search::OutOfBudget => return,
+                }
             }
+            let ends = undominated(ends);
+            if ends.is_empty() || ends.len() > MAX_CANDIDATES {
+                continue 'cuts;
+            }
+            found = Some((cut, ends));
+            break;
         }
-        let Some((cut, state, keep)) = found else {
+        let Some((cut, ends)) = found else {
             return;
         };
+        // Writes floating in any end stay; each end's candidate lists the
+        // kept writes it has already linearized.
+        let keep: BTreeSet<OpId> = ends.iter().flat_map(|(_, f)| f.iter().copied()).collect();
+        let initial = ends
+            .into_iter()
+            .map(|(state, floating)| Candidate {
+                state,
+                applied: keep.difference(&floating).copied().collect(),
+            })
+            .collect();
         let Some(kh) = self.history.keys.get_mut(key) else {
             return;
         };
-        // Floating writes stay; everything else before the cut goes, reads
-        // with unknown outcomes included (they constrain nothing).
+        // Everything else before the cut goes, reads with unknown outcomes
+        // included (they constrain nothing).
         let dropped: Vec<OpId> = kh.ops[..cut]
             .iter()
             .copied()
@@ -529,13 +591,18 @@ impl LiveChecker {
         let rest = kh.ops.split_off(cut);
         kh.ops.retain(|id| keep.contains(id));
         kh.ops.extend(rest);
-        kh.initial = state;
+        kh.initial = initial;
         kh.compacted += dropped.len() as u64;
         for id in dropped {
             self.history.ops.remove(&id);
         }
     }
 }
+
+/// Most configurations a compacted key may carry. A timed-out write that no
+/// later read settles doubles them; past this bound the prefix is kept and
+/// only the search budget bounds the work.
+pub const MAX_CANDIDATES: usize = 16;
 
 /// How many of the latest, and of the earliest, quiescent cuts one
 /// compaction tries: a cut whose end state is ambiguous (concurrent writes
@@ -573,27 +640,23 @@ fn quiescent_cuts(history: &History, kh: &KeyHistory, now_us: u64) -> Vec<usize>
     cuts
 }
 
-/// The configuration that subsumes all others: one shared state, and a
-/// floating set containing every other floating set.
-fn unique_config(
-    configs: Vec<(Option<String>, Vec<usize>)>,
-) -> Option<(Option<String>, Vec<usize>)> {
-    let mut iter = configs.into_iter();
-    let mut best = iter.next()?;
-    let mut all: Vec<Vec<usize>> = vec![best.1.clone()];
-    for (state, floating) in iter {
-        if state != best.0 {
-            return None;
-        }
-        if floating.len() > best.1.len() {
-            best.1 = floating.clone();
-        }
-        all.push(floating);
-    }
-    let superset: BTreeSet<usize> = best.1.iter().copied().collect();
+/// Drops every end another end subsumes: the same state with a superset of
+/// floating writes (a floating write can still be placed first or never, so
+/// floating more allows strictly more futures).
+fn undominated(
+    ends: BTreeSet<(Option<String>, BTreeSet<OpId>)>,
+) -> Vec<(Option<String>, BTreeSet<OpId>)> {
+    let all: Vec<_> = ends.into_iter().collect();
     all.iter()
-        .all(|f| f.iter().all(|i| superset.contains(i)))
-        .then_some(best)
+        .enumerate()
+        .filter(|(i, (state, floating))| {
+            !all.iter().enumerate().any(|(j, (s2, f2))| {
+                // The ends are distinct, so a subset of the same length is itself.
+                j != *i && s2 == state && floating.len() < f2.len() && floating.is_subset(f2)
+            })
+        })
+        .map(|(_, e)| e.clone())
+        .collect()
 }
 
 /// One op as the search sees it.
@@ -607,9 +670,11 @@ struct SearchOp {
     complete: Option<(u64, KvResult)>,
 }
 
-fn search_ops(history: &History, kh: &KeyHistory) -> Vec<SearchOp> {
-    kh.ops
-        .iter()
+/// The ops a search from one candidate places: `ids` minus the writes that
+/// candidate has already applied, and minus reads with unknown outcomes.
+fn search_ops(history: &History, ids: &[OpId], applied: &BTreeSet<OpId>) -> Vec<SearchOp> {
+    ids.iter()
+        .filter(|id| !applied.contains(id))
         .filter_map(|id| history.op(*id))
         .filter_map(|h| {
             let complete = match &h.outcome {

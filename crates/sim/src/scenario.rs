@@ -536,8 +536,13 @@ impl<'a, H: Host> Exec<'a, H> {
                 })?;
                 Ok(String::new())
             }
-            Directive::Skew { .. } => {
-                Err("clock skew is not supported by this simulator yet".into())
+            Directive::Skew { node, offset_us } => {
+                let n = self.node(node)?;
+                self.act(Action::ClockSkew {
+                    node: n,
+                    offset_us: *offset_us,
+                })?;
+                Ok(String::new())
             }
             Directive::Timeout(r) => {
                 let n = self.node(r)?;

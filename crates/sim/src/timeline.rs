@@ -24,6 +24,11 @@ use crate::{SimError, Violation};
 pub const CHECKPOINT_EVERY: u64 = 4_096;
 /// How many recent checkpoints are kept at full density.
 pub const DENSE_CHECKPOINTS: usize = 64;
+/// Virtual time within which at most one commit marker is kept: a busy
+/// cluster commits many times a second, and a marker per commit would grow
+/// without bound over a long run. Elections, actions and violations are
+/// always kept.
+pub const COMMIT_MARKER_GAP: Micros = Micros::from_ms(500);
 
 /// Something the timeline scrubber marks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -120,6 +125,16 @@ impl Timeline {
         self.checkpoints.len()
     }
 
+    /// Whether a commit marker is already kept less than
+    /// [`COMMIT_MARKER_GAP`] before `at`.
+    fn commit_marked_within(&self, at: Micros) -> bool {
+        self.markers
+            .iter()
+            .rev()
+            .take_while(|m| m.at.saturating_add(COMMIT_MARKER_GAP) > at)
+            .any(|m| matches!(m.kind, MarkerKind::Commit { .. }))
+    }
+
     fn next_action(&self) -> Option<&LoggedAction> {
         self.actions.get(self.world.action_log().len())
     }
@@ -138,6 +153,7 @@ impl Timeline {
                     NoteKind::LeaderElected { node, term } => {
                         MarkerKind::LeaderElected { node, term }
                     }
+                    NoteKind::Committed { .. } if self.commit_marked_within(n.at) => continue,
                     NoteKind::Committed { index, .. } => MarkerKind::Commit { index },
                     NoteKind::Action(a) => MarkerKind::Fault(a),
                     NoteKind::Violation(v) => MarkerKind::Violation(v),
@@ -346,6 +362,11 @@ pub fn describe_action(a: &Action) -> String {
             format!("joint change to {{{}}}", v.join(" "))
         }
         Action::Compact(n) => format!("compact {n}"),
+        Action::ClockSkew { node, offset_us } => {
+            let sign = if *offset_us < 0 { '-' } else { '+' };
+            let ms = offset_us.unsigned_abs() as f64 / 1000.0;
+            format!("skew {node} clock {sign}{ms} ms")
+        }
         Action::Partition(groups) => {
             let g: Vec<String> = groups
                 .iter()

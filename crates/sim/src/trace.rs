@@ -37,6 +37,23 @@ pub struct Trace {
     pub events: Option<Vec<TraceEvent>>,
 }
 
+/// The fingerprint of a world's run so far: its trace (configuration, seed,
+/// action log) re-run with the full event log, hashed by
+/// [`Trace::fingerprint`]. Compare fingerprints to prove two runs identical.
+pub fn fingerprint(world: &World) -> Result<u64, crate::SimError> {
+    Ok(Trace::from_world(world).with_events()?.fingerprint())
+}
+
+/// 64-bit FNV-1a (Fowler–Noll–Vo): a fixed, unseeded hash, unlike std's.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 /// One processed event in a trace's event log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TraceEvent {
@@ -139,6 +156,16 @@ impl Trace {
         }
         self.events = Some(events);
         Ok(self)
+    }
+
+    /// A stable 64-bit fingerprint: FNV-1a over the trace's compact JSON,
+    /// event log included when present. The same seed and action log give
+    /// the same fingerprint bit for bit on every platform (native and
+    /// wasm32 alike): nothing in it depends on pointer width, hashing seeds
+    /// or the wall clock.
+    pub fn fingerprint(&self) -> u64 {
+        let json = serde_json::to_string(self).expect("a trace always serializes");
+        fnv1a(json.as_bytes())
     }
 
     /// Serializes to pretty JSON.

@@ -67,6 +67,9 @@ pub struct NodeHost {
     pub status: NodeStatus,
     /// Times this node has been (re)started.
     pub incarnation: u64,
+    /// This node's clock minus the true time (see [`Action::ClockSkew`]).
+    #[serde(default)]
+    pub clock_offset_us: i64,
     inbox: VecDeque<Deferred>,
     pending_write: Option<Ready<KvCommand>>,
     write_generation: u64,
@@ -199,6 +202,12 @@ impl World {
             .fork(id.0.wrapping_mul(1_000_003).wrapping_add(incarnation))
     }
 
+    /// What `id`'s clock reads now: the true time plus its skew, never below zero.
+    pub fn local_time(&self, id: NodeId) -> Micros {
+        let offset = self.nodes.get(&id).map_or(0, |h| h.clock_offset_us);
+        skewed(self.now, offset)
+    }
+
     fn start_node(&mut self, id: NodeId, membership: Membership) -> Result<(), SimError> {
         let raft = RawNode::new(
             id,
@@ -217,6 +226,7 @@ impl World {
                 kv: KvStore::default(),
                 status: NodeStatus::Up,
                 incarnation: 0,
+                clock_offset_us: 0,
                 inbox: VecDeque::new(),
                 pending_write: None,
                 write_generation: 0,
@@ -387,8 +397,9 @@ impl World {
                 if h.status != NodeStatus::Up || h.pending_write.is_some() {
                     return;
                 }
+                let local = skewed(self.now, h.clock_offset_us);
                 if let Some(r) = h.raft.as_mut() {
-                    r.tick(self.now);
+                    r.tick(local);
                 }
                 self.pump(node);
             }
@@ -469,8 +480,11 @@ impl World {
     }
 
     fn step_node(&mut self, id: NodeId, msg: Message<KvCommand>) {
-        let now = self.now;
-        let Some(r) = self.nodes.get_mut(&id).and_then(|h| h.raft.as_mut()) else {
+        let Some(h) = self.nodes.get_mut(&id) else {
+            return;
+        };
+        let now = skewed(self.now, h.clock_offset_us);
+        let Some(r) = h.raft.as_mut() else {
             return;
         };
         // Rejections (wrong recipient, unknown sender) change nothing; the
@@ -591,7 +605,11 @@ impl World {
         }
         // 3. Apply.
         if check {
-            if let Err(b) = self.invariants.on_commit(id, &ready.committed_entries) {
+            let term = self.nodes[&id].raft.as_ref().map_or(Term(0), |r| r.term());
+            if let Err(b) = self
+                .invariants
+                .on_commit(id, term, &ready.committed_entries)
+            {
                 self.breach(b);
             }
         }
@@ -728,7 +746,10 @@ impl World {
         if raft.role() != Role::Leader {
             h.pending_reads.retain(|_, p| p.index.is_some());
         }
-        let deadline = raft.next_deadline().map(|d| d.max(now));
+        // Deadlines are in the node's own time; the queue runs on true time.
+        let deadline = raft
+            .next_deadline()
+            .map(|d| skewed(d, -h.clock_offset_us).max(now));
         if deadline != h.timer_at && h.status == NodeStatus::Up {
             h.timer_generation += 1;
             h.timer_at = deadline;
@@ -951,7 +972,7 @@ impl World {
 
     /// A client request is handled by a running node.
     fn client_at_node(&mut self, client: ClientId, node: NodeId, seq: u64) {
-        let now = self.now;
+        let now = self.local_time(node);
         // The request carries the operation; look it up from the client
         // (it is still pending if the client still cares).
         let Some(op) = self
@@ -1194,8 +1215,9 @@ impl World {
                 let incarnation = h.incarnation + 1;
                 let durable = h.durable.clone();
                 let rng = self.node_rng(id, incarnation);
+                let local = self.local_time(id);
                 let raft =
-                    RawNode::restart(id, self.config.raft.clone(), durable.clone(), rng, now)
+                    RawNode::restart(id, self.config.raft.clone(), durable.clone(), rng, local)
                         .map_err(|error| {
                             SimError::Invalid(Refusal::CannotRestart { node: id, error })
                         })?;
@@ -1228,9 +1250,10 @@ impl World {
                     return Err(SimError::Invalid(Refusal::NotPaused(id)));
                 }
                 h.status = NodeStatus::Up;
+                let local = skewed(now, h.clock_offset_us);
                 if h.pending_write.is_none() {
                     if let Some(r) = h.raft.as_mut() {
-                        r.tick(now);
+                        r.tick(local);
                     }
                 }
                 self.drain_inbox(id);
@@ -1239,10 +1262,11 @@ impl World {
             Action::Campaign(id) => {
                 let id = *id;
                 let h = self.host(id)?;
+                let local = skewed(now, h.clock_offset_us);
                 let Some(r) = h.raft.as_mut().filter(|_| h.status == NodeStatus::Up) else {
                     return Err(SimError::Invalid(Refusal::NotRunning(id)));
                 };
-                r.campaign(now);
+                r.campaign(local);
                 self.pump(id);
             }
             Action::TransferLeadership(to) => {
@@ -1250,8 +1274,9 @@ impl World {
                 if !self.nodes.contains_key(to) {
                     return Err(SimError::NoSuchNode(*to));
                 }
+                let local = self.local_time(leader);
                 let r = self.host(leader)?.raft.as_mut().expect("leader runs");
-                r.transfer_leadership(now, *to).map_err(|error| {
+                r.transfer_leadership(local, *to).map_err(|error| {
                     SimError::Invalid(Refusal::TransferRefused { to: *to, error })
                 })?;
                 self.pump(leader);
@@ -1291,6 +1316,25 @@ impl World {
                         learners: learners.clone(),
                     },
                 )?;
+            }
+            Action::ClockSkew { node, offset_us } => {
+                let (node, offset_us) = (*node, *offset_us);
+                if offset_us.unsigned_abs() > MAX_CLOCK_SKEW.0 {
+                    return Err(SimError::Invalid(Refusal::SkewTooLarge {
+                        max_s: MAX_CLOCK_SKEW.0 / 1_000_000,
+                    }));
+                }
+                self.host(node)?.clock_offset_us = offset_us;
+                // Timers already queued were in the old clock's terms.
+                let h = self.host(node)?;
+                if h.status == NodeStatus::Up && h.pending_write.is_none() {
+                    let local = skewed(now, offset_us);
+                    if let Some(r) = h.raft.as_mut() {
+                        r.tick(local);
+                    }
+                    self.pump(node);
+                }
+                self.after_node_change(node);
             }
             Action::Compact(id) => {
                 let id = *id;
@@ -1401,11 +1445,19 @@ impl World {
     }
 
     fn propose_conf(&mut self, leader: NodeId, cc: ConfChange) -> Result<(), SimError> {
-        let now = self.now;
+        let now = self.local_time(leader);
         let r = self.host(leader)?.raft.as_mut().expect("leader runs");
         r.propose_conf_change(now, cc)
             .map_err(|e| SimError::Invalid(Refusal::ConfChangeRefused(e)))?;
         self.pump(leader);
         Ok(())
     }
+}
+
+/// Largest clock skew an action may set.
+pub const MAX_CLOCK_SKEW: Micros = Micros(60_000_000);
+
+/// `t` shifted by `offset_us`, saturating at zero.
+fn skewed(t: Micros, offset_us: i64) -> Micros {
+    Micros(t.0.saturating_add_signed(offset_us))
 }

@@ -208,6 +208,101 @@ fn unknown_outcome_write_may_or_may_not_take_effect() {
     assert!(!check_all(&h).is_linearizable());
 }
 
+/// Feeds one completed op to a live checker and checks.
+fn live_op(live: &mut LiveChecker, client: u64, o: KvOp, at_us: u64, r: KvResult) -> CheckResult {
+    let id = live.invoke(ClientId(client), o, at_us);
+    live.complete(id, r, at_us + 5)
+        .expect("pending op completes");
+    live.check_dirty()
+}
+
+/// A timed-out append among appends: until a read settles it, it may have
+/// taken effect between any two of them, so compaction keeps one candidate
+/// value per position (and one where it has not happened yet) instead of
+/// the whole history; reads every 14 appends keep that set within bounds.
+#[test]
+fn timed_out_append_compacts_into_candidates() {
+    for (case, expect_ok) in [
+        ("x at the end", true),
+        ("x first", false),
+        ("a lost", false),
+    ] {
+        let mut live = LiveChecker::new();
+        live_op(&mut live, 1, put(""), 0, KvResult::Ok);
+        let lost = live.invoke(ClientId(2), append("x"), 10);
+        live.give_up(lost).unwrap();
+        live.check_dirty();
+        let (mut value, mut most_candidates, mut most_kept) = (String::new(), 0, 0);
+        for i in 0..400u64 {
+            let suffix = if i % 2 == 0 { "a" } else { "b" };
+            value.push_str(suffix);
+            let v = live_op(&mut live, 3, append(suffix), 100 + 10 * i, KvResult::Ok);
+            assert_eq!(v, CheckResult::Linearizable);
+            most_candidates = most_candidates.max(live.history().initial_values("x").len());
+            if i % 14 == 13 {
+                // The lost append has not shown up (yet).
+                let read = KvResult::Value(value.clone());
+                let v = live_op(&mut live, 4, get(), 105 + 10 * i, read);
+                assert_eq!(v, CheckResult::Linearizable);
+            }
+            most_kept = most_kept.max(live.history().len());
+        }
+        // Without candidates every append since the last read stays (15 and more).
+        assert!(most_kept <= 6, "kept up to {most_kept} ops");
+        assert!(most_candidates > 2, "at most {most_candidates} candidates");
+        let read = match case {
+            "x at the end" => format!("{value}x"),
+            "x first" => format!("x{value}"),
+            _ => value[1..].to_string(),
+        };
+        let v = live_op(&mut live, 4, get(), 10_000, KvResult::Value(read));
+        assert_eq!(v.is_linearizable(), expect_ok, "{case}: {v}");
+    }
+}
+
+/// A timed-out compare-and-set: it may have swapped or not, and the
+/// candidates after compaction remember which.
+#[test]
+fn timed_out_cas_keeps_both_outcomes_until_a_read() {
+    for (seen, expect_ok) in [("1z", true), ("2z", true), ("3z", false)] {
+        let mut live = LiveChecker::new();
+        live_op(&mut live, 1, put("1"), 0, KvResult::Ok);
+        let lost = live.invoke(ClientId(2), cas("1", "2"), 10);
+        live.give_up(lost).unwrap();
+        live.check_dirty();
+        for i in 0..50u64 {
+            let v = live_op(&mut live, 3, append("z"), 100 + 10 * i, KvResult::Ok);
+            assert_eq!(v, CheckResult::Linearizable);
+        }
+        assert!(
+            live.history().len() < 8,
+            "kept {} ops",
+            live.history().len()
+        );
+        let read = format!("{}{}", &seen[..1], "z".repeat(50));
+        let v = live_op(&mut live, 4, get(), 10_000, KvResult::Value(read));
+        assert_eq!(v.is_linearizable(), expect_ok, "read {seen}: {v}");
+        // The verdict does not depend on compaction.
+        let mut h = History::new();
+        op(&mut h, 1, put("1"), 0, 5, KvResult::Ok);
+        let lost = h.invoke(ClientId(2), cas("1", "2"), 10);
+        h.give_up(lost).unwrap();
+        for i in 0..50u64 {
+            op(
+                &mut h,
+                3,
+                append("z"),
+                100 + 10 * i,
+                105 + 10 * i,
+                KvResult::Ok,
+            );
+        }
+        let read = format!("{}{}", &seen[..1], "z".repeat(50));
+        op(&mut h, 4, get(), 10_000, 10_005, KvResult::Value(read));
+        assert_eq!(check_all(&h).is_linearizable(), expect_ok);
+    }
+}
+
 #[test]
 fn pending_write_is_like_unknown() {
     let mut h = History::new();
@@ -476,6 +571,38 @@ proptest! {
         prop_assert!(!run_live(&never, true).0.is_linearizable());
         prop_assert!(!run_live(&never, false).0.is_linearizable());
 
+        let expected = offline(&events).is_linearizable();
+        prop_assert_eq!(run_live(&events, true).0.is_linearizable(), expected);
+        prop_assert_eq!(run_live(&events, false).0.is_linearizable(), expected);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// One key, a third of the ops timed out (appends and CAS among them),
+    /// so compaction carries several candidate values: the verdict, for the
+    /// real history and for one with a mutated result, is the same as
+    /// without compaction.
+    #[test]
+    fn timed_out_heavy_histories_get_identical_verdicts(seed in any::<u64>(), n in 1usize..12, spread in 0u64..3, pick in any::<prop::sample::Index>(), other in 0u64..5) {
+        let mut events = generate_with(seed, n, 1, spread, 3);
+        prop_assert_eq!(run_live(&events, true).0, CheckResult::Linearizable);
+        let completes: Vec<usize> = events
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, e))| matches!(e, Event::Complete { .. }))
+            .map(|(i, _)| i)
+            .collect();
+        prop_assume!(!completes.is_empty());
+        let i = completes[pick.index(completes.len())];
+        if let Event::Complete { result, .. } = &mut events[i].1 {
+            *result = match other {
+                0 => KvResult::Ok,
+                1 => KvResult::Error(KvError::KeyDoesNotExist),
+                v => KvResult::Value(v.to_string()),
+            };
+        }
         let expected = offline(&events).is_linearizable();
         prop_assert_eq!(run_live(&events, true).0.is_linearizable(), expected);
         prop_assert_eq!(run_live(&events, false).0.is_linearizable(), expected);

@@ -254,3 +254,157 @@ fn malformed_traces_get_precise_errors() {
     let err = Trace::from_json(&t.to_json()).unwrap_err().to_string();
     assert!(err.contains("node count"), "{err}");
 }
+
+/// A node whose clock runs ahead sees its election timeout expire early: with
+/// the others' clocks true, it is the first to campaign and wins term 1.
+/// A skew is a logged action, refused beyond ±60 s or for unknown nodes.
+/// Reference: Raft paper §5.2 (randomized election timeouts, local clocks).
+#[test]
+fn clock_skew_moves_a_nodes_timers() {
+    for ahead in [NodeId(2), NodeId(4)] {
+        let mut w = world(3);
+        w.apply(Action::ClockSkew {
+            node: ahead,
+            offset_us: 140_000,
+        })
+        .unwrap();
+        assert_eq!(w.local_time(ahead), ms(140));
+        assert_eq!(w.local_time(NodeId(1)), ms(0));
+        w.run_until(ms(1_000));
+        assert_eq!(w.leader(), Some(ahead), "the node 140 ms ahead wins");
+        assert_eq!(w.raft(ahead).unwrap().term().0, 1);
+        assert!(matches!(
+            w.action_log()[0].action,
+            Action::ClockSkew {
+                offset_us: 140_000,
+                ..
+            }
+        ));
+    }
+    let mut w = world(3);
+    let too_far = Action::ClockSkew {
+        node: NodeId(1),
+        offset_us: -61_000_000,
+    };
+    assert!(w.apply(too_far).is_err());
+    let nobody = Action::ClockSkew {
+        node: NodeId(99),
+        offset_us: 1,
+    };
+    assert!(w.apply(nobody).is_err());
+    assert!(w.action_log().is_empty());
+}
+
+/// The fingerprint of [`fingerprint_run`]; `crates/app/tests/web.rs` holds
+/// the wasm build to the same value.
+const FINGERPRINT: u64 = 0xb249_0c01_14d2_9817;
+
+/// The fixed run whose fingerprint native and wasm builds must agree on
+/// (`crates/app/tests/web.rs` repeats it with the same constant).
+fn fingerprint_run() -> World {
+    let mut w = World::new(WorldConfig {
+        seed: 2026,
+        ..WorldConfig::default()
+    })
+    .expect("valid config");
+    w.run_until(ms(1_500));
+    w.apply(Action::Crash(NodeId(1))).unwrap();
+    w.apply(Action::ClockSkew {
+        node: NodeId(2),
+        offset_us: 50_000,
+    })
+    .unwrap();
+    w.run_until(ms(2_500));
+    w.apply(Action::Partition(vec![[NodeId(2), NodeId(3)].into()]))
+        .unwrap();
+    w.run_until(ms(4_000));
+    w.apply(Action::HealAll).unwrap();
+    w.apply(Action::Restart(NodeId(1))).unwrap();
+    w.run_until(ms(6_000));
+    w
+}
+
+/// The same seed and action log give the same trace, bit for bit; its
+/// fingerprint is pinned so the wasm build can be held to the same value.
+#[test]
+fn trace_fingerprint_is_stable() {
+    let w = fingerprint_run();
+    assert!(w.violation().is_none(), "{:?}", w.violation());
+    let f = raftlab_sim::trace::fingerprint(&w).expect("replays");
+    assert_eq!(
+        f,
+        raftlab_sim::trace::fingerprint(&fingerprint_run()).unwrap()
+    );
+    let trace = Trace::from_world(&w).with_events().unwrap();
+    let events = trace.events.as_ref().expect("event log");
+    assert!(events.len() > 1_000, "{} events", events.len());
+    // The replay the fingerprint hashes is the run itself.
+    assert_eq!(events.last().map(|e| e.event), Some(w.event_count()));
+    // And it sees every action: one microsecond of skew changes it.
+    let mut other = Trace::from_world(&w);
+    if let Action::ClockSkew { offset_us, .. } = &mut other.actions[1].action {
+        *offset_us += 1;
+    }
+    assert_ne!(other.with_events().unwrap().fingerprint(), f);
+    assert_eq!(f, FINGERPRINT, "fingerprint {f:#018x}");
+}
+
+/// Over a long run the timeline keeps at most one commit marker per
+/// `COMMIT_MARKER_GAP` of virtual time, while every election and action
+/// stays marked.
+#[test]
+fn commit_markers_are_thinned_elections_and_faults_kept() {
+    use raftlab_sim::timeline::COMMIT_MARKER_GAP;
+    use raftlab_sim::world::NoteKind;
+    use raftlab_sim::MarkerKind;
+    let config = WorldConfig {
+        seed: 11,
+        workload: raftlab_sim::WorkloadConfig {
+            ops_per_sec: 50.0,
+            ..Default::default()
+        },
+        ..WorldConfig::default()
+    };
+    // The same run, counted straight from the world's notes.
+    let mut w = World::new(config.clone()).unwrap();
+    let mut commits = 0;
+    for t in 1..=60 {
+        w.run_until(ms(1_000 * t));
+        commits += w
+            .take_notes()
+            .iter()
+            .filter(|n| matches!(n.kind, NoteKind::Committed { .. }))
+            .count();
+    }
+    let mut t = Timeline::new(config).unwrap();
+    t.advance_to(ms(30_000));
+    let leader = t.world().leader().expect("leader");
+    t.apply(Action::Crash(leader)).unwrap();
+    t.apply(Action::Restart(leader)).unwrap();
+    t.advance_to(ms(60_000));
+    let marks = t.markers();
+    let commit_marks: Vec<Micros> = marks
+        .iter()
+        .filter(|m| matches!(m.kind, MarkerKind::Commit { .. }))
+        .map(|m| m.at)
+        .collect();
+    for pair in commit_marks.windows(2) {
+        assert!(pair[1] >= pair[0] + COMMIT_MARKER_GAP, "{pair:?}");
+    }
+    assert!(commits > 500, "{commits} commits");
+    assert!(
+        (60..=121).contains(&commit_marks.len()),
+        "{} commit markers",
+        commit_marks.len()
+    );
+    let faults = marks
+        .iter()
+        .filter(|m| matches!(m.kind, MarkerKind::Fault(_)))
+        .count();
+    assert_eq!(faults, 2, "crash and restart, 0 ms apart, both kept");
+    let elections = marks
+        .iter()
+        .filter(|m| matches!(m.kind, MarkerKind::LeaderElected { .. }))
+        .count();
+    assert!(elections >= 2, "{elections} elections");
+}

@@ -431,6 +431,13 @@ pub fn action(lang: Lang, a: &Action) -> String {
         Action::ClientRequest { op, via: Some(v) } => {
             lang.f(K::DoClientVia, &[("op", op), ("node", v)])
         }
+        Action::ClockSkew { node, offset_us } => lang.f(
+            K::DoSkew,
+            &[
+                ("node", node),
+                ("ms", &format!("{:+}", *offset_us as f64 / 1000.0)),
+            ],
+        ),
     }
 }
 
@@ -486,6 +493,7 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         Refusal::ConfChangeRefused(e) => lang.f(K::RefConf, &[("why", &propose_error(lang, e))]),
         Refusal::NotInFlight(m) => lang.f(K::RefNotInFlight, &[("msg", m)]),
         Refusal::NotHeld(m) => lang.f(K::RefNotHeld, &[("msg", m)]),
+        Refusal::SkewTooLarge { max_s } => lang.f(K::RefSkew, &[("max", max_s)]),
     }
 }
 
@@ -880,6 +888,10 @@ mod tests {
                 target: NodeId(1),
             },
             Action::HealAll,
+            Action::ClockSkew {
+                node: n,
+                offset_us: -50_000,
+            },
             Action::Hold(MsgId(12)),
             Action::Release(MsgId(12)),
             Action::Drop(MsgId(12)),
@@ -930,6 +942,7 @@ mod tests {
             SimError::Invalid(Refusal::ConfChangeRefused(ProposeError::ConfChangePending)),
             SimError::Invalid(Refusal::NotInFlight(m)),
             SimError::Invalid(Refusal::NotHeld(m)),
+            SimError::Invalid(Refusal::SkewTooLarge { max_s: 60 }),
         ]
     }
 

@@ -4,6 +4,7 @@
 //! ```text
 //! raftlab-sim fuzz [--seed N | --seeds A..B | --seeds N] [--events M] [--nodes K]
 //!                  [--bug NAME]... [--no-membership] [--expect-violation]
+//!                  [--profile mixed|figure8|restarts]
 //! raftlab-sim run FILE... [--rewrite]
 //! raftlab-sim trace export --seed N [--until-ms T] [--events]   (JSON to stdout)
 //! raftlab-sim trace check FILE
@@ -16,11 +17,13 @@ use std::time::Instant;
 
 use raftlab_core::Micros;
 use raftlab_sim::fuzz::{bug_names, fuzz_one, set_bug, FuzzOptions};
+use raftlab_sim::profile::ChaosProfile;
 use raftlab_sim::{Timeline, Trace, World, WorldConfig};
 
 const USAGE: &str = "usage:
   raftlab-sim fuzz [--seed N | --seeds A..B | --seeds N] [--events M] [--nodes K]
                    [--bug NAME]... [--no-membership] [--expect-violation]
+                   [--profile mixed|figure8|restarts]
   raftlab-sim run FILE... [--rewrite]
   raftlab-sim trace export --seed N [--until-ms T] [--with-events]
   raftlab-sim trace check FILE
@@ -92,6 +95,9 @@ fn fuzz(args: &[String]) -> Result<(), String> {
             }
             "--bug" => set_bug(&mut opts.bugs, value(args, &mut i, "--bug")?, true)?,
             "--no-membership" => opts.membership_changes = false,
+            "--profile" => {
+                opts.profile = ChaosProfile::parse(value(args, &mut i, "--profile")?)?;
+            }
             "--expect-violation" => expect_violation = true,
             other => return Err(format!("fuzz: unknown option {other:?}\n{USAGE}")),
         }
@@ -101,13 +107,14 @@ fn fuzz(args: &[String]) -> Result<(), String> {
         return Err("the seed range is empty".into());
     }
     println!(
-        "fuzz: seeds {}..{} events {} nodes {} bugs [{}] membership {}",
+        "fuzz: seeds {}..{} events {} nodes {} bugs [{}] membership {} profile {}",
         seeds.start,
         seeds.end,
         opts.events,
         opts.nodes.map_or("seeded".to_string(), |n| n.to_string()),
         bug_names(&opts.bugs).join(", "),
-        opts.membership_changes
+        opts.membership_changes,
+        opts.profile.name()
     );
     let started = Instant::now();
     let total = seeds.end - seeds.start;
