@@ -1,12 +1,12 @@
 import { test, expect, type Page } from '@playwright/test';
 import * as path from 'node:path';
+import { collectErrors, screenshotDir } from './helpers';
 
 // End-to-end tests of the playground page. Elements are found by
 // data-testid; the world is read through the page's own read-only API
 // (window.raftlab.snapshot()); time is driven with the page's own controls
 // (speed slider, scrubber, keyboard) — never with long sleeps.
 
-const screenshotDir = path.resolve(__dirname, '../../artifacts/screenshots');
 
 type Node = {
   id: number;
@@ -20,14 +20,6 @@ type Node = {
 };
 type Snapshot = { now: number; event_count: number; leader: number | null; nodes: Node[]; committed: number };
 
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  return errors;
-}
 
 const snapshot = (page: Page): Promise<Snapshot> => page.evaluate(() => (window as any).raftlab.snapshot());
 

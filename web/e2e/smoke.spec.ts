@@ -1,18 +1,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import * as path from 'node:path';
+import { collectErrors, screenshotDir } from './helpers';
 
-// Screenshots to look at (gitignored): <repo>/artifacts/screenshots/.
-const screenshotDir = path.resolve(__dirname, '../../artifacts/screenshots');
 
-/** Collects console errors and uncaught page errors; the test fails on any. */
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  return errors;
-}
 
 const viewports = [
   { name: 'desktop', width: 1280, height: 800 },

@@ -1,24 +1,16 @@
 import { test, expect, type Page } from '@playwright/test';
 import * as path from 'node:path';
+import { collectErrors, screenshotDir } from './helpers';
 
 // Guided tours, as a reader takes them: open the menu, start a tour, read a
 // stop, go on with Next (or the `n` key), skip a long stop, go back, end it.
 // The tours' scripts are proven natively (crates/sim/tests/tours.rs); here
 // we check the page plays them and shows their checks.
 
-const screenshotDir = path.resolve(__dirname, '../../artifacts/screenshots');
 
 type Snapshot = { now: number; leader: number | null; nodes: { id: number; status: string; term: number }[] };
 const snapshot = (page: Page): Promise<Snapshot> => page.evaluate(() => (window as any).raftlab.snapshot());
 
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  return errors;
-}
 
 /** Finishes the running stop at once (the skip button), then waits for rest. */
 async function finishStop(page: Page) {

@@ -102,32 +102,12 @@ async fn the_tour_menu_starts_a_narrated_tour() {
 }
 
 /// The same seed and action log give the same trace in wasm as natively, bit
-/// for bit: this is the run and the fingerprint of `trace_fingerprint_is_stable`
-/// in `crates/sim/tests/world.rs`.
+/// for bit: the reference run's fingerprint is the one the native suite pins
+/// (`trace_fingerprint_is_stable` in `crates/sim/tests/world.rs`).
 #[wasm_bindgen_test]
 fn trace_fingerprint_matches_the_native_build() {
-    use raftlab_core::{Micros, NodeId};
-    use raftlab_sim::{Action, World, WorldConfig};
-    let ms = Micros::from_ms;
-    let mut w = World::new(WorldConfig {
-        seed: 2026,
-        ..WorldConfig::default()
-    })
-    .expect("valid config");
-    w.run_until(ms(1_500));
-    w.apply(Action::Crash(NodeId(1))).unwrap();
-    w.apply(Action::ClockSkew {
-        node: NodeId(2),
-        offset_us: 50_000,
-    })
-    .unwrap();
-    w.run_until(ms(2_500));
-    w.apply(Action::Partition(vec![[NodeId(2), NodeId(3)].into()]))
-        .unwrap();
-    w.run_until(ms(4_000));
-    w.apply(Action::HealAll).unwrap();
-    w.apply(Action::Restart(NodeId(1))).unwrap();
-    w.run_until(ms(6_000));
-    let f = raftlab_sim::trace::fingerprint(&w).expect("replays");
-    assert_eq!(f, 0xb249_0c01_14d2_9817, "fingerprint {f:#018x}");
+    use raftlab_sim::trace::{fingerprint, reference_run, REFERENCE_FINGERPRINT};
+    let w = reference_run().expect("valid run");
+    let f = fingerprint(&w).expect("replays");
+    assert_eq!(f, REFERENCE_FINGERPRINT, "fingerprint {f:#018x}");
 }

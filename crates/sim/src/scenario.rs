@@ -82,6 +82,36 @@ pub fn run_file(text: &str, rewrite_mode: bool) -> Result<ScenarioReport, String
     })
 }
 
+/// Runs every `*.txt` script in `dir`, in name order, against its golden
+/// transcript; with `rewrite`, writes each file's new transcript back.
+/// Returns how many files ran and the mismatches, each naming its file.
+pub fn check_dir(dir: &std::path::Path, rewrite: bool) -> Result<(usize, Vec<String>), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.extension().is_some_and(|x| x == "txt") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    let mut failures = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        let report = run_file(&text, rewrite).map_err(|e| format!("{}: {e}", f.display()))?;
+        if rewrite {
+            std::fs::write(f, &report.rewritten).map_err(|e| format!("{}: {e}", f.display()))?;
+        }
+        failures.extend(
+            report
+                .mismatches
+                .iter()
+                .map(|m| format!("{}: {m}", f.display())),
+        );
+    }
+    Ok((files.len(), failures))
+}
+
 fn indent(s: &str) -> String {
     s.lines()
         .map(|l| format!("    {l}"))

@@ -44,6 +44,36 @@ pub fn fingerprint(world: &World) -> Result<u64, crate::SimError> {
     Ok(Trace::from_world(world).with_events()?.fingerprint())
 }
 
+/// The fingerprint of [`reference_run`], pinned: the native test suite and
+/// the wasm build's browser test both hold their run to it, which proves a
+/// seed and action log replay bit for bit on both platforms.
+pub const REFERENCE_FINGERPRINT: u64 = 0xb249_0c01_14d2_9817;
+
+/// A fixed run exercising crash, clock skew, partition, heal and restart
+/// (seed 2026, 6 s of virtual time, over a thousand events).
+pub fn reference_run() -> Result<World, crate::SimError> {
+    use crate::Action;
+    use raftlab_core::NodeId;
+    let ms = Micros::from_ms;
+    let mut w = World::new(WorldConfig {
+        seed: 2026,
+        ..WorldConfig::default()
+    })?;
+    w.run_until(ms(1_500));
+    w.apply(Action::Crash(NodeId(1)))?;
+    w.apply(Action::ClockSkew {
+        node: NodeId(2),
+        offset_us: 50_000,
+    })?;
+    w.run_until(ms(2_500));
+    w.apply(Action::Partition(vec![[NodeId(2), NodeId(3)].into()]))?;
+    w.run_until(ms(4_000));
+    w.apply(Action::HealAll)?;
+    w.apply(Action::Restart(NodeId(1)))?;
+    w.run_until(ms(6_000));
+    Ok(w)
+}
+
 /// 64-bit FNV-1a (Fowler–Noll–Vo): a fixed, unseeded hash, unlike std's.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -3,30 +3,14 @@
 //! `cargo run -p raftlab-sim --bin raftlab-sim -- run crates/sim/scenarios/*.txt --rewrite`
 //! (or `RAFTLAB_REWRITE=1 cargo test -p raftlab-sim --test scenarios`).
 
-use raftlab_sim::scenario::run_file;
+use raftlab_sim::scenario::{check_dir, run_file};
 
 #[test]
 fn every_scenario_matches_its_golden_transcript() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"));
     let rewrite = std::env::var_os("RAFTLAB_REWRITE").is_some();
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .expect("scenarios directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 12, "the MIT 6.5840 ports are all there");
-    let mut failures = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).expect("readable");
-        let report = run_file(&text, rewrite).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        if rewrite {
-            std::fs::write(&f, &report.rewritten).expect("writable");
-        }
-        for m in report.mismatches {
-            failures.push(format!("{}: {m}", f.display()));
-        }
-    }
+    let (files, failures) = check_dir(dir, rewrite).expect("scenarios directory");
+    assert!(files >= 12, "the MIT 6.5840 ports are all there");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

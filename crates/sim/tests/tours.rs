@@ -5,33 +5,17 @@
 //! `RAFTLAB_REWRITE=1 cargo test -p raftlab-sim --test tours`.
 
 use raftlab_core::Micros;
-use raftlab_sim::scenario::run_file;
+use raftlab_sim::scenario::{check_dir, run_file};
 use raftlab_sim::script::Directive;
 use raftlab_sim::tour::{builtin, parse_tour, Phase, TourRun, BUILTIN, LANGS};
 use raftlab_sim::Timeline;
 
 #[test]
 fn every_tour_passes_its_golden_transcript() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tours");
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tours"));
     let rewrite = std::env::var_os("RAFTLAB_REWRITE").is_some();
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .expect("tours directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    assert_eq!(files.len(), BUILTIN.len(), "every tour file is built in");
-    let mut failures = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).expect("readable");
-        let report = run_file(&text, rewrite).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        if rewrite {
-            std::fs::write(&f, &report.rewritten).expect("writable");
-        }
-        for m in report.mismatches {
-            failures.push(format!("{}: {m}", f.display()));
-        }
-    }
+    let (files, failures) = check_dir(dir, rewrite).expect("tours directory");
+    assert_eq!(files, BUILTIN.len(), "every tour file is built in");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -295,33 +295,8 @@ fn clock_skew_moves_a_nodes_timers() {
     assert!(w.action_log().is_empty());
 }
 
-/// The fingerprint of [`fingerprint_run`]; `crates/app/tests/web.rs` holds
-/// the wasm build to the same value.
-const FINGERPRINT: u64 = 0xb249_0c01_14d2_9817;
-
-/// The fixed run whose fingerprint native and wasm builds must agree on
-/// (`crates/app/tests/web.rs` repeats it with the same constant).
 fn fingerprint_run() -> World {
-    let mut w = World::new(WorldConfig {
-        seed: 2026,
-        ..WorldConfig::default()
-    })
-    .expect("valid config");
-    w.run_until(ms(1_500));
-    w.apply(Action::Crash(NodeId(1))).unwrap();
-    w.apply(Action::ClockSkew {
-        node: NodeId(2),
-        offset_us: 50_000,
-    })
-    .unwrap();
-    w.run_until(ms(2_500));
-    w.apply(Action::Partition(vec![[NodeId(2), NodeId(3)].into()]))
-        .unwrap();
-    w.run_until(ms(4_000));
-    w.apply(Action::HealAll).unwrap();
-    w.apply(Action::Restart(NodeId(1))).unwrap();
-    w.run_until(ms(6_000));
-    w
+    raftlab_sim::trace::reference_run().expect("valid run")
 }
 
 /// The same seed and action log give the same trace, bit for bit; its
@@ -346,7 +321,11 @@ fn trace_fingerprint_is_stable() {
         *offset_us += 1;
     }
     assert_ne!(other.with_events().unwrap().fingerprint(), f);
-    assert_eq!(f, FINGERPRINT, "fingerprint {f:#018x}");
+    assert_eq!(
+        f,
+        raftlab_sim::trace::REFERENCE_FINGERPRINT,
+        "fingerprint {f:#018x}"
+    );
 }
 
 /// Over a long run the timeline keeps at most one commit marker per
