@@ -429,6 +429,8 @@ strings! {
     Announce => "{node} is now leader of term {term}", "{node} 成为任期 {term} 的领导者";
     AnnounceNoLeader => "No leader: {node} stopped leading", "无领导者：{node} 不再担任领导者";
     AnnounceCommit => "Committed up to entry {index}", "已提交至第 {index} 条";
+    MessagesTooFast => "{n} messages in the air land too fast to draw at this speed; slow down to watch them",
+        "{n} 条消息在此速度下转瞬即达，未绘制；放慢速度即可看到";
     // Guided tours
     TourButton => "Guided tours", "导览教程";
     TourButtonHelp => "Step-by-step tours of Raft: elections, replication, failures, partitions, the commit rule, membership changes, clients",

@@ -86,7 +86,9 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
     let messages = Memo::new(move |_| {
         let p = pos.get();
         let sel = selected_msg();
-        ui.snapshot.with(|s| message_views(s, &p, lang.get(), sel))
+        let speed = ui.speed.get();
+        ui.snapshot
+            .with(|s| message_views(s, &p, lang.get(), sel, speed))
     });
     let drops = Memo::new(move |_| {
         let p = pos.get();
@@ -301,6 +303,12 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                 />
             </g>
             <g class="drops">{drops_view}</g>
+            <text class="hidden-note" data-testid="hidden-messages-note" x=f(CANVAS / 2.0) y=f(CANVAS - 6.0) text-anchor="middle">
+                {move || {
+                    let hidden = ui.snapshot.with(|s| s.messages.len()).saturating_sub(messages.with(Vec::len));
+                    (hidden > 0).then(|| lang.get().f(K::MessagesTooFast, &[("n", &hidden)]))
+                }}
+            </text>
         </svg>
     }
 }

@@ -133,15 +133,36 @@ fn pos(positions: &[(NodeId, Point)], id: NodeId) -> Option<Point> {
 }
 
 /// Every message in the air, placed on its lane.
+/// Shortest time (wall ms) a message must stay in the air to be drawn:
+/// two frames at 60 Hz. At high speeds most messages land within a frame
+/// of leaving; drawing them would only flicker and would cost most of the
+/// frame to build and tear down (measured with `make bench-page`).
+pub const MIN_FLIGHT_WALL_MS: f64 = 33.0;
+
+/// Whether a message is drawn at `speed` (virtual seconds per wall second):
+/// if its flight lasts at least [`MIN_FLIGHT_WALL_MS`] of wall time, or it
+/// is held or selected (the user is looking at it).
+pub fn drawn_at(m: &MessageSnapshot, speed: f64, selected: Option<MsgId>) -> bool {
+    let flight_ms = m.deliver_at.0.saturating_sub(m.sent_at.0) as f64 / 1000.0;
+    m.held_at.is_some()
+        || selected == Some(m.id)
+        || speed.is_nan()
+        || speed <= 0.0
+        || flight_ms / speed >= MIN_FLIGHT_WALL_MS
+}
+
+/// The messages in flight worth drawing at `speed` (see [`drawn_at`]).
 pub fn message_views(
     snap: &WorldSnapshot,
     positions: &[(NodeId, Point)],
     lang: Lang,
     selected: Option<MsgId>,
+    speed: f64,
 ) -> Vec<MessageView> {
     let r = node_radius(snap.nodes.len());
     snap.messages
         .iter()
+        .filter(|m| drawn_at(m, speed, selected))
         .filter_map(|m| {
             let (a, b) = lane(pos(positions, m.from)?, pos(positions, m.to)?, r);
             let glyph = glyph(m.kind, m.ok, m.entries);
@@ -340,13 +361,40 @@ mod tests {
         assert_eq!(zh[1].text, "m9 心跳（空 AppendEntries）：n1 → n2");
     }
 
+    /// At the opening speed every message is drawn; at 1x a 10-20 ms flight
+    /// would last about a frame and is left out, unless held or selected.
+    #[test]
+    fn flickering_messages_are_not_drawn() {
+        let mut w = raftlab_sim::World::new(raftlab_sim::WorldConfig::default()).unwrap();
+        w.run_until(Micros::from_ms(600));
+        while w.network().in_flight.is_empty() {
+            assert!(w.step());
+        }
+        let s = w.snapshot();
+        let pos = super::super::node::positions(&s);
+        let slow = message_views(&s, &pos, Lang::En, None, 1.0 / 25.0);
+        assert_eq!(slow.len(), s.messages.len());
+        let fast = message_views(&s, &pos, Lang::En, None, 1.0);
+        assert!(fast.is_empty(), "{} drawn", fast.len());
+        let picked = s.messages[0].id;
+        let fast = message_views(&s, &pos, Lang::En, Some(picked), 1.0);
+        assert_eq!(fast.iter().map(|v| v.id).collect::<Vec<_>>(), vec![picked]);
+        // 30 ms of flight at 1/2x is 60 wall ms: drawn.
+        let mut m = s.messages[0].clone();
+        m.deliver_at = Micros(m.sent_at.0 + 30_000);
+        assert!(drawn_at(&m, 0.5, None));
+        assert!(!drawn_at(&m, 1.0, None));
+        m.held_at = Some(m.sent_at);
+        assert!(drawn_at(&m, 100.0, None));
+    }
+
     #[test]
     fn messages_of_a_running_world_sit_between_their_nodes() {
         let mut w = raftlab_sim::World::new(raftlab_sim::WorldConfig::default()).unwrap();
         w.run_until(Micros::from_ms(600));
         let s = w.snapshot();
         let pos = super::super::node::positions(&s);
-        let views = message_views(&s, &pos, Lang::En, None);
+        let views = message_views(&s, &pos, Lang::En, None, 1.0 / 25.0);
         assert_eq!(views.len(), s.messages.len());
         for v in views {
             assert!(v.at.x > 0.0 && v.at.x < super::super::layout::CANVAS);
