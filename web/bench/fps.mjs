@@ -3,6 +3,7 @@
 //
 //   node web/bench/fps.mjs            (after `trunk build --release`; `make bench-page` does both)
 //   RAFTLAB_BENCH_QUERY='?nodes=9&seed=7' node web/bench/fps.mjs   (another page)
+//   RAFTLAB_BENCH_CSS='.logs{display:none}' node web/bench/fps.mjs   (what a panel costs: hide it)
 //
 // Serves dist/ on 127.0.0.1, opens the page with 9 nodes at 1x speed and the
 // background clients at their maximum (20 ops/s), lets it settle, then
@@ -57,6 +58,7 @@ try {
     el.dispatchEvent(new Event('input', { bubbles: true }));
     el.dispatchEvent(new Event('change', { bubbles: true }));
   });
+  if (process.env.RAFTLAB_BENCH_CSS) await page.addStyleTag({ content: process.env.RAFTLAB_BENCH_CSS });
   await page.waitForTimeout(2000); // settle: elected leader, traffic flowing
   const r = await page.evaluate(
     (ms) =>

@@ -20,6 +20,7 @@ use raftlab_sim::{Action, Marker, MsgId, SimError, Timeline, WorldConfig, WorldS
 use crate::i18n::{Lang, K};
 use crate::startup::new_timeline;
 use crate::view_model::client::merge_user_log;
+use crate::view_model::message::messages_visible;
 use crate::view_model::speed::clamp_speed;
 use raftlab_sim::client::{ClientEvent, USER_CLIENT};
 
@@ -31,6 +32,23 @@ const MAX_FRAME_MS: f64 = 100.0;
 const FRAME_BUDGET_MS: f64 = 10.0;
 /// How often (wall ms) the scrubber's marks are refreshed while playing.
 const MARKS_EVERY_MS: f64 = 250.0;
+/// How often each [`Ui::glance`] follows the world while playing too fast
+/// for messages to be drawn.
+pub const GLANCE_EVERY_MS: f64 = 100.0;
+
+/// The groups of text panels that follow the world at reading pace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// The log view.
+    Logs = 0,
+    /// The key-value stores and the node inspector.
+    Tables = 1,
+    /// The in-flight list and the note on messages too fast to draw.
+    Lists = 2,
+}
+
+/// How many [`Pace`] groups there are.
+pub const PACES: usize = 3;
 /// Virtual time simulated between budget checks.
 const SLICE: Micros = Micros::from_ms(5);
 
@@ -70,6 +88,13 @@ pub struct TourState {
 pub struct Ui {
     /// The world now.
     pub snapshot: RwSignal<Arc<WorldSnapshot>>,
+    /// The world at reading pace, one signal per [`Pace`] group of text
+    /// panels: `snapshot` again every frame while messages can be watched
+    /// in flight, so entries land with the messages that carry them; above
+    /// that speed nothing is drawn to land with, and each group follows
+    /// every [`GLANCE_EVERY_MS`] (faster than anyone reads), one group a
+    /// frame, so no frame redraws them all.
+    pub glances: [RwSignal<Arc<WorldSnapshot>>; PACES],
     /// Marks for the scrubber.
     pub markers: RwSignal<Arc<Vec<Marker>>>,
     /// Furthest time simulated on this branch.
@@ -113,6 +138,7 @@ struct Sim {
     announced_commit: u64,
     last_commit_announce_ms: f64,
     last_markers_ms: f64,
+    last_glance_ms: [f64; PACES],
     /// The guided tour being played, and the time each of its stops began
     /// (so Back and Replay can seek there).
     tour: Option<(usize, TourRun, Vec<Micros>)>,
@@ -148,6 +174,7 @@ impl Ui {
         };
         let snap = timeline.world().snapshot();
         let ui = Ui {
+            glances: std::array::from_fn(|_| RwSignal::new(Arc::new(snap.clone()))),
             snapshot: RwSignal::new(Arc::new(snap)),
             markers: RwSignal::new(Arc::new(timeline.markers().to_vec())),
             head: RwSignal::new(timeline.head()),
@@ -176,6 +203,7 @@ impl Ui {
                 announced_commit: 0,
                 last_commit_announce_ms: 0.0,
                 last_markers_ms: 0.0,
+                last_glance_ms: [0.0; PACES],
                 tour: None,
             })
         });
@@ -192,6 +220,12 @@ impl Ui {
             .add_event_listener_with_callback("visibilitychange", cb.as_ref().unchecked_ref());
         // The listener lives as long as the page.
         cb.forget();
+    }
+
+    /// The world at reading pace for one group of panels (see
+    /// [`Ui::glances`]).
+    pub fn glance(self, pace: Pace) -> RwSignal<Arc<WorldSnapshot>> {
+        self.glances[pace as usize]
     }
 
     /// Starts the frame loop if it should run and does not.
@@ -271,8 +305,9 @@ impl Ui {
     /// elections and commits to screen readers.
     pub fn publish(self) {
         let playing = self.playing.get_untracked();
+        let speed = self.speed.get_untracked();
         let wall = now_ms();
-        let Some((snap, head, markers)) = with_sim(|s| {
+        let Some((snap, head, markers, glance)) = with_sim(|s| {
             let m = s.timeline.markers();
             // Marks are many on a long run: refresh them a few times a
             // second while playing, at once otherwise.
@@ -284,11 +319,23 @@ impl Ui {
             if changed {
                 s.last_markers_ms = wall;
             }
-            (
-                s.timeline.world().snapshot(),
-                s.timeline.head(),
-                changed.then(|| m.to_vec()),
-            )
+            let snap = s.timeline.world().snapshot();
+            let mut glance = [false; PACES];
+            if !playing || messages_visible(snap.network.latency_max, speed) {
+                glance = [true; PACES];
+            } else {
+                // At most one group a frame: the one waiting longest.
+                let (oldest, at) = (0..PACES)
+                    .map(|i| (i, s.last_glance_ms[i]))
+                    .fold((0, f64::INFINITY), |a, b| if b.1 < a.1 { b } else { a });
+                glance[oldest] = wall - at >= GLANCE_EVERY_MS;
+            }
+            for (i, due) in glance.iter().enumerate() {
+                if *due {
+                    s.last_glance_ms[i] = wall;
+                }
+            }
+            (snap, s.timeline.head(), changed.then(|| m.to_vec()), glance)
         }) else {
             return;
         };
@@ -306,7 +353,13 @@ impl Ui {
         {
             self.user_log.set(log);
         }
-        self.snapshot.set(Arc::new(snap));
+        let snap = Arc::new(snap);
+        for (signal, due) in self.glances.iter().zip(glance) {
+            if due {
+                signal.set(snap.clone());
+            }
+        }
+        self.snapshot.set(snap);
         if self.head.get_untracked() != head {
             self.head.set(head);
         }

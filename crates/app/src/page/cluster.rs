@@ -11,11 +11,11 @@ use leptos::prelude::*;
 use raftlab_core::NodeId;
 use raftlab_sim::MsgId;
 
-use crate::driver::{Selection, Ui};
+use crate::driver::{Pace, Selection, Ui};
 use crate::i18n::K;
 use crate::view_model::layout::{cut_pieces, lane, node_radius, Point, CANVAS};
 use crate::view_model::message::{drop_views, message_views, Shape};
-use crate::view_model::node::{arc_dasharray, node_views, positions};
+use crate::view_model::node::{arc_dasharray, node_views, positions, NodeView};
 
 /// One direction of a link as drawn.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,7 +135,17 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
     };
 
     let node_view = move |id: NodeId| {
-        let v = Memo::new(move |_| nodes.with(|ns| ns.iter().find(|n| n.id == id).cloned()));
+        // Everything but the timer, which moves every frame and is drawn
+        // apart (see `arc_view`): the node itself redraws only when its
+        // state changes.
+        let v = Memo::new(move |_| {
+            nodes.with(|ns| {
+                ns.iter().find(|n| n.id == id).map(|n| NodeView {
+                    timer: None,
+                    ..n.clone()
+                })
+            })
+        });
         let get = move |g: fn(&crate::view_model::node::NodeView) -> String| {
             move || v.with(|n| n.as_ref().map(g).unwrap_or_default())
         };
@@ -156,15 +166,6 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                 }
             >
                 <circle class="timer-track" cx=get(|n| f(n.at.x)) cy=get(|n| f(n.at.y)) r=get(|n| f(n.r + 6.0))></circle>
-                <circle
-                    class="timer-arc"
-                    cx=get(|n| f(n.at.x))
-                    cy=get(|n| f(n.at.y))
-                    r=get(|n| f(n.r + 6.0))
-                    stroke-dasharray=get(|n| n.timer.map(|t| arc_dasharray(t, n.r + 6.0)).unwrap_or_else(|| "0 999".into()))
-                    opacity=get(|n| if n.timer.is_some() { "1".into() } else { "0".into() })
-                    transform=get(|n| format!("rotate(-90 {} {})", f(n.at.x), f(n.at.y)))
-                ></circle>
                 <circle class="body" cx=get(|n| f(n.at.x)) cy=get(|n| f(n.at.y)) r=get(|n| f(n.r))></circle>
                 <circle class="leader-ring" cx=get(|n| f(n.at.x)) cy=get(|n| f(n.at.y)) r=get(|n| f(n.r - 5.0))></circle>
                 <text class="crown" x=get(|n| f(n.at.x)) y=get(|n| f(n.at.y - n.r - 10.0)) text-anchor="middle" aria-hidden="true">
@@ -183,6 +184,40 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                     "✕"
                 </text>
             </g>
+        }
+    };
+
+    // A node's election timer: an arc drawing down around it, redrawn every
+    // frame. The arcs sit in their own composited group above the nodes,
+    // so a frame repaints and rasterizes nine arcs rather than the whole
+    // drawing (that raster was most of a frame's work without a GPU).
+    let arc_view = move |id: NodeId| {
+        let v = Memo::new(move |_| {
+            nodes.with(|ns| {
+                ns.iter()
+                    .find(|n| n.id == id)
+                    .map(|n| (n.at, n.r + 6.0, n.timer, n.class.replacen("node ", "", 1)))
+            })
+        });
+        let place = Memo::new(move |_| v.with(|v| v.as_ref().map(|v| (v.0, v.1))));
+        let at = move |g: fn(Point, f64) -> String| {
+            move || place.with(|p| p.map(|(at, r)| g(at, r)).unwrap_or_default())
+        };
+        view! {
+            <circle
+                class=move || v.with(|v| format!("timer-arc {}", v.as_ref().map_or("", |v| v.3.as_str())))
+                data-node=id.to_string()
+                cx=at(|at, _| f(at.x))
+                cy=at(|at, _| f(at.y))
+                r=at(|_, r| f(r))
+                transform=at(|at, _| format!("rotate(-90 {} {})", f(at.x), f(at.y)))
+                stroke-dasharray=move || v.with(|v| v.as_ref().and_then(|v| v.2.map(|t| arc_dasharray(t, v.1))).unwrap_or_else(|| "0 999".into()))
+                opacity=move || v.with(|v| match v {
+                    Some(v) if v.2.is_some() && v.3.contains("removed") => "0.45",
+                    Some(v) if v.2.is_some() => "1",
+                    _ => "0",
+                })
+            ></circle>
         }
     };
 
@@ -295,20 +330,28 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
             <g class="nodes">
                 <For each=move || nodes.with(|ns| ns.iter().map(|n| n.id).collect::<Vec<_>>()) key=|id| *id children=node_view />
             </g>
-            <g class="messages">
-                <For
-                    each=move || messages.with(|ms| ms.iter().map(|m| m.id).collect::<Vec<_>>())
-                    key=|id| *id
-                    children=message_view
-                />
-            </g>
-            <g class="drops">{drops_view}</g>
             <text class="hidden-note" data-testid="hidden-messages-note" x=f(CANVAS / 2.0) y=f(CANVAS - 6.0) text-anchor="middle">
                 {move || {
-                    let hidden = ui.snapshot.with(|s| s.messages.len()).saturating_sub(messages.with(Vec::len));
+                    // Counted at reading pace; every frame it would flicker.
+                    ui.glance(Pace::Lists).track();
+                    let hidden = ui.snapshot.with_untracked(|s| s.messages.len()).saturating_sub(messages.with_untracked(Vec::len));
                     (hidden > 0).then(|| lang.get().f(K::MessagesTooFast, &[("n", &hidden)]))
                 }}
             </text>
+            // What moves every frame, last and in one composited layer.
+            <g class="live">
+                <g class="timers" aria-hidden="true">
+                    <For each=move || nodes.with(|ns| ns.iter().map(|n| n.id).collect::<Vec<_>>()) key=|id| *id children=arc_view />
+                </g>
+                <g class="messages">
+                    <For
+                        each=move || messages.with(|ms| ms.iter().map(|m| m.id).collect::<Vec<_>>())
+                        key=|id| *id
+                        children=message_view
+                    />
+                </g>
+                <g class="drops">{drops_view}</g>
+            </g>
         </svg>
     }
 }

@@ -6,7 +6,7 @@ use raftlab_core::Micros;
 use crate::driver::Ui;
 use crate::i18n::K;
 use crate::view_model::speed::{slider_from_speed, speed_from_slider, speed_label, SLIDER_STEPS};
-use crate::view_model::timeline::{mark_views, pct, time_label};
+use crate::view_model::timeline::{mark_views, time_label};
 
 /// The toolbar.
 #[component]
@@ -14,10 +14,15 @@ pub fn TimeControls(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
     let t = move |k| lang.get().t(k);
     let now = Memo::new(move |_| ui.snapshot.with(|s| s.now));
+    // The marks are rebuilt only when the driver publishes new markers (a
+    // few times a second while playing); between rebuilds they keep their
+    // place in run time and CSS scales them by `--head`, so a frame changes
+    // one style on the strip instead of every mark.
     let marks = Memo::new(move |_| {
-        let head = ui.head.get().max(now.get());
+        let head = ui.head.get_untracked().max(now.get_untracked());
         ui.markers.with(|m| mark_views(m, head, lang.get()))
     });
+    let head_ms = move || (ui.head.get().max(now.get()).0 / 1000).max(1);
     let at_head = move || now.get() >= ui.head.get();
     view! {
         <section class="toolbar" aria-label=move || t(K::Time)>
@@ -78,28 +83,27 @@ pub fn TimeControls(ui: Ui) -> impl IntoView {
                         }
                     }
                 />
-                <div class="marks" aria-hidden="true">
-                    {move || {
-                        marks
-                            .get()
-                            .into_iter()
-                            .map(|m| {
-                                let at = m.at;
-                                view! {
-                                    <span
-                                        class=format!("mark {}", m.class)
-                                        style=format!("left:{:.2}%", m.pct)
-                                        title=m.title.clone()
-                                        on:click=move |_| {
-                                            ui.set_playing(false);
-                                            ui.seek(at);
-                                        }
-                                    ></span>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                    <span class="mark-now" style=move || format!("left:{:.2}%", pct(now.get(), ui.head.get().max(now.get())))></span>
+                <div class="marks" aria-hidden="true" style=move || format!("--head:{}", head_ms())>
+                    // Keyed, so a refresh adds the new marks and keeps the rest.
+                    <For
+                        each=move || marks.get()
+                        key=|m| (m.at, m.class, m.title.clone())
+                        children=move |m| {
+                            let at = m.at;
+                            view! {
+                                <span
+                                    class=format!("mark {}", m.class)
+                                    style=format!("--at:{}", m.at.0 / 1000)
+                                    title=m.title
+                                    on:click=move |_| {
+                                        ui.set_playing(false);
+                                        ui.seek(at);
+                                    }
+                                ></span>
+                            }
+                        }
+                    />
+                    <span class="mark-now" style=move || format!("--at:{}", now.get().0 / 1000)></span>
                 </div>
             </div>
         </section>

@@ -6,7 +6,7 @@ use raftlab_core::{Micros, NodeId, Role};
 use raftlab_sim::snapshot::NodeSnapshot;
 use raftlab_sim::{Action, MsgId, NodeStatus};
 
-use crate::driver::{Selection, Ui};
+use crate::driver::{Pace, Selection, Ui};
 use crate::i18n::{Lang, K};
 use crate::view_model::message::kind_name;
 use crate::view_model::node::role_word;
@@ -50,8 +50,9 @@ pub fn Inspector(ui: Ui) -> impl IntoView {
 fn NodePane(ui: Ui, id: NodeId) -> impl IntoView {
     let lang = ui.lang;
     let t = move |k| lang.get().t(k);
+    // At reading pace (see `Ui::glances`).
     let node = Memo::new(move |_| {
-        ui.snapshot
+        ui.glance(Pace::Tables)
             .with(|s| s.nodes.iter().find(|n| n.id == id).cloned())
     });
     let status = move || node.with(|n| n.as_ref().map(|n| n.status));
@@ -101,7 +102,7 @@ fn NodePane(ui: Ui, id: NodeId) -> impl IntoView {
         let Some(n) = node.get() else {
             return ().into_any();
         };
-        node_fields(lang, &n, ui.snapshot.with_untracked(|s| s.now)).into_any()
+        node_fields(lang, &n, ui.glance(Pace::Tables).with_untracked(|s| s.now)).into_any()
     };
     view! {
         <div class="node-pane" data-testid="node-inspector">

@@ -1,64 +1,107 @@
 //! The log view: one row per node, entries by index.
 
-use leptos::prelude::*;
+use std::collections::BTreeMap;
 
-use crate::driver::{Selection, Ui};
+use leptos::prelude::*;
+use raftlab_core::NodeId;
+
+use crate::driver::{Pace, Selection, Ui};
 use crate::i18n::K;
-use crate::view_model::log::{log_rows, window, CellKind};
+use crate::view_model::log::{
+    clip_label, log_rows, window, CellKind, CellView, LABEL_UNITS, LOG_COLUMNS,
+};
+
+/// Each mounted cell's signal, by node and slot.
+type Slots = BTreeMap<(NodeId, u64), RwSignal<Option<CellView>>>;
 
 /// The logs panel.
 #[component]
 pub fn Logs(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
     let t = move |k| lang.get().t(k);
-    let rows = Memo::new(move |_| ui.snapshot.with(|s| log_rows(s, lang.get())));
-    let win = Memo::new(move |_| ui.snapshot.with(|s| window(s)));
+    // At reading pace (see `Ui::glances`).
+    let rows = Memo::new(move |_| ui.glance(Pace::Logs).with(|s| log_rows(s, lang.get())));
+    let win = Memo::new(move |_| ui.glance(Pace::Logs).with(|s| window(s)));
+    let slots = || (0..LOG_COLUMNS).collect::<Vec<_>>();
     let header = move || {
-        let (lo, hi) = win.get();
-        (lo..=hi)
-            .map(|i| view! { <span class="idx">{i}</span> })
+        slots()
+            .into_iter()
+            .map(|slot| view! { <span class="idx">{move || win.get().0 + slot}</span> })
             .collect_view()
     };
-    // Rows keyed by node and cells keyed by index, each behind its own
-    // memo: replication changes a few cells a frame, and only those are
-    // redrawn (a whole-table redraw every frame cost most of a frame).
-    let cell = move |node: raftlab_core::NodeId, index: u64| {
-        let c = Memo::new(move |_| {
-            rows.with(|rs| {
-                rs.iter()
-                    .find(|r| r.node == node)
-                    .and_then(|r| r.cells.iter().find(|c| c.index == index).cloned())
-            })
-        });
-        move || {
-            let lang = lang.get();
-            let c = c.get()?;
-            let title = c.title(lang);
-            let inner = match &c.kind {
-                CellKind::Entry { term, label, .. } => view! {
-                    <span class="t">{format!("T{term}")}</span>
-                    <span class="l">{label.clone()}</span>
+    // Rows keyed by node, and a fixed row of `LOG_COLUMNS` slots in each:
+    // turning the page changes what the slots hold, and no element is made
+    // or dropped. Each attribute and text of a slot sits behind its own
+    // closure, so replication touches a class or a marker on a few cells
+    // (a whole-table redraw every frame cost most of a frame). Cells have a
+    // fixed size, so a change never moves the grid.
+    //
+    // Each slot owns a signal, and one effect hands the rows out to the
+    // slots whose content changed. (A memo per cell over all rows made
+    // every one of them re-run, unsubscribe and resubscribe each frame.)
+    let cells: StoredValue<Slots> = StoredValue::new(BTreeMap::new());
+    Effect::new(move |_| {
+        rows.with(|rs| {
+            cells.with_value(|cells| {
+                for r in rs {
+                    for (slot, c) in (0..).zip(&r.cells) {
+                        if let Some(sig) = cells.get(&(r.node, slot)) {
+                            if sig.with_untracked(|old| old.as_ref() != Some(c)) {
+                                sig.set(Some(c.clone()));
+                            }
+                        }
+                    }
                 }
-                .into_any(),
-                CellKind::Compacted => view! { <span class="l">"▦"</span> }.into_any(),
-                CellKind::Unknown => view! { <span class="l">"…"</span> }.into_any(),
-                CellKind::Empty => ().into_any(),
-            };
-            let next = c.next.then(|| {
-                view! { <span class="mark-next" title=lang.t(K::LogNextTitle)>{lang.t(K::LogNext)}</span> }
-            });
-            let matched = c.matched.then(|| {
-                view! { <span class="mark-match" title=lang.t(K::LogMatchTitle)>{lang.t(K::LogMatch)}</span> }
-            });
-            Some(view! {
-                <span class=c.class() title=title data-index=c.index>
-                    {inner}
-                    {(c.next || c.matched).then(|| view! { <span class="cell-marks">{next}{matched}</span> })}
-                </span>
             })
+        })
+    });
+    let cell = move |node: NodeId, slot: u64| {
+        let now = rows.with_untracked(|rs| {
+            rs.iter()
+                .find(|r| r.node == node)
+                .and_then(|r| r.cells.get(slot as usize).cloned())
+        });
+        let c = RwSignal::new(now);
+        cells.update_value(|m| {
+            m.insert((node, slot), c);
+        });
+        on_cleanup(move || {
+            cells.try_update_value(|m| {
+                // A remount of the same row may already own the slot.
+                if m.get(&(node, slot)) == Some(&c) {
+                    m.remove(&(node, slot));
+                }
+            });
+        });
+        let index = move || c.with(|c| c.as_ref().map(|c| c.index));
+        let class = move || c.with(|c| c.as_ref().map(CellView::class));
+        let title = move || c.with(|c| c.as_ref().map(|c| c.title(lang.get())));
+        let term = move || {
+            c.with(|c| match c.as_ref().map(|c| &c.kind) {
+                Some(CellKind::Entry { term, .. }) => format!("T{term}"),
+                _ => String::new(),
+            })
+        };
+        let label = move || {
+            c.with(|c| match c.as_ref().map(|c| &c.kind) {
+                Some(CellKind::Entry { label, .. }) => clip_label(label, LABEL_UNITS),
+                Some(CellKind::Compacted) => "▦".to_string(),
+                Some(CellKind::Unknown) => "…".to_string(),
+                _ => String::new(),
+            })
+        };
+        view! {
+            <span class=class title=title data-index=index>
+                <span class="t">{term}</span>
+                <span class="l">{label}</span>
+                <span class="cell-marks" aria-hidden="true">
+                    <span class="mark-next" title=move || t(K::LogNextTitle)>{move || t(K::LogNext)}</span>
+                    <span class="mark-match" title=move || t(K::LogMatchTitle)>{move || t(K::LogMatch)}</span>
+                </span>
+            </span>
         }
     };
-    let row = move |node: raftlab_core::NodeId| {
+    let row = move |node: NodeId| {
         let head = Memo::new(move |_| {
             rows.with(|rs| {
                 rs.iter()
@@ -66,35 +109,30 @@ pub fn Logs(ui: Ui) -> impl IntoView {
                     .map(|r| (r.class.clone(), r.commit, r.snapshot))
             })
         });
-        let head_view = move || {
+        let snapshot = Memo::new(move |_| head.with(|h| h.as_ref().and_then(|h| h.2)));
+        let snap = move || {
             let lang = lang.get();
-            let (class, commit, snapshot) = head.get()?;
-            let snap = snapshot.map(|(i, term)| {
-                view! {
-                    <span class="snap-tag" title=lang.f(K::LogSnapshotTitle, &[("index", &i), ("term", &term)])>
-                        {lang.f(K::LogSnapshot, &[("index", &i)])}
-                    </span>
-                }
-            });
+            let (i, term) = snapshot.get()?;
             Some(view! {
-                <button
-                    class=format!("row-head {class}")
-                    on:click=move |_| ui.selection.set(Selection::Node(node))
-                >
-                    {node.to_string()}
-                    <small>{format!(" c{commit}")}</small>
-                    {snap}
-                </button>
+                <span class="snap-tag" title=lang.f(K::LogSnapshotTitle, &[("index", &i), ("term", &term)])>
+                    {lang.f(K::LogSnapshot, &[("index", &i)])}
+                </span>
             })
+        };
+        let head_view = view! {
+            <button
+                class=move || head.with(|h| format!("row-head {}", h.as_ref().map_or("", |h| h.0.as_str())))
+                on:click=move |_| ui.selection.set(Selection::Node(node))
+            >
+                {node.to_string()}
+                <small>{move || head.with(|h| format!(" c{}", h.as_ref().map_or(0, |h| h.1)))}</small>
+                {snap}
+            </button>
         };
         view! {
             <div class="log-row" data-testid="log-row" data-node=node.to_string()>
                 {head_view}
-                <For
-                    each=move || win.with(|(lo, hi)| (*lo..=*hi).collect::<Vec<_>>())
-                    key=|i| *i
-                    children=move |i| cell(node, i)
-                />
+                {slots().into_iter().map(|slot| cell(node, slot)).collect_view()}
             </div>
         }
     };

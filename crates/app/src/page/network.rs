@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use raftlab_core::{Micros, NodeId};
 use raftlab_sim::{Action, LinkConfig};
 
-use crate::driver::{Selection, Ui};
+use crate::driver::{Pace, Selection, Ui};
 use crate::i18n::K;
 use crate::view_model::message::{flight_lines, FLIGHT_LINES};
 
@@ -17,8 +17,10 @@ use crate::view_model::message::{flight_lines, FLIGHT_LINES};
 #[component]
 fn InFlight(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
+    // At reading pace (see `Ui::glances`): at speed, a message lives for a
+    // frame or two.
     let lines = Memo::new(move |_| {
-        ui.snapshot
+        ui.glance(Pace::Lists)
             .with(|s| flight_lines(s, lang.get(), FLIGHT_LINES))
     });
     let row = move |id: raftlab_sim::MsgId| {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use raftlab_core::NodeId;
 use raftlab_sim::Action;
 
-use crate::driver::Ui;
+use crate::driver::{Pace, Ui};
 use crate::i18n::K;
 use crate::view_model::client::{form_op, user_lines};
 
@@ -23,8 +23,9 @@ fn short(v: &str) -> String {
 pub fn StateMachines(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
     let t = move |k| lang.get().t(k);
+    // At reading pace (see `Ui::glances`).
     let table = Memo::new(move |_| {
-        ui.snapshot.with(|s| {
+        ui.glance(Pace::Tables).with(|s| {
             let mut keys: Vec<String> = s.nodes.iter().flat_map(|n| n.kv.keys().cloned()).collect();
             keys.sort();
             keys.dedup();

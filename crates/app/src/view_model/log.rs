@@ -6,8 +6,13 @@ use raftlab_sim::{NodeStatus, WorldSnapshot};
 
 use crate::i18n::{Lang, K};
 
-/// How many indexes the log view shows at most (the newest ones).
-pub const LOG_COLUMNS: u64 = 24;
+/// How many indexes the log view shows: a fixed page that fits a desktop
+/// panel without scrolling.
+pub const LOG_COLUMNS: u64 = 20;
+
+/// How far the page turns when the newest entry passes its right edge: half
+/// a page, so the entries just before the newest stay in view.
+pub const LOG_PAGE_STEP: u64 = LOG_COLUMNS / 2;
 
 /// What one cell shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,15 +85,17 @@ impl CellView {
         c
     }
 
-    /// Tooltip.
+    /// Tooltip: the entry, then the leader's markers that point here.
     pub fn title(&self, lang: Lang) -> String {
-        match &self.kind {
-            CellKind::Entry {
-                term,
-                label,
-                committed,
-                ..
-            } => lang.f(
+        let mut parts = Vec::new();
+        if let CellKind::Entry {
+            term,
+            label,
+            committed,
+            ..
+        } = &self.kind
+        {
+            parts.push(lang.f(
                 K::LogEntryTitle,
                 &[
                     ("index", &self.index),
@@ -103,10 +110,39 @@ impl CellView {
                         }),
                     ),
                 ],
-            ),
-            _ => String::new(),
+            ));
         }
+        if self.next {
+            parts.push(lang.t(K::LogNextTitle).to_string());
+        }
+        if self.matched {
+            parts.push(lang.t(K::LogMatchTitle).to_string());
+        }
+        parts.join("; ")
     }
+}
+
+/// How wide a cell's label may be, in half-width characters (a CJK
+/// character counts two). Cells clip nothing themselves: a clip per cell
+/// made the browser's compositing step cost a millisecond every frame.
+pub const LABEL_UNITS: usize = 8;
+
+/// `label` cut to `units` half-width characters, with `…` when cut.
+pub fn clip_label(label: &str, units: usize) -> String {
+    let width = |c: char| if c.is_ascii() { 1 } else { 2 };
+    if label.chars().map(width).sum::<usize>() <= units {
+        return label.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 1; // the ellipsis
+    for c in label.chars() {
+        if used + width(c) > units {
+            break;
+        }
+        used += width(c);
+        out.push(c);
+    }
+    out.trim_end().to_string() + "…"
 }
 
 /// One node's row.
@@ -124,7 +160,10 @@ pub struct LogRowView {
     pub cells: Vec<CellView>,
 }
 
-/// The window of indexes shown: the newest `LOG_COLUMNS` over all nodes.
+/// The window of indexes shown: `LOG_COLUMNS` slots that hold the newest
+/// entry over all nodes. The window turns a half page at a time rather than
+/// sliding with every entry: cells keep their place while a person reads
+/// them, and a new entry redraws one cell, not the whole grid.
 pub fn window(snap: &WorldSnapshot) -> (u64, u64) {
     let hi = snap
         .nodes
@@ -133,8 +172,8 @@ pub fn window(snap: &WorldSnapshot) -> (u64, u64) {
         .max()
         .unwrap_or(0)
         .max(1);
-    let lo = hi.saturating_sub(LOG_COLUMNS - 1).max(1);
-    (lo, hi)
+    let lo = 1 + hi.saturating_sub(LOG_COLUMNS).div_ceil(LOG_PAGE_STEP) * LOG_PAGE_STEP;
+    (lo, lo + LOG_COLUMNS - 1)
 }
 
 /// All rows.
@@ -192,16 +231,70 @@ pub fn log_rows(snap: &WorldSnapshot, lang: Lang) -> Vec<LogRowView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_labels_are_cut_to_fit_a_cell() {
+        assert_eq!(clip_label("put a 60", LABEL_UNITS), "put a 60");
+        assert_eq!(clip_label("cas c 56 90", LABEL_UNITS), "cas c 5…");
+        assert_eq!(clip_label("append x 1", LABEL_UNITS), "append…");
+        assert_eq!(clip_label("空操作", LABEL_UNITS), "空操作");
+        assert_eq!(clip_label("加入 n6 n7 n8", LABEL_UNITS), "加入 n6…");
+        assert_eq!(clip_label("", LABEL_UNITS), "");
+    }
     use raftlab_core::Micros;
     use raftlab_sim::{World, WorldConfig};
 
     #[test]
-    fn an_empty_log_shows_one_empty_column() {
+    fn an_empty_log_shows_a_page_of_empty_slots() {
         let w = World::new(WorldConfig::default()).unwrap();
         let rows = log_rows(&w.snapshot(), Lang::En);
         assert_eq!(rows.len(), 5);
-        assert_eq!(rows[0].cells.len(), 1);
-        assert_eq!(rows[0].cells[0].kind, CellKind::Empty);
+        assert_eq!(rows[0].cells.len() as u64, LOG_COLUMNS);
+        assert!(rows[0].cells.iter().all(|c| c.kind == CellKind::Empty));
+        assert_eq!(rows[0].cells[0].index, 1);
+    }
+
+    #[test]
+    fn the_window_turns_half_a_page_once_the_newest_entry_passes_its_edge() {
+        let mut config = WorldConfig::default();
+        config.workload.ops_per_sec = 10.0;
+        let mut w = World::new(config).unwrap();
+        let at = |w: &World| window(&w.snapshot());
+        assert_eq!(at(&w), (1, LOG_COLUMNS));
+        let mut seen = vec![at(&w)];
+        for ms in (100..20_000).step_by(100) {
+            w.run_until(Micros::from_ms(ms));
+            let (lo, hi) = at(&w);
+            let newest = w
+                .snapshot()
+                .nodes
+                .iter()
+                .map(|n| n.last_index.0)
+                .max()
+                .unwrap();
+            assert_eq!(hi - lo + 1, LOG_COLUMNS, "a fixed number of slots");
+            assert!(
+                (lo..=hi).contains(&newest.max(1)),
+                "the newest entry {newest} is in view"
+            );
+            if lo > 1 {
+                assert!(
+                    newest >= lo + LOG_PAGE_STEP,
+                    "at least half a page of history stays in view"
+                );
+            }
+            if seen.last() != Some(&(lo, hi)) {
+                seen.push((lo, hi));
+            }
+        }
+        assert!(seen.len() > 2, "the log grew past two pages: {seen:?}");
+        for pair in seen.windows(2) {
+            assert_eq!(
+                pair[1].0 - pair[0].0,
+                LOG_PAGE_STEP,
+                "turns by half a page: {seen:?}"
+            );
+        }
     }
 
     #[test]
@@ -244,13 +337,19 @@ mod tests {
                 committed: false,
                 kind: EntryKind::Command,
             },
-            next: true,
+            next: false,
             matched: false,
         };
-        assert!(c.class().contains("uncommitted") && c.class().contains("is-next"));
+        assert!(c.class().contains("uncommitted") && !c.class().contains("is-next"));
         assert_eq!(
             c.title(Lang::En),
             "index 3, term 2: put a 1 (not committed yet)"
+        );
+        let marked = CellView { next: true, ..c };
+        assert!(marked.class().contains("is-next"));
+        assert_eq!(
+            marked.title(Lang::En),
+            "index 3, term 2: put a 1 (not committed yet); leader's nextIndex for this follower"
         );
     }
 }

@@ -151,6 +151,13 @@ pub fn drawn_at(m: &MessageSnapshot, speed: f64, selected: Option<MsgId>) -> boo
         || flight_ms / speed >= MIN_FLIGHT_WALL_MS
 }
 
+/// Whether the slowest messages of a network whose latency reaches
+/// `latency_max` are drawn at `speed`: below this speed the page has
+/// flights to watch and keeps every panel in step with them.
+pub fn messages_visible(latency_max: Micros, speed: f64) -> bool {
+    speed.is_nan() || speed <= 0.0 || latency_max.0 as f64 / 1000.0 / speed >= MIN_FLIGHT_WALL_MS
+}
+
 /// The messages in flight worth drawing at `speed` (see [`drawn_at`]).
 pub fn message_views(
     snap: &WorldSnapshot,
@@ -269,6 +276,16 @@ pub fn flight_lines(snap: &WorldSnapshot, lang: Lang, max: usize) -> (Vec<Flight
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_visible_while_the_slowest_flight_lasts_two_frames() {
+        let l = Micros::from_ms(20);
+        assert!(messages_visible(l, 0.1), "200 ms flights");
+        assert!(messages_visible(l, 0.6), "33 ms flights");
+        assert!(!messages_visible(l, 1.0), "20 ms flights flicker");
+        assert!(!messages_visible(l, 100.0));
+        assert!(messages_visible(l, 0.0) && messages_visible(l, f64::NAN));
+    }
 
     fn msg(sent: u64, deliver: u64) -> MessageSnapshot {
         MessageSnapshot {
