@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use raftlab_core::Micros;
 
-use crate::driver::Ui;
+use crate::driver::{Pace, Ui};
 use crate::i18n::K;
 use crate::view_model::speed::{slider_from_speed, speed_from_slider, speed_label, SLIDER_STEPS};
 use crate::view_model::timeline::{mark_views, time_label};
@@ -13,17 +13,24 @@ use crate::view_model::timeline::{mark_views, time_label};
 pub fn TimeControls(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
     let t = move |k| lang.get().t(k);
-    let now = Memo::new(move |_| ui.snapshot.with(|s| s.now));
+    // The clock and the scrubber follow at reading pace (see `Ui::glances`):
+    // a clock that changes every frame is unreadable, and redrawing the
+    // toolbar every frame cost a frame's raster of a screen-wide strip.
+    let now = Memo::new(move |_| ui.glance(Pace::Lists).with(|s| s.now));
+    let head = Memo::new(move |_| {
+        ui.glance(Pace::Lists).track();
+        ui.head.get_untracked()
+    });
     // The marks are rebuilt only when the driver publishes new markers (a
     // few times a second while playing); between rebuilds they keep their
     // place in run time and CSS scales them by `--head`, so a frame changes
     // one style on the strip instead of every mark.
     let marks = Memo::new(move |_| {
-        let head = ui.head.get_untracked().max(now.get_untracked());
+        let head = head.get_untracked().max(now.get_untracked());
         ui.markers.with(|m| mark_views(m, head, lang.get()))
     });
-    let head_ms = move || (ui.head.get().max(now.get()).0 / 1000).max(1);
-    let at_head = move || now.get() >= ui.head.get();
+    let head_ms = move || (head.get().max(now.get()).0 / 1000).max(1);
+    let at_head = move || now.get() >= head.get();
     view! {
         <section class="toolbar" aria-label=move || t(K::Time)>
             <div class="buttons">
@@ -72,7 +79,7 @@ pub fn TimeControls(ui: Ui) -> impl IntoView {
                     aria-label=move || t(K::Scrubber)
                     title=move || t(K::Scrubber)
                     min="0"
-                    max=move || ui.head.get().max(now.get()).0.to_string()
+                    max=move || head.get().max(now.get()).0.to_string()
                     step="1000"
                     prop:value=move || now.get().0.to_string()
                     aria-valuetext=move || time_label(now.get())
