@@ -43,7 +43,8 @@ pub enum Pace {
     Logs = 0,
     /// The key-value stores and the node inspector.
     Tables = 1,
-    /// The in-flight list and the note on messages too fast to draw.
+    /// The in-flight list, the note on messages too fast to draw, and the
+    /// clock and scrubber.
     Lists = 2,
 }
 

@@ -13,8 +13,6 @@ pub const MARK_SLOTS: usize = 300;
 /// One mark.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MarkView {
-    /// Position along the scrubber, `0.0..=100.0` percent.
-    pub pct: f64,
     /// `mark-election`, `mark-commit`, `mark-fault`, `mark-violation`.
     pub class: &'static str,
     /// Tooltip.
@@ -58,7 +56,6 @@ pub fn mark_views(markers: &[Marker], head: Micros, lang: Lang) -> Vec<MarkView>
         }
         last_slot[k] = Some(slot);
         out.push(MarkView {
-            pct: p,
             class,
             title,
             at: m.at,
