@@ -6,12 +6,13 @@
 //!                  [--bug NAME]... [--no-membership] [--expect-violation]
 //!                  [--profile mixed|figure8|restarts]
 //! raftlab-sim run FILE... [--rewrite]
-//! raftlab-sim trace export --seed N [--until-ms T] [--events]   (JSON to stdout)
+//! raftlab-sim trace export --seed N [--until-ms T] [--with-events]   (JSON to stdout)
 //! raftlab-sim trace check FILE
 //! raftlab-sim bench [--seconds S]
 //! raftlab-sim tour [ID] [--lang en|zh]
 //! ```
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -30,6 +31,27 @@ const USAGE: &str = "usage:
   raftlab-sim bench [--seconds S]
   raftlab-sim tour [ID] [--lang en|zh]   (no ID: list the guided tours)";
 
+/// Writes one line to stdout. A reader that stops early (`raftlab-sim tour |
+/// head`) closes the pipe: that ends the run quietly instead of panicking
+/// the way `println!` does.
+fn emit(line: std::fmt::Arguments) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(line).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` through [`emit`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        emit(format_args!($($arg)*))
+    };
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -39,7 +61,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("tour") => tour(&args[1..]),
         Some("help" | "--help" | "-h") => {
-            println!("{USAGE}");
+            outln!("{USAGE}");
             Ok(())
         }
         Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
@@ -106,7 +128,7 @@ fn fuzz(args: &[String]) -> Result<(), String> {
     if seeds.is_empty() {
         return Err("the seed range is empty".into());
     }
-    println!(
+    outln!(
         "fuzz: seeds {}..{} events {} nodes {} bugs [{}] membership {} profile {}",
         seeds.start,
         seeds.end,
@@ -132,26 +154,26 @@ fn fuzz(args: &[String]) -> Result<(), String> {
             failed += 1;
             first_catch.get_or_insert(seed);
             if !expect_violation {
-                println!("FAIL seed {seed}");
+                outln!("FAIL seed {seed}");
                 if let Some(v) = &o.violation {
-                    println!("  {v}");
+                    outln!("  {v}");
                 }
                 if let Some(l) = &o.liveness {
-                    println!("  {l}");
+                    outln!("  {l}");
                 }
-                println!("  reproduce: {}", o.options.repro_command());
+                outln!("  reproduce: {}", o.options.repro_command());
             } else {
                 let what = o
                     .violation
                     .as_ref()
                     .map_or_else(|| o.liveness.clone().unwrap_or_default(), |v| v.to_string());
-                println!("caught at seed {seed}: {what}");
-                println!("  reproduce: {}", o.options.repro_command());
+                outln!("caught at seed {seed}: {what}");
+                outln!("  reproduce: {}", o.options.repro_command());
                 break;
             }
         }
         if (n + 1) % 25 == 0 || n as u64 + 1 == total {
-            println!(
+            outln!(
                 "  {}/{} seeds, {} events, {:.1} s",
                 n + 1,
                 total,
@@ -169,7 +191,7 @@ fn fuzz(args: &[String]) -> Result<(), String> {
             )),
         };
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     if failed > 0 {
         Err(format!("{failed} seed(s) failed"))
     } else {
@@ -191,21 +213,21 @@ fn run_scripts(args: &[String]) -> Result<(), String> {
                 if rewrite {
                     std::fs::write(f, &report.rewritten)
                         .map_err(|e| format!("cannot write {f}: {e}"))?;
-                    println!("rewrote {f}");
+                    outln!("rewrote {f}");
                 } else if report.mismatches.is_empty() {
-                    println!("ok   {f} ({} steps)", report.steps);
+                    outln!("ok   {f} ({} steps)", report.steps);
                 } else {
                     failures += 1;
-                    println!("FAIL {f}");
+                    outln!("FAIL {f}");
                     for m in &report.mismatches {
-                        println!("{m}");
+                        outln!("{m}");
                     }
-                    println!("  rewrite with: cargo run -p raftlab-sim --bin raftlab-sim -- run {f} --rewrite");
+                    outln!("  rewrite with: cargo run -p raftlab-sim --bin raftlab-sim -- run {f} --rewrite");
                 }
             }
             Err(e) => {
                 failures += 1;
-                println!("FAIL {f}: {e}");
+                outln!("FAIL {f}: {e}");
             }
         }
     }
@@ -243,7 +265,7 @@ fn trace(args: &[String]) -> Result<(), String> {
             if with_events {
                 trace = trace.with_events().map_err(|e| e.to_string())?;
             }
-            println!("{}", trace.to_json());
+            outln!("{}", trace.to_json());
             Ok(())
         }
         Some("check") => {
@@ -254,7 +276,7 @@ fn trace(args: &[String]) -> Result<(), String> {
                 .replay()
                 .map_err(|e| format!("{f}: cannot replay: {e}"))?;
             let w = t.world();
-            println!(
+            outln!(
                 "{f}: seed {} replayed to {:.3} s, {} events, leader {}, {}",
                 trace.config.seed,
                 w.now().as_ms_f64() / 1000.0,
@@ -279,7 +301,7 @@ fn bench(args: &[String]) -> Result<(), String> {
         }
         i += 1;
     }
-    println!("bench: 5 nodes, 20 client ops/s, release build, one core");
+    outln!("bench: 5 nodes, 20 client ops/s, release build, one core");
     for (label, checks, budget) in [
         ("checkers off", false, 1_000_000.0),
         ("checkers on", true, 300_000.0),
@@ -299,7 +321,7 @@ fn bench(args: &[String]) -> Result<(), String> {
             events += 10_000;
         }
         let rate = events as f64 / started.elapsed().as_secs_f64();
-        println!(
+        outln!(
             "  simulated events/s ({label}): {:>12.0}   budget >= {:>9.0}   {}",
             rate,
             budget,
@@ -321,13 +343,13 @@ fn bench(args: &[String]) -> Result<(), String> {
         t.seek(target);
         worst = worst.max(s.elapsed().as_secs_f64() * 1000.0);
     }
-    println!(
+    outln!(
         "  one-hour run: simulated in {:.1} s, {} events, {} checkpoints",
         build_s,
         t.world().event_count(),
         t.checkpoint_count()
     );
-    println!(
+    outln!(
         "  seek anywhere in it (worst of 50): {worst:>8.2} ms   budget <= 16 ms   {}",
         if worst <= 16.0 { "ok" } else { "OVER BUDGET" }
     );
@@ -355,7 +377,7 @@ fn tour(args: &[String]) -> Result<(), String> {
     let tours = builtin()?;
     let Some(id) = id else {
         for t in &tours {
-            println!("{:<12} {} ({} stops)", t.id, t.title(&lang), t.stops.len());
+            outln!("{:<12} {} ({} stops)", t.id, t.title(&lang), t.stops.len());
         }
         return Ok(());
     };
@@ -364,7 +386,7 @@ fn tour(args: &[String]) -> Result<(), String> {
             "tour: no tour {id:?}; `raftlab-sim tour` lists them"
         ));
     };
-    println!(
+    outln!(
         "# {} (seed {}, {} nodes)",
         tour.title(&lang),
         tour.config.seed,
@@ -375,16 +397,16 @@ fn tour(args: &[String]) -> Result<(), String> {
     let mut run = TourRun::new(tour);
     let mut failed = 0;
     loop {
-        println!("\n## {}/{stops}", run.stop + 1);
+        outln!("\n## {}/{stops}", run.stop + 1);
         for p in run.tour.stops[run.stop].say(&lang) {
-            println!("{p}\n");
+            outln!("{p}\n");
         }
         let phase = run.advance(&mut world, Micros(u64::MAX));
         for o in &run.outcomes {
             failed += usize::from(o.failed);
             match o.output.as_str() {
-                "" => println!("  > {}", o.text),
-                out => println!("  > {}\n    {}", o.text, out.replace('\n', "\n    ")),
+                "" => outln!("  > {}", o.text),
+                out => outln!("  > {}\n    {}", o.text, out.replace('\n', "\n    ")),
             }
         }
         if phase == Phase::Finished {
