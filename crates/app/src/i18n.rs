@@ -452,6 +452,14 @@ strings! {
     TourScript => "What the script did", "脚本做了什么";
     TourCheckOk => "holds", "成立";
     TourCheckFailed => "did not hold", "不成立";
+    TourOutLeader => "leader {node} (term {term})", "领导者 {node}（任期 {term}）";
+    TourOutCommitted => "committed {index}", "索引 {index} 已提交";
+    TourOutCrashed => "crashed {node}", "{node} 已崩溃";
+    TourOutRestarted => "restarted {node}", "{node} 已重启";
+    TourOutAlreadyRunning => "{node} is already running", "{node} 已在运行";
+    TourOutPaused => "paused {node}", "{node} 已暂停";
+    TourOutResumed => "resumed {node}", "{node} 已恢复";
+    TourOutIsolated => "isolated {node}", "{node} 已被隔离";
     TourLoadFailed => "The guided tours could not be loaded: {reason}", "导览教程加载失败：{reason}";
     TourInvite => "New to Raft? Take the guided tour", "第一次接触 Raft？跟着导览走一遍";
 }
