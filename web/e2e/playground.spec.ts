@@ -213,6 +213,57 @@ test('embed mode hides the chrome and the JS API reports a version', async ({ pa
   expect(await page.evaluate(() => typeof (window as any).raftlab.version)).toBe('string');
 });
 
+/** Whether the log view shows the index `i` (not scrolled away, not under the sticky row heads). */
+const logShows = (page: Page, i: number) =>
+  page.evaluate((i) => {
+    const sc = document.querySelector('[data-testid=log-scroll]')!;
+    const head = sc.querySelector('.log-row.header .row-head')!.getBoundingClientRect();
+    const idx = [...sc.querySelectorAll('.log-row.header .idx')].find((e) => e.textContent!.trim() === String(i));
+    if (!idx) return false;
+    const r = idx.getBoundingClientRect();
+    return r.left >= head.right - 1 && r.right <= sc.getBoundingClientRect().right + 1;
+  }, i);
+
+const newestIndex = async (page: Page) => Math.max(...(await snapshot(page)).nodes.map((n) => n.last_index));
+
+/** Runs fast until `more` entries were added, then pauses. */
+async function growLog(page: Page, more: number) {
+  const from = await newestIndex(page);
+  await fast(page);
+  await expect.poll(() => newestIndex(page), { timeout: 15_000 }).toBeGreaterThan(from + more);
+  await page.getByTestId('play-pause').click();
+  await expect(page.getByTestId('play-pause')).toHaveAttribute('aria-pressed', 'false');
+}
+
+test('on a phone the log follows the newest entry until the reader scrolls away', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  await open(page);
+  await waitForLeader(page);
+  // Past the first page, the newest entry sits in the page's right half,
+  // beyond a phone's width.
+  await growLog(page, 25);
+  const scroller = page.getByTestId('log-scroll');
+  expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  await expect.poll(async () => logShows(page, await newestIndex(page))).toBe(true);
+  // The reader scrolls back to the start: the view stays there.
+  await scroller.evaluate((el) => (el.scrollLeft = 0));
+  expect(await logShows(page, await newestIndex(page))).toBe(false);
+  await page.getByTestId('play-pause').click();
+  await growLog(page, 5);
+  await page.waitForTimeout(300);
+  expect(await scroller.evaluate((el) => el.scrollLeft)).toBe(0);
+  expect(await logShows(page, await newestIndex(page))).toBe(false);
+  // They scroll the newest entry back into view: it is followed again.
+  const newest = await newestIndex(page);
+  await page.locator('[data-testid=log-scroll] .log-row.header .idx', { hasText: new RegExp(`^${newest}$`) }).evaluate((e) =>
+    e.scrollIntoView({ inline: 'center', block: 'nearest' }),
+  );
+  await expect.poll(() => logShows(page, newest)).toBe(true);
+  await page.getByTestId('play-pause').click();
+  await growLog(page, 12);
+  await expect.poll(async () => logShows(page, await newestIndex(page))).toBe(true);
+});
+
 for (const vp of [
   { name: 'desktop', width: 1280, height: 800 },
   { name: 'mobile', width: 375, height: 812 },

@@ -8,11 +8,33 @@ use raftlab_core::NodeId;
 use crate::driver::{Pace, Selection, Ui};
 use crate::i18n::K;
 use crate::view_model::log::{
-    clip_label, log_rows, window, CellKind, CellView, LABEL_UNITS, LOG_COLUMNS,
+    clip_label, follow_scroll, in_view, log_rows, newest_slot, window, CellKind, CellView, Span,
+    LABEL_UNITS, LOG_COLUMNS,
 };
 
 /// Each mounted cell's signal, by node and slot.
 type Slots = BTreeMap<(NodeId, u64), RwSignal<Option<CellView>>>;
+
+/// What following the newest slot needs to know of the scrolled view:
+/// `(scroll_left, view_width, head_width, slot span)`, in CSS pixels, the
+/// span in content coordinates. Read from the header row, whose index
+/// labels line up with the cells.
+fn geometry(el: &web_sys::HtmlElement, slot: u64) -> Option<(f64, f64, f64, Span)> {
+    let header = el.query_selector(".log-row.header").ok()??;
+    let head = header.first_element_child()?;
+    let idx = header
+        .query_selector(&format!(":scope > :nth-child({})", slot + 2))
+        .ok()??;
+    let scroll = f64::from(el.scroll_left());
+    let origin = el.get_bounding_client_rect().left() + f64::from(el.client_left()) - scroll;
+    let r = idx.get_bounding_client_rect();
+    let span = Span {
+        left: r.left() - origin,
+        right: r.right() - origin,
+    };
+    let head_width = head.get_bounding_client_rect().width();
+    Some((scroll, f64::from(el.client_width()), head_width, span))
+}
 
 /// The logs panel.
 #[component]
@@ -145,11 +167,59 @@ pub fn Logs(ui: Ui) -> impl IntoView {
             />
         }
     };
+    // On a narrow screen the page of slots scrolls sideways. While the
+    // reader follows the newest entry the view scrolls with it; once they
+    // scroll it out of view themselves, it stays where they put it until
+    // they scroll the newest entry back into view. A wide screen never
+    // scrolls (`follow_scroll` finds every slot in view).
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let newest = Memo::new(move |_| ui.glance(Pace::Logs).with(|s| newest_slot(s)));
+    let follow = StoredValue::new(true);
+    // The offset this view last scrolled to itself, to tell its own scroll
+    // events from the reader's.
+    let ours = StoredValue::new(None::<i32>);
+    Effect::new(move |_| {
+        let slot = newest.get();
+        win.track(); // a page turn moves the newest slot back
+        if !follow.get_value() {
+            return;
+        }
+        // Measured in the next frame, once this one's changes are laid out.
+        request_animation_frame(move || {
+            let Some(el) = scroller.get_untracked() else {
+                return;
+            };
+            if el.scroll_width() <= el.client_width() {
+                return;
+            }
+            let Some((x, width, head, cell)) = geometry(&el, slot) else {
+                return;
+            };
+            if let Some(to) = follow_scroll(x, width, head, cell) {
+                el.set_scroll_left(to.round() as i32);
+                ours.set_value(Some(el.scroll_left()));
+            }
+        });
+    });
+    let on_scroll = move |_| {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let x = el.scroll_left();
+        if ours.get_value().is_some_and(|o| (o - x).abs() <= 1) {
+            return;
+        }
+        ours.set_value(None);
+        let slot = newest.get_untracked();
+        if let Some((x, width, head, cell)) = geometry(&el, slot) {
+            follow.set_value(in_view(x, width, head, cell));
+        }
+    };
     view! {
         <section class="panel logs" data-testid="log-view" aria-labelledby="logs-h">
             <h2 id="logs-h">{move || t(K::LogHeading)}</h2>
             <p class="help">{move || t(K::LogHelp)}</p>
-            <div class="log-scroll">
+            <div class="log-scroll" data-testid="log-scroll" node_ref=scroller on:scroll=on_scroll>
                 <div class="log-grid">
                     <div class="log-row header" aria-hidden="true">
                         <span class="row-head"></span>

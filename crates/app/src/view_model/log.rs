@@ -176,6 +176,62 @@ pub fn window(snap: &WorldSnapshot) -> (u64, u64) {
     (lo, lo + LOG_COLUMNS - 1)
 }
 
+/// The slot (0-based, within [`window`]) of the newest entry over all nodes:
+/// the one a narrow screen keeps in view.
+pub fn newest_slot(snap: &WorldSnapshot) -> u64 {
+    let hi = snap.nodes.iter().map(|n| n.last_index.0).max().unwrap_or(0);
+    hi.max(1) - window(snap).0
+}
+
+/// A horizontal span in the log view's scrolled content, in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    /// Left edge.
+    pub left: f64,
+    /// Right edge.
+    pub right: f64,
+}
+
+/// What of the content a sideways-scrolling log view shows: from its scroll
+/// offset plus the (sticky) row headers, which cover the left of the rows,
+/// to its right edge.
+pub fn visible_span(scroll_left: f64, view_width: f64, head_width: f64) -> Span {
+    Span {
+        left: scroll_left + head_width,
+        right: scroll_left + view_width,
+    }
+}
+
+/// How much room to leave beside a cell scrolled into view, in pixels.
+pub const FOLLOW_MARGIN: f64 = 8.0;
+
+/// Where to scroll so that `cell` is in view, or `None` when it already is.
+/// On a phone the page of [`LOG_COLUMNS`] slots is wider than the screen:
+/// while the reader follows the newest entry, the view scrolls with it, by
+/// as little as it can.
+pub fn follow_scroll(
+    scroll_left: f64,
+    view_width: f64,
+    head_width: f64,
+    cell: Span,
+) -> Option<f64> {
+    let seen = visible_span(scroll_left, view_width, head_width);
+    if cell.right > seen.right {
+        Some(cell.right - view_width + FOLLOW_MARGIN)
+    } else if cell.left < seen.left {
+        Some((cell.left - head_width - FOLLOW_MARGIN).max(0.0))
+    } else {
+        None
+    }
+}
+
+/// Whether a reader who scrolled to `scroll_left` still sees `cell`: then
+/// the view goes on following the newest entry, else it stays where they
+/// put it.
+pub fn in_view(scroll_left: f64, view_width: f64, head_width: f64, cell: Span) -> bool {
+    follow_scroll(scroll_left, view_width, head_width, cell).is_none()
+}
+
 /// All rows.
 pub fn log_rows(snap: &WorldSnapshot, lang: Lang) -> Vec<LogRowView> {
     let (lo, hi) = window(snap);
@@ -233,6 +289,43 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_narrow_view_scrolls_just_enough_to_show_the_newest_cell() {
+        // 300 px of view, 50 px of sticky row header, cells 56 px apart.
+        let cell = |slot: f64| Span {
+            left: 100.0 + slot * 56.0,
+            right: 153.0 + slot * 56.0,
+        };
+        // In view: no scroll.
+        assert_eq!(follow_scroll(0.0, 300.0, 50.0, cell(0.0)), None);
+        assert_eq!(follow_scroll(0.0, 300.0, 50.0, cell(2.0)), None);
+        // Past the right edge: its right edge comes to the view's, plus the margin.
+        let x = follow_scroll(0.0, 300.0, 50.0, cell(5.0)).unwrap();
+        assert_eq!(x, cell(5.0).right - 300.0 + FOLLOW_MARGIN);
+        assert!(in_view(x, 300.0, 50.0, cell(5.0)));
+        // Hidden under the sticky header after a page turn: back to just after it.
+        let x = follow_scroll(600.0, 300.0, 50.0, cell(3.0)).unwrap();
+        assert_eq!(x, cell(3.0).left - 50.0 - FOLLOW_MARGIN);
+        assert!(in_view(x, 300.0, 50.0, cell(3.0)));
+        // Never before the start.
+        assert_eq!(
+            follow_scroll(
+                30.0,
+                300.0,
+                50.0,
+                Span {
+                    left: 40.0,
+                    right: 90.0
+                }
+            ),
+            Some(0.0)
+        );
+        // A wide view (a desktop) holds the whole page: never scrolls.
+        for slot in 0..LOG_COLUMNS {
+            assert_eq!(follow_scroll(0.0, 1300.0, 50.0, cell(slot as f64)), None);
+        }
+    }
+
+    #[test]
     fn long_labels_are_cut_to_fit_a_cell() {
         assert_eq!(clip_label("put a 60", LABEL_UNITS), "put a 60");
         assert_eq!(clip_label("cas c 56 90", LABEL_UNITS), "cas c 5…");
@@ -277,6 +370,7 @@ mod tests {
                 (lo..=hi).contains(&newest.max(1)),
                 "the newest entry {newest} is in view"
             );
+            assert_eq!(lo + newest_slot(&w.snapshot()), newest.max(1));
             if lo > 1 {
                 assert!(
                     newest >= lo + LOG_PAGE_STEP,
