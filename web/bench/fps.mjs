@@ -4,12 +4,14 @@
 //   node web/bench/fps.mjs            (after `trunk build --release`; `make bench-page` does both)
 //   RAFTLAB_BENCH_QUERY='?nodes=9&seed=7' node web/bench/fps.mjs   (another page)
 //   RAFTLAB_BENCH_CSS='.logs{display:none}' node web/bench/fps.mjs   (what a panel costs: hide it)
+//   RAFTLAB_BENCH_DIST=/tmp/dist-before node web/bench/fps.mjs   (another build, for an A/B comparison)
 //
 // Serves dist/ on 127.0.0.1, opens the page with 9 nodes at 1x speed and the
 // background clients at their maximum (20 ops/s), lets it settle, then
 // counts requestAnimationFrame callbacks for 5 s and prints the frame rate,
 // the median, 95th-percentile and worst frame times beside the 60 fps
-// budget (16.7 ms a frame).
+// budget (16.7 ms a frame), and how often a frame came late (a gap over
+// 25 ms: at least one frame missed).
 import { chromium } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
@@ -17,7 +19,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '../../dist');
+const dist = process.env.RAFTLAB_BENCH_DIST ?? path.resolve(here, '../../dist');
 const port = Number(process.env.RAFTLAB_BENCH_PORT ?? 8191);
 const seconds = Number(process.env.RAFTLAB_BENCH_SECONDS ?? 5);
 // RAFTLAB_BENCH_QUERY picks another page, e.g. `?nodes=9&seed=7` (default speed).
@@ -86,6 +88,9 @@ try {
   console.log(`machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, headless Chromium (${browser.version()}, --disable-gpu)`);
   console.log(`frames: ${gaps.length + 1}  fps: ${fps.toFixed(1)} (budget 60)`);
   console.log(`frame time ms: median ${pct(0.5).toFixed(1)}, p95 ${pct(0.95).toFixed(1)}, worst ${gaps[gaps.length - 1].toFixed(1)} (budget 16.7)`);
+  // A gap of more than one and a half frames means at least one frame was missed.
+  const late = gaps.filter((g) => g > 25).length;
+  console.log(`late frames (over 25 ms): ${late} of ${gaps.length} (one in ${late ? Math.round(gaps.length / late) : '∞'})`);
 } finally {
   await browser.close();
   stop();
