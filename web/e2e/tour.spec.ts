@@ -80,11 +80,16 @@ test('a tour opens from the address, in Chinese, and runs to its end', async ({ 
   await expect(card).toBeVisible();
   await expect(page.getByTestId('tour-progress')).toHaveText('第 1 步，共 3 步');
   await expect(page.getByTestId('tour-say')).toContainText('同时超时');
+  let outcomes = '';
   for (let stop = 0; stop < 3; stop++) {
     await expect(card).toHaveAttribute('data-stop', String(stop));
     await finishStop(page);
+    outcomes += await page.getByTestId('tour-outcomes').innerText();
     if (stop < 2) await page.getByTestId('tour-next').click();
   }
+  // What the script did reads in Chinese too (`leader n2 (term 2)`).
+  expect(outcomes).toMatch(/领导者 n\d（任期 2）/);
+  expect(outcomes).not.toMatch(/leader n\d \(term/);
   await expect(card).toHaveAttribute('data-phase', 'finished');
   await expect(page.getByTestId('tour-done')).toBeVisible();
   await expect(page.getByTestId('tour-check-failed')).toHaveCount(0);
