@@ -203,6 +203,11 @@ strings! {
     VLeaderIncomplete => "{node} became leader of term {term} without committed entry {index} (term {want}); at that index its log has {have}", "{node} 成为任期 {term} 的领导者，却缺少已提交的条目 {index}（任期 {want}）；它的日志在该索引处{have}";
     VHaveTerm => "an entry of term {term}", "是任期 {term} 的条目";
     VHaveNothing => "nothing", "没有条目";
+    VNotLinearizableWhy => "the history of key {key} is not linearizable: {op}, sent at {sent}, returned {result} at {done}, and no order of the operations on {key} explains that answer (the longest order that works places {placed} operations and leaves {state})",
+        "键 {key} 的操作历史不满足线性一致性：{op} 在 {sent} 发出，在 {done} 返回 {result}，但 {key} 上的任何操作顺序都解释不了这个结果（能成立的最长顺序排入 {placed} 个操作，之后 {state}）";
+    VNotLinearizableWhyOpen => "the history of key {key} is not linearizable: {op}, sent at {sent} and never answered, fits no order of the operations on {key} (the longest order that works places {placed} operations and leaves {state})",
+        "键 {key} 的操作历史不满足线性一致性：{op} 在 {sent} 发出且没有得到回复，它放不进 {key} 上的任何操作顺序（能成立的最长顺序排入 {placed} 个操作，之后 {state}）";
+    VKeyUnset => "{key} unset", "{key} 未设置";
     VNotLinearizable => "the history of key {key} is not linearizable: no order of its operations explains every result", "键 {key} 的操作历史不满足线性一致性：没有任何操作顺序能解释所有结果";
     VHistoryBookkeeping => "the client history's bookkeeping failed (a simulator bug)", "客户端历史记录出错（模拟器的程序错误）";
     ViolationWhen => "t = {t} s, event #{event}", "t = {t} 秒，第 {event} 个事件";

@@ -232,6 +232,9 @@ pub enum Detail {
         key: String,
         /// Where the search got stuck, naming the operations (English).
         explanation: String,
+        /// The same as data (absent in traces written before it existed).
+        #[serde(default)]
+        why: Option<Box<crate::linearizability::Unexplained>>,
     },
     /// The client history's bookkeeping failed (a simulator bug).
     HistoryBookkeeping {
@@ -308,7 +311,9 @@ impl std::fmt::Display for Detail {
                 "{node} became leader of term {term} without committed entry {index} (term {want}); its log has {}",
                 have.map_or("nothing".to_string(), |t| format!("term {t}"))
             ),
-            Detail::NotLinearizable { key, explanation } => {
+            Detail::NotLinearizable {
+                key, explanation, ..
+            } => {
                 write!(f, "history of key {key:?} is not linearizable: {explanation}")
             }
             Detail::HistoryBookkeeping { error } => {

@@ -291,6 +291,23 @@ impl History {
     }
 }
 
+/// Why no order of a key's operations works, as data: the operation whose
+/// result no order explains, and how far the best order got (Herlihy &
+/// Wing's search, as in Porcupine, reports the same).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unexplained {
+    /// The operation that no order can place next.
+    pub op: KvOp,
+    /// When its client sent it (µs of virtual time).
+    pub invoke_us: u64,
+    /// When its answer came and what it was; `None` if it never came.
+    pub complete: Option<(u64, KvResult)>,
+    /// How many operations the longest order that works places.
+    pub placed: usize,
+    /// The key's value after that order (`None`: unset).
+    pub state: Option<String>,
+}
+
 /// The verdict of a check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CheckResult {
@@ -304,6 +321,9 @@ pub enum CheckResult {
         explanation: String,
         /// The op that could not be placed first, then the ops around it.
         ops_involved: Vec<OpId>,
+        /// The same as data, for a reader in any language (`None` only in a
+        /// degenerate history with nothing to blame).
+        why: Option<Box<Unexplained>>,
     },
     /// The search budget ran out before a verdict.
     Unknown {
@@ -927,6 +947,7 @@ fn not_linearizable(
             key: key.to_string(),
             explanation: format!("key {key:?} is not linearizable"),
             ops_involved: Vec::new(),
+            why: None,
         };
     };
     let blocked_end = blocked.complete.as_ref().map_or(u64::MAX, |c| c.0);
@@ -972,9 +993,17 @@ fn not_linearizable(
     let mut involved = vec![blocked.id];
     involved.extend(stuck.recent.iter().map(|&i| ops[i].id));
     involved.extend(concurrent.iter().map(|&i| ops[i].id));
+    let why = Unexplained {
+        op: blocked.op.clone(),
+        invoke_us: blocked.invoke_us,
+        complete: blocked.complete.clone(),
+        placed: stuck.depth,
+        state: stuck.state.clone(),
+    };
     CheckResult::NotLinearizable {
         key: key.to_string(),
         explanation: text,
         ops_involved: involved,
+        why: Some(Box::new(why)),
     }
 }

@@ -1152,12 +1152,19 @@ impl World {
             return;
         }
         if let CheckResult::NotLinearizable {
-            key, explanation, ..
+            key,
+            explanation,
+            why,
+            ..
         } = self.lin.check_dirty()
         {
             self.breach(Breach::new(
                 LINEARIZABILITY,
-                Detail::NotLinearizable { key, explanation },
+                Detail::NotLinearizable {
+                    key,
+                    explanation,
+                    why,
+                },
                 Vec::new(),
             ));
         }

@@ -58,8 +58,11 @@ fn assert_violation(result: &CheckResult, key: &str, involved: &[OpId]) {
             key: k,
             explanation,
             ops_involved,
+            why,
         } => {
             assert_eq!(k, key);
+            let why = why.as_ref().expect("a violation says why as data");
+            assert!(why.op.key() == key, "{why:?}");
             assert!(explanation.contains(&format!("{key:?}")), "{explanation}");
             for id in involved {
                 assert!(ops_involved.contains(id), "{id} not in {ops_involved:?}");

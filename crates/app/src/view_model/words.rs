@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use raftlab_core::{ConfChange, NodeId, ProgressState, ProposeError};
+use raftlab_core::{ConfChange, Micros, NodeId, ProgressState, ProposeError};
 use raftlab_sim::invariants::{self, Detail};
 use raftlab_sim::kv::{KvError, KvResult};
 use raftlab_sim::network::DropReason;
@@ -378,7 +378,42 @@ pub fn violation_detail(lang: Lang, d: &Detail) -> String {
                 ],
             )
         }
-        Detail::NotLinearizable { key, .. } => lang.f(K::VNotLinearizable, &[("key", key)]),
+        Detail::NotLinearizable { key, why: None, .. } => {
+            lang.f(K::VNotLinearizable, &[("key", key)])
+        }
+        Detail::NotLinearizable {
+            key, why: Some(w), ..
+        } => {
+            let state = match &w.state {
+                Some(v) => format!("{key} = {v}"),
+                None => lang.f(K::VKeyUnset, &[("key", key)]),
+            };
+            let sent = super::timeline::time_label(Micros(w.invoke_us));
+            match &w.complete {
+                Some((done, result)) => lang.f(
+                    K::VNotLinearizableWhy,
+                    &[
+                        ("key", key),
+                        ("op", &w.op),
+                        ("sent", &sent),
+                        ("result", &kv_result(lang, result)),
+                        ("done", &super::timeline::time_label(Micros(*done))),
+                        ("placed", &w.placed),
+                        ("state", &state),
+                    ],
+                ),
+                None => lang.f(
+                    K::VNotLinearizableWhyOpen,
+                    &[
+                        ("key", key),
+                        ("op", &w.op),
+                        ("sent", &sent),
+                        ("placed", &w.placed),
+                        ("state", &state),
+                    ],
+                ),
+            }
+        }
         Detail::HistoryBookkeeping { .. } => lang.t(K::VHistoryBookkeeping).to_string(),
     }
 }
@@ -500,9 +535,10 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use raftlab_core::{ConflictHint, LogIndex, MessageKind, Micros, Term};
+    use raftlab_core::{ConflictHint, LogIndex, MessageKind, Term};
     use raftlab_sim::client::{ClientEvent, ClientEventKind, USER_CLIENT};
     use raftlab_sim::kv::KvOp;
+    use raftlab_sim::linearizability::Unexplained;
     use raftlab_sim::{MsgId, World, WorldConfig};
 
     /// Words a Chinese sentence may keep in Latin letters: the RPC and field
@@ -790,6 +826,32 @@ mod tests {
             Detail::NotLinearizable {
                 key: "x".into(),
                 explanation: "get x returned 1 before put x 1".into(),
+                why: None,
+            },
+            Detail::NotLinearizable {
+                key: "x".into(),
+                explanation: "no order places #4 get x".into(),
+                why: Some(Box::new(Unexplained {
+                    op: KvOp::Get { key: "x".into() },
+                    invoke_us: 1_200_000,
+                    complete: Some((1_350_000, KvResult::Value("1".into()))),
+                    placed: 3,
+                    state: Some("2".into()),
+                })),
+            },
+            Detail::NotLinearizable {
+                key: "y".into(),
+                explanation: "no order places #5 put y 3".into(),
+                why: Some(Box::new(Unexplained {
+                    op: KvOp::Put {
+                        key: "y".into(),
+                        value: "3".into(),
+                    },
+                    invoke_us: 2_000_000,
+                    complete: None,
+                    placed: 0,
+                    state: None,
+                })),
             },
             Detail::HistoryBookkeeping {
                 error: "op completed twice".into(),
@@ -1031,6 +1093,36 @@ mod tests {
             "only {caught} of {} English lines flagged",
             en.len()
         );
+    }
+
+    #[test]
+    fn a_linearizability_violation_names_the_answer_no_order_explains() {
+        let d = details();
+        let get = d
+            .iter()
+            .find(|d| matches!(d, Detail::NotLinearizable { why: Some(w), .. } if w.complete.is_some()))
+            .unwrap();
+        let en = violation_detail(Lang::En, get);
+        let zh = violation_detail(Lang::Zh, get);
+        for part in [
+            "get x",
+            "1.200 s",
+            "1.350 s",
+            "value 1",
+            "3 operations",
+            "x = 2",
+        ] {
+            assert!(en.contains(part), "{part:?} in {en}");
+        }
+        for part in ["get x", "1.200 s", "1.350 s", "值 1", "3 个操作", "x = 2"] {
+            assert!(zh.contains(part), "{part:?} in {zh}");
+        }
+        let open = d
+            .iter()
+            .find(|d| matches!(d, Detail::NotLinearizable { why: Some(w), .. } if w.complete.is_none()))
+            .unwrap();
+        assert!(violation_detail(Lang::En, open).contains("never answered"));
+        assert!(violation_detail(Lang::Zh, open).contains("y 未设置"));
     }
 
     #[test]
