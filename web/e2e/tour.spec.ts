@@ -60,6 +60,17 @@ test('the election tour plays stop by stop, with its checks holding', async ({ p
   expect(after.leader).not.toBe(s.leader);
   await expect(page.getByTestId('tour-check-failed')).toHaveCount(0);
 
+  // Replay runs this stop again from exactly where it began: the same
+  // leader crashes once, and the outcome is what it was.
+  const firstTime = await page.getByTestId('tour-outcomes').innerText();
+  await page.getByTestId('tour-replay').click();
+  await expect(card).toHaveAttribute('data-stop', '3');
+  await finishStop(page);
+  await expect(page.getByTestId('tour-check-failed')).toHaveCount(0);
+  expect(await page.getByTestId('tour-outcomes').innerText()).toBe(firstTime);
+  const replayed = await snapshot(page);
+  expect(replayed.nodes.filter((n) => n.status === 'Crashed').map((n) => n.id)).toEqual([s.leader]);
+
   // Back replays the previous stop from where it began.
   await page.getByTestId('tour-back').click();
   await expect(card).toHaveAttribute('data-stop', '2');

@@ -15,7 +15,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use raftlab_core::{Micros, NodeId};
 use raftlab_sim::tour::{Outcome, Phase, Tour, TourRun};
-use raftlab_sim::{Action, Marker, MsgId, SimError, Timeline, WorldConfig, WorldSnapshot};
+use raftlab_sim::{
+    Action, Marker, MsgId, Position, SimError, Timeline, WorldConfig, WorldSnapshot,
+};
 
 use crate::i18n::{Lang, K};
 use crate::startup::new_timeline;
@@ -140,9 +142,9 @@ struct Sim {
     last_commit_announce_ms: f64,
     last_markers_ms: f64,
     last_glance_ms: [f64; PACES],
-    /// The guided tour being played, and the time each of its stops began
-    /// (so Back and Replay can seek there).
-    tour: Option<(usize, TourRun, Vec<Micros>)>,
+    /// The guided tour being played, and where each of its stops began
+    /// (so Back and Replay can go back there exactly).
+    tour: Option<(usize, TourRun, Vec<Position>)>,
 }
 
 thread_local! {
@@ -398,7 +400,7 @@ impl Ui {
                 let config = tour.config.clone();
                 with_sim(|s| {
                     s.cursor_us = tl.now().0 as f64;
-                    s.tour = Some((index, TourRun::new(tour), vec![tl.now()]));
+                    s.tour = Some((index, TourRun::new(tour), vec![tl.position()]));
                     s.timeline = tl;
                     s.announced_leader = None;
                     s.announced_commit = 0;
@@ -423,11 +425,13 @@ impl Ui {
             let onward = stop == run.stop + 1 && run.phase() != Phase::Running;
             if onward {
                 starts.truncate(stop);
-                starts.push(s.timeline.now());
+                starts.push(s.timeline.position());
             } else {
                 let at = *starts.get(stop)?;
                 starts.truncate(stop + 1);
-                s.timeline.seek(at);
+                // Exactly where the stop began: not by time alone, which
+                // would replay an action the stop opens with.
+                s.timeline.restore(at);
                 // The stop runs again from here: not the old future.
                 s.timeline.truncate_future();
             }

@@ -41,7 +41,7 @@ pub use config::{LinkConfig, WorkloadConfig, WorldConfig};
 pub use invariants::Violation;
 pub use network::MsgId;
 pub use snapshot::WorldSnapshot;
-pub use timeline::{Marker, MarkerKind, Timeline};
+pub use timeline::{Marker, MarkerKind, Position, Timeline};
 pub use trace::{Trace, TraceError};
 pub use world::{NodeStatus, World};
 

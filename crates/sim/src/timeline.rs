@@ -62,6 +62,17 @@ pub enum MarkerKind {
     Violation(Violation),
 }
 
+/// An exact place in a run (see [`Timeline::position`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// Events processed.
+    pub events: u64,
+    /// Recorded actions applied.
+    pub actions: usize,
+    /// Virtual time (a wait may have run the clock past the last event).
+    pub now: Micros,
+}
+
 /// A world with a past.
 #[derive(Clone, Debug)]
 pub struct Timeline {
@@ -247,6 +258,62 @@ impl Timeline {
         }
         self.world.run_until(t);
         self.after_progress();
+    }
+
+    /// Exactly where the run stands: see [`Timeline::restore`].
+    pub fn position(&self) -> Position {
+        Position {
+            events: self.world.event_count(),
+            actions: self.world.action_log().len(),
+            now: self.world.now(),
+        }
+    }
+
+    /// Goes back (or forward) to a [`Position`] taken on this branch: after
+    /// the same events, with the same recorded actions applied, at the same
+    /// time. [`Timeline::seek`] goes by time alone, which cannot tell apart
+    /// two events at the same microsecond, nor an action taken at that
+    /// instant from one taken just after it (a guided tour's stop that
+    /// opens with `crash leader` would crash twice on replay).
+    pub fn restore(&mut self, pos: Position) {
+        let past = self.world.event_count() > pos.events
+            || self.world.action_log().len() > pos.actions
+            || self.world.now() > pos.now;
+        if past {
+            let cp = self
+                .checkpoints
+                .iter()
+                .rev()
+                .find(|w| w.event_count() <= pos.events && w.action_log().len() <= pos.actions)
+                .unwrap_or(&self.checkpoints[0]);
+            self.world = cp.clone();
+        }
+        loop {
+            if self.world.violation().is_some() {
+                break;
+            }
+            let due = self.next_action().cloned().filter(|a| {
+                a.at_event == self.world.event_count()
+                    && self.world.action_log().len() < pos.actions
+            });
+            if let Some(a) = due {
+                self.world.set_clock(a.at);
+                if self.world.apply(a.action).is_err() {
+                    self.actions.truncate(self.world.action_log().len());
+                    break;
+                }
+                self.after_progress();
+                continue;
+            }
+            if self.world.event_count() >= pos.events || !self.world.step() {
+                break;
+            }
+            self.after_progress();
+        }
+        if self.world.now() < pos.now {
+            self.world.run_until(pos.now);
+            self.after_progress();
+        }
     }
 
     /// Processes exactly one event (applying any action recorded before it).

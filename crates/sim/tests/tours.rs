@@ -126,3 +126,51 @@ fn malformed_tours_are_refused_with_the_line() {
         assert!(err.contains(want), "{text:?}: {err}");
     }
 }
+
+/// Back and Replay in the page: each stop, replayed from the exact place it
+/// began (`Timeline::restore`), gives what it gave the first time — even a
+/// stop that opens with an action, like `crash leader`, at the instant the
+/// previous one ended. Replayed from the last stop back to the first, so
+/// each replay also starts from a run that was cut and re-grown.
+#[test]
+fn every_stop_replays_exactly_from_where_it_began() {
+    for tour in builtin().unwrap() {
+        let mut tl = Timeline::new(tour.config.clone()).unwrap();
+        let mut run = TourRun::new(tour.clone());
+        let mut starts = vec![tl.position()];
+        let mut first: Vec<Vec<String>> = Vec::new();
+        loop {
+            let limit = tl.now() + Micros(20_000);
+            match run.advance(&mut tl, limit) {
+                Phase::Running => continue,
+                phase => {
+                    first.push(run.outcomes.iter().map(|o| o.output.clone()).collect());
+                    if phase == Phase::Finished {
+                        break;
+                    }
+                    starts.push(tl.position());
+                    let next = run.stop + 1;
+                    run.go_to(next);
+                }
+            }
+        }
+        for stop in (0..tour.stops.len()).rev() {
+            tl.restore(starts[stop]);
+            assert_eq!(tl.position(), starts[stop], "{} stop {stop}", tour.id);
+            tl.truncate_future();
+            run.go_to(stop);
+            loop {
+                let limit = tl.now() + Micros(20_000);
+                if run.advance(&mut tl, limit) != Phase::Running {
+                    break;
+                }
+            }
+            let again: Vec<String> = run.outcomes.iter().map(|o| o.output.clone()).collect();
+            assert_eq!(
+                again, first[stop],
+                "{}: stop {stop} replayed differently",
+                tour.id
+            );
+        }
+    }
+}
