@@ -64,7 +64,20 @@ async function act(page: Page, r: () => number): Promise<string> {
     }, f);
     return what;
   }
-  if (kind < 0.6) {
+  if (kind < 0.55) {
+    // Fields: numbers in and out of range, and text that is no number.
+    const fields = page.locator('input:not([type]):visible, input[type=number]:visible, input[type=text]:visible');
+    const n = await fields.count();
+    if (n === 0) return 'no field';
+    const i = Math.floor(r() * n);
+    const v = pick(['0', '1', '3', '-1', '9', '10', '250', '1e9', 'abc', '', '18446744073709551616']);
+    const f = fields.nth(i);
+    const id = (await f.getAttribute('data-testid')) ?? (await f.getAttribute('name')) ?? '?';
+    await f.fill(v, { timeout: 500 }).catch(() => {});
+    if (r() < 0.5) await f.press('Enter', { timeout: 500 }).catch(() => {});
+    return `field ${id} = ${JSON.stringify(v)}`;
+  }
+  if (kind < 0.65) {
     const nodes = page.locator('[data-testid=node]');
     const n = await nodes.count();
     if (n === 0) return 'no node';
@@ -73,7 +86,7 @@ async function act(page: Page, r: () => number): Promise<string> {
     return `node ${i}`;
   }
   // Any visible, enabled button, except those that leave the page.
-  const buttons = page.locator('button:visible:not([disabled])');
+  const buttons = page.locator('button:visible:not([disabled]), summary:visible');
   const n = await buttons.count();
   if (n === 0) return 'no button';
   const i = Math.floor(r() * n);
