@@ -170,7 +170,7 @@ impl Ui {
         let (timeline, skipped, config, error) = match new_timeline(config.clone()) {
             Ok((t, s)) => (t, s, config, None),
             Err(e) => {
-                let d = WorldConfig::default();
+                let d = crate::view_model::params::page_config();
                 let (t, s) = new_timeline(d.clone()).expect("default settings are valid");
                 (t, s, d, Some(e))
             }

@@ -66,6 +66,44 @@ mod tests {
         );
     }
 
+    /// "Entries start to replicate" in the first seconds: with the page's
+    /// workload, the clients' first commands are committed within five wall
+    /// seconds at the opening speed for most seeds, and within ten for all.
+    #[test]
+    fn client_commands_commit_within_seconds_of_opening() {
+        use crate::view_model::params::page_config;
+        use raftlab_sim::snapshot::EntryKind;
+        let wall = |s: f64| Micros((1_000_000.0 * s * DEFAULT_SPEED) as u64);
+        let mut by_five = 0;
+        for seed in 1..=20 {
+            let cfg = WorldConfig {
+                seed,
+                ..page_config()
+            };
+            let (mut tl, skipped) = new_timeline(cfg).unwrap();
+            let committed_command = |tl: &raftlab_sim::Timeline| {
+                tl.world().snapshot().nodes.iter().any(|n| {
+                    n.log
+                        .iter()
+                        .any(|e| e.committed && e.kind == EntryKind::Command)
+                })
+            };
+            tl.advance_to(skipped + wall(5.0));
+            if committed_command(&tl) {
+                by_five += 1;
+            }
+            tl.advance_to(skipped + wall(10.0));
+            assert!(
+                committed_command(&tl),
+                "seed {seed}: no command committed in 10 wall seconds"
+            );
+        }
+        assert!(
+            by_five >= 15,
+            "only {by_five} of 20 seeds committed a command within 5 wall seconds"
+        );
+    }
+
     #[test]
     fn invalid_settings_are_refused_with_a_message() {
         let cfg = WorldConfig {

@@ -357,6 +357,50 @@ pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
     out
 }
 
+/// Each node's state, a line each, for a liveness failure's report.
+fn member_states(world: &World) -> String {
+    let leader = world.leader();
+    let members = leader
+        .and_then(|l| world.raft(l))
+        .map(|r| r.membership().all_nodes())
+        .unwrap_or_default();
+    let leader_kv = leader.map(|l| &world.nodes()[&l].kv.data);
+    world
+        .nodes()
+        .values()
+        .map(|h| {
+            let state = match world.raft(h.id) {
+                Some(r) => format!(
+                    "{:?} {:?} term {} commit {} applied {} last {}",
+                    h.status,
+                    r.role(),
+                    r.term(),
+                    r.commit_index(),
+                    r.applied_index(),
+                    r.log().last_index()
+                ),
+                None => format!("{:?}", h.status),
+            };
+            format!(
+                "  {}{}: {state}, {} keys{}",
+                h.id,
+                if members.contains(&h.id) {
+                    ""
+                } else {
+                    " (not a member)"
+                },
+                h.kv.data.len(),
+                if leader_kv.is_some_and(|kv| *kv != h.kv.data) {
+                    ", store differs from the leader's"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn verbose() -> bool {
     std::env::var_os("RAFTLAB_FUZZ_VERBOSE").is_some()
 }
@@ -523,8 +567,10 @@ fn calm_phase(world: &mut World, bound: Micros) -> Result<(), String> {
     step_until(world, "a new write did not commit", &|w| {
         w.clients()[&crate::client::USER_CLIENT].completed > before
     })?;
-    // 3. Every member converges on the leader's state.
-    step_until(world, "the members did not converge", &|w| {
+    // 3. Every member converges on the leader's state. A configuration
+    // change still in flight when the leader emerged may add back a node
+    // shut down above as a non-member: it is restarted as it becomes one.
+    let converged = |w: &World| {
         let Some(l) = w.leader() else { return false };
         let Some(lr) = w.raft(l) else { return false };
         let commit = lr.commit_index();
@@ -532,7 +578,41 @@ fn calm_phase(world: &mut World, bound: Micros) -> Result<(), String> {
         lr.membership().all_nodes().iter().all(|id| {
             w.raft(*id).is_some_and(|r| r.applied_index() >= commit) && w.nodes()[id].kv.data == *kv
         })
-    })?;
+    };
+    loop {
+        let rejoined: Vec<NodeId> = world
+            .leader()
+            .and_then(|l| world.raft(l))
+            .map(|r| r.membership().all_nodes())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|id| {
+                world
+                    .nodes()
+                    .get(id)
+                    .is_some_and(|h| h.status == NodeStatus::Crashed)
+            })
+            .collect();
+        for id in rejoined {
+            world
+                .apply(Action::Restart(id))
+                .map_err(|e| e.to_string())?;
+        }
+        step_until(world, "the members did not converge", &|w| {
+            converged(w)
+                || w.leader().and_then(|l| w.raft(l)).is_some_and(|r| {
+                    r.membership().all_nodes().iter().any(|id| {
+                        w.nodes()
+                            .get(id)
+                            .is_some_and(|h| h.status == NodeStatus::Crashed)
+                    })
+                })
+        })
+        .map_err(|e| format!("{e}\n{}", member_states(world)))?;
+        if converged(world) || world.violation().is_some() {
+            break;
+        }
+    }
     if world.violation().is_some() {
         return Ok(());
     }

@@ -139,6 +139,8 @@ pub struct World {
     clients: BTreeMap<ClientId, Client>,
     rng_net: DetRng,
     rng_workload: DetRng,
+    /// Which server a client tries after a time-out.
+    rng_clients: DetRng,
     seed_rng: DetRng,
     invariants: Invariants,
     lin: LiveChecker,
@@ -164,6 +166,7 @@ impl World {
             rng_net: root.fork(1),
             rng_workload: root.fork(2),
             seed_rng: root.fork(3),
+            rng_clients: root.fork(4),
             now: Micros(0),
             events: 0,
             queue: EventQueue::default(),
@@ -1102,7 +1105,15 @@ impl World {
             &op,
             ClientEventKind::TimedOut { node, attempt },
         );
-        self.client_send(client, None);
+        // Another server, chosen at random (thesis §6.2). Not the next in
+        // turn: a follower cut off with a deposed leader redirects back to
+        // it, and trying the two in turn would never reach the majority.
+        let others: Vec<NodeId> = self.nodes.keys().copied().filter(|n| *n != node).collect();
+        let next = match others.len() {
+            0 => None,
+            n => Some(others[self.rng_clients.gen_range(0..=n as u64 - 1) as usize]),
+        };
+        self.client_send(client, next);
     }
 
     /// The client finished an operation: start the next queued one, or

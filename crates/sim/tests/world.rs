@@ -90,6 +90,59 @@ fn a_minority_partition_cannot_commit_and_heals_back_to_one_log() {
     assert!(w.violation().is_none(), "{:?}", w.violation());
 }
 
+/// Clients are not trapped with a deposed leader: cut off with one follower
+/// that still names it as leader, the background clients time out, retry a
+/// server picked at random (thesis §6.2), find the majority's new leader and
+/// keep committing. (Retrying the servers in turn, a client bounced between
+/// the old leader and that follower for ever.)
+#[test]
+fn clients_escape_a_deposed_leader_in_the_minority() {
+    for seed in 1..=10 {
+        let mut w = World::new(WorldConfig {
+            seed,
+            workload: raftlab_sim::config::WorkloadConfig {
+                ops_per_sec: 12.0,
+                ..Default::default()
+            },
+            ..WorldConfig::default()
+        })
+        .unwrap();
+        w.run_until(ms(2_000));
+        let leader = w.leader().unwrap();
+        let others: Vec<NodeId> = w.nodes().keys().copied().filter(|n| *n != leader).collect();
+        let minority: BTreeSet<NodeId> = [leader, others[0]].into_iter().collect();
+        let majority: BTreeSet<NodeId> = others[1..].iter().copied().collect();
+        w.apply(Action::Partition(vec![minority, majority.clone()]))
+            .unwrap();
+        w.run_until(ms(5_000));
+        let new_leader = *majority
+            .iter()
+            .find(|id| w.raft(**id).is_some_and(|r| r.role() == Role::Leader))
+            .unwrap_or_else(|| {
+                panic!(
+                    "seed {seed}: the majority elected no leader: {:?}",
+                    w.nodes()
+                        .keys()
+                        .map(|id| (id, w.raft(*id).map(|r| (r.role(), r.term()))))
+                        .collect::<Vec<_>>()
+                )
+            });
+        let done = |w: &World| w.clients().values().map(|c| c.completed).sum::<u64>();
+        let (before, commit) = (done(&w), w.raft(new_leader).unwrap().commit_index());
+        w.run_until(ms(15_000));
+        assert!(
+            done(&w) >= before + 20,
+            "seed {seed}: only {} operations completed in 10 s",
+            done(&w) - before
+        );
+        assert!(
+            w.raft(new_leader).unwrap().commit_index().0 >= commit.0 + 15,
+            "seed {seed}"
+        );
+        assert!(w.violation().is_none(), "seed {seed}: {:?}", w.violation());
+    }
+}
+
 #[test]
 fn a_user_put_reaches_every_state_machine() {
     let mut w = World::new(WorldConfig {

@@ -10,6 +10,7 @@ use raftlab_sim::{Action, LinkConfig};
 use crate::driver::{Pace, Selection, Ui};
 use crate::i18n::K;
 use crate::view_model::message::{flight_lines, FLIGHT_LINES};
+use crate::view_model::params::MAX_OPS_PER_SEC;
 
 /// The newest messages in the air as buttons: a way to pick one at any
 /// speed, by pointer or keyboard. Picking pauses the run. It sits last in
@@ -163,7 +164,7 @@ pub fn NetworkPanel(ui: Ui) -> impl IntoView {
                     type="range"
                     data-testid="workload"
                     min="0"
-                    max="20"
+                    max=MAX_OPS_PER_SEC.to_string()
                     step="0.5"
                     prop:value=move || workload.get().unwrap_or(ops.get()).to_string()
                     on:change=move |ev| {

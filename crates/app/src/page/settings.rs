@@ -8,6 +8,7 @@ use raftlab_sim::WorldConfig;
 
 use crate::driver::Ui;
 use crate::i18n::K;
+use crate::view_model::params::page_config;
 use crate::view_model::settings::{describe, problem, Problem};
 
 /// A seed from the browser's cryptographic random source.
@@ -164,7 +165,7 @@ pub fn Settings(ui: Ui) -> impl IntoView {
                         ui.restart(d);
                     }>{move || format!("🎲 {}", t(K::SetRandomSeed))}</button>
                     <button type="button" data-testid="settings-reset" on:click=move |_| {
-                        let d = WorldConfig { seed: draft.get_untracked().seed, ..WorldConfig::default() };
+                        let d = WorldConfig { seed: draft.get_untracked().seed, ..page_config() };
                         ui.restart(d);
                     }>{move || t(K::SetReset)}</button>
                 </div>

@@ -1,4 +1,4 @@
-//! Address parameters: `?seed=42&nodes=7&speed=0.1&lang=zh&embed=1&prevote=1&checkquorum=1`,
+//! Address parameters: `?seed=42&nodes=7&speed=0.1&workload=4&lang=zh&embed=1&prevote=1&checkquorum=1`,
 //! and `?tour=election` to open a guided tour.
 //!
 //! A bad parameter never stops the page: it is ignored, and the page shows
@@ -10,6 +10,23 @@ use raftlab_sim::WorldConfig;
 use super::speed::{SPEED_MAX, SPEED_MIN};
 use crate::i18n::{Lang, K};
 
+/// The background clients' operations per (virtual) second when the page
+/// opens. At the opening speed (1/25×) this is one operation every two
+/// wall seconds or so: the first commands reach the log within the first
+/// seconds, and each can still be followed. (The simulator's own default,
+/// 2 ops/s, left a newcomer watching an empty log for half a minute.)
+pub const PAGE_OPS_PER_SEC: f64 = 12.0;
+
+/// The most the workload slider and `workload=` offer, in ops/s.
+pub const MAX_OPS_PER_SEC: f64 = 20.0;
+
+/// The settings the page opens with, and returns to on Reset.
+pub fn page_config() -> WorldConfig {
+    let mut c = WorldConfig::default();
+    c.workload.ops_per_sec = PAGE_OPS_PER_SEC;
+    c
+}
+
 /// The parameters the page understands.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Params {
@@ -19,6 +36,8 @@ pub struct Params {
     pub nodes: Option<usize>,
     /// `speed`: simulation speed, 0.001–100.
     pub speed: Option<f64>,
+    /// `workload`: background client operations per second, 0–20.
+    pub workload: Option<f64>,
     /// `lang`: `en` or `zh`.
     pub lang: Option<Lang>,
     /// `embed=1`: hide everything but the cluster and the time controls.
@@ -35,7 +54,10 @@ pub struct Params {
 impl Params {
     /// The world settings the address asks for (defaults for the rest).
     pub fn world_config(&self) -> WorldConfig {
-        let mut c = WorldConfig::default();
+        let mut c = page_config();
+        if let Some(w) = self.workload {
+            c.workload.ops_per_sec = w;
+        }
         if let Some(s) = self.seed {
             c.seed = s;
         }
@@ -166,6 +188,11 @@ pub fn parse(query: &str) -> (Params, Vec<ParamError>) {
                 Ok(_) => errors.push(err(range("0.001", "100"))),
                 Err(_) => errors.push(err(Reason::NotNumber)),
             },
+            "workload" => match v.trim().parse::<f64>() {
+                Ok(w) if (0.0..=MAX_OPS_PER_SEC).contains(&w) => p.workload = Some(w),
+                Ok(_) => errors.push(err(range("0", &MAX_OPS_PER_SEC.to_string()))),
+                Err(_) => errors.push(err(Reason::NotNumber)),
+            },
             "lang" => match Lang::parse(&v) {
                 Some(l) => p.lang = Some(l),
                 None => errors.push(err(range("en", "zh"))),
@@ -224,7 +251,20 @@ mod tests {
             (9, 3, true, true)
         );
         assert!(c.validate().is_ok());
-        assert_eq!(Params::default().world_config(), WorldConfig::default());
+        assert_eq!(Params::default().world_config(), page_config());
+        let (p, errors) = parse("workload=0");
+        assert!(errors.is_empty());
+        assert_eq!(p.world_config().workload.ops_per_sec, 0.0);
+        for bad in [
+            "workload=21",
+            "workload=-1",
+            "workload=nan",
+            "workload=lots",
+        ] {
+            let (p, errors) = parse(bad);
+            assert_eq!(errors.len(), 1, "{bad}");
+            assert_eq!(p.world_config().workload.ops_per_sec, PAGE_OPS_PER_SEC);
+        }
     }
 
     #[test]
