@@ -96,11 +96,18 @@ async function act(page: Page, r: () => number): Promise<string> {
   return `button ${name}`;
 }
 
-for (const seed of SEEDS) {
-  test(`a monkey at the controls never breaks the page (seed ${seed})`, async ({ page }) => {
+// Each seed on a desktop in English, and again on a phone in Chinese.
+const RUNS = SEEDS.flatMap((seed) => [
+  { seed, name: 'desktop', query: '?seed=7', width: 1280, height: 720 },
+  { seed, name: 'phone, zh', query: '?seed=7&lang=zh', width: 375, height: 812 },
+]);
+
+for (const { seed, name, query, width, height } of RUNS) {
+  test(`a monkey at the controls never breaks the page (seed ${seed}, ${name})`, async ({ page }) => {
     test.setTimeout(150_000);
     const errors = collectErrors(page);
-    await page.goto('/?seed=7');
+    await page.setViewportSize({ width, height });
+    await page.goto('/' + query);
     await expect(page.getByTestId('node').first()).toBeVisible();
     const r = rng(seed);
     const done: string[] = [];
