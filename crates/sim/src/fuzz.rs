@@ -579,34 +579,34 @@ fn calm_phase(world: &mut World, bound: Micros) -> Result<(), String> {
             w.raft(*id).is_some_and(|r| r.applied_index() >= commit) && w.nodes()[id].kv.data == *kv
         })
     };
-    loop {
-        let rejoined: Vec<NodeId> = world
-            .leader()
-            .and_then(|l| world.raft(l))
+    // Members of the leader's configuration that are down.
+    let crashed_members = |w: &World| -> Vec<NodeId> {
+        w.leader()
+            .and_then(|l| w.raft(l))
             .map(|r| r.membership().all_nodes())
             .unwrap_or_default()
             .into_iter()
             .filter(|id| {
-                world
-                    .nodes()
+                w.nodes()
                     .get(id)
                     .is_some_and(|h| h.status == NodeStatus::Crashed)
             })
-            .collect();
-        for id in rejoined {
+            .collect()
+    };
+    loop {
+        for id in crashed_members(world) {
             world
                 .apply(Action::Restart(id))
                 .map_err(|e| e.to_string())?;
         }
+        if !crashed_members(world).is_empty() {
+            return Err(format!(
+                "liveness: a member could not be restarted\n{}",
+                member_states(world)
+            ));
+        }
         step_until(world, "the members did not converge", &|w| {
-            converged(w)
-                || w.leader().and_then(|l| w.raft(l)).is_some_and(|r| {
-                    r.membership().all_nodes().iter().any(|id| {
-                        w.nodes()
-                            .get(id)
-                            .is_some_and(|h| h.status == NodeStatus::Crashed)
-                    })
-                })
+            converged(w) || !crashed_members(w).is_empty()
         })
         .map_err(|e| format!("{e}\n{}", member_states(world)))?;
         if converged(world) || world.violation().is_some() {
