@@ -42,6 +42,14 @@ impl DetRng {
         result
     }
 
+    /// A uniformly chosen item, `None` from an empty slice. (One item is
+    /// returned without drawing, as [`DetRng::gen_range`] does for a range of
+    /// one value.)
+    pub fn choose<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        let last = items.len().checked_sub(1)?;
+        items.get(self.gen_range(0..=last as u64) as usize)
+    }
+
     /// A uniform value in `range` (Lemire's multiply-shift with rejection: unbiased).
     pub fn gen_range(&mut self, range: RangeInclusive<u64>) -> u64 {
         let (lo, hi) = (*range.start(), *range.end());
@@ -88,5 +96,24 @@ impl DetRng {
             *word = splitmix64(&mut sm);
         }
         DetRng { s }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DetRng;
+
+    #[test]
+    fn choose_draws_like_gen_range_over_the_indexes() {
+        let (mut a, mut b) = (DetRng::new(9), DetRng::new(9));
+        let items = [10, 20, 30, 40, 50];
+        for _ in 0..100 {
+            let i = b.gen_range(0..=4) as usize;
+            assert_eq!(a.choose(&items), Some(&items[i]));
+        }
+        assert_eq!(a.choose::<u8>(&[]), None);
+        // One item: no draw, so the stream goes on unchanged.
+        assert_eq!(a.choose(&[7]), Some(&7));
+        assert_eq!(a.next_u64(), b.next_u64());
     }
 }

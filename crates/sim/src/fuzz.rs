@@ -208,12 +208,9 @@ pub fn chaos_config(opts: &FuzzOptions, rng: &mut DetRng) -> WorldConfig {
     c
 }
 
-fn pick(rng: &mut DetRng, ids: &[NodeId]) -> Option<NodeId> {
-    if ids.is_empty() {
-        None
-    } else {
-        Some(ids[rng.gen_range(0..=ids.len() as u64 - 1) as usize])
-    }
+/// A uniformly chosen id (chaos picks its victims with it).
+pub(crate) fn pick<T: Copy>(rng: &mut DetRng, ids: &[T]) -> Option<T> {
+    rng.choose(ids).copied()
 }
 
 /// One random fault, derived from the RNG and the world's state.
@@ -295,7 +292,7 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
                 _ => None,
             }
         }
-        14 => pick_msg(rng, &msgs).map(Action::Drop),
+        14 => pick(rng, &msgs).map(Action::Drop),
         _ => {
             let a = pick(rng, &all)?;
             let b = pick(rng, &all)?;
@@ -304,14 +301,6 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
                 target: b,
             })
         }
-    }
-}
-
-fn pick_msg(rng: &mut DetRng, ids: &[crate::network::MsgId]) -> Option<crate::network::MsgId> {
-    if ids.is_empty() {
-        None
-    } else {
-        Some(ids[rng.gen_range(0..=ids.len() as u64 - 1) as usize])
     }
 }
 

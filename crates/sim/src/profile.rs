@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
 use crate::config::{LinkConfig, WorkloadConfig, WorldConfig};
-use crate::fuzz::FuzzOptions;
+use crate::fuzz::{pick, FuzzOptions};
 use crate::world::{NodeStatus, World};
 
 /// Which fault schedule the fuzzer runs.
@@ -152,9 +152,6 @@ pub(crate) fn targeted_action(
         .filter(|h| h.status == NodeStatus::Up)
         .map(|h| h.id)
         .collect();
-    let pick = |rng: &mut DetRng, ids: &[NodeId]| -> Option<NodeId> {
-        (!ids.is_empty()).then(|| ids[rng.gen_range(0..=ids.len() as u64 - 1) as usize])
-    };
     match profile {
         ChaosProfile::Figure8 | ChaosProfile::Mixed => match rng.gen_range(0..=9) {
             // The leader crashes, typically with entries on a minority only.

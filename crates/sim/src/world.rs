@@ -1109,10 +1109,7 @@ impl World {
         // turn: a follower cut off with a deposed leader redirects back to
         // it, and trying the two in turn would never reach the majority.
         let others: Vec<NodeId> = self.nodes.keys().copied().filter(|n| *n != node).collect();
-        let next = match others.len() {
-            0 => None,
-            n => Some(others[self.rng_clients.gen_range(0..=n as u64 - 1) as usize]),
-        };
+        let next = self.rng_clients.choose(&others).copied();
         self.client_send(client, next);
     }
 

@@ -165,22 +165,25 @@ pub struct LogRowView {
 /// sliding with every entry: cells keep their place while a person reads
 /// them, and a new entry redraws one cell, not the whole grid.
 pub fn window(snap: &WorldSnapshot) -> (u64, u64) {
-    let hi = snap
-        .nodes
+    let hi = newest_index(snap);
+    let lo = 1 + hi.saturating_sub(LOG_COLUMNS).div_ceil(LOG_PAGE_STEP) * LOG_PAGE_STEP;
+    (lo, lo + LOG_COLUMNS - 1)
+}
+
+/// The newest index over all nodes (at least 1, the first slot).
+fn newest_index(snap: &WorldSnapshot) -> u64 {
+    snap.nodes
         .iter()
         .map(|n| n.last_index.0)
         .max()
         .unwrap_or(0)
-        .max(1);
-    let lo = 1 + hi.saturating_sub(LOG_COLUMNS).div_ceil(LOG_PAGE_STEP) * LOG_PAGE_STEP;
-    (lo, lo + LOG_COLUMNS - 1)
+        .max(1)
 }
 
 /// The slot (0-based, within [`window`]) of the newest entry over all nodes:
 /// the one a narrow screen keeps in view.
 pub fn newest_slot(snap: &WorldSnapshot) -> u64 {
-    let hi = snap.nodes.iter().map(|n| n.last_index.0).max().unwrap_or(0);
-    hi.max(1) - window(snap).0
+    newest_index(snap) - window(snap).0
 }
 
 /// A horizontal span in the log view's scrolled content, in CSS pixels.
