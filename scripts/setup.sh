@@ -3,7 +3,7 @@
 # present at the right version. One line per step; on failure, names the step.
 #
 #   rust targets + components, Trunk, wasm-bindgen-cli, Chromium + ChromeDriver
-#   (Debian packages), npm dev tools (Playwright, binaryen's wasm-opt).
+#   and CJK fonts (Debian packages), npm dev tools (Playwright, binaryen's wasm-opt).
 #
 # A cold run takes ~13-15 min on 2 cores (mostly compiling Trunk); a warm run
 # takes a second or two.
@@ -87,6 +87,22 @@ else
   fi
   say "chromium + chromedriver ... installing from Debian packages (~1 min)"
   timed bash -c "$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium chromium-driver"
+fi
+
+# CJK fonts, so the Chinese page is tested (and screenshotted) as Chinese
+# readers see it; without them Chromium draws boxes and lays the page out
+# differently.
+STEP="apt-get install fonts-noto-cjk"
+if dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "install ok installed"; then
+  say "fonts-noto-cjk ... already installed"
+else
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then
+    need sudo "Installing fonts needs root; run as root or install sudo."
+    SUDO="sudo"
+  fi
+  say "fonts-noto-cjk ... installing from Debian packages (~1 min)"
+  timed bash -c "$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q fonts-noto-cjk"
 fi
 
 # npm dev tools in web/. The lock file's hash is stamped into node_modules so a

@@ -1,5 +1,6 @@
 //! Tunables (defaults are the paper's numbers) and deliberate bugs for teaching.
 
+use crate::bugs::Bugs;
 use crate::errors::ConfigError;
 use crate::ids::Micros;
 use serde::{Deserialize, Serialize};
@@ -78,40 +79,5 @@ impl Config {
     /// Whether lease-based reads are in effect (they are unsafe without CheckQuorum).
     pub fn lease_reads_enabled(&self) -> bool {
         self.lease_reads && self.check_quorum
-    }
-}
-
-/// Deliberate protocol mutations for the playground. Each is implemented at the single
-/// place it mutates the protocol (grep for `bugs.<name>`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Bugs {
-    /// The leader commits entries of earlier terms by counting replicas (the Figure 8 bug,
-    /// §5.4.2). Breaks State Machine Safety: a committed entry can be overwritten.
-    pub commit_prior_term_by_counting: bool,
-    /// Voters skip the up-to-date check (§5.4.1). Breaks Leader Completeness: a leader may
-    /// lack committed entries and overwrite them.
-    pub vote_without_log_check: bool,
-    /// `restart()` drops the persisted `voted_for` (§5.2). Breaks Election Safety: two
-    /// leaders in one term.
-    pub forget_vote_on_restart: bool,
-    /// A follower deletes everything after `prev_log_index` on every AppendEntries, even
-    /// matching entries (§5.3 rule 3). A delayed AppendEntries then erases acknowledged,
-    /// possibly committed entries: breaks Log Matching / State Machine Safety.
-    pub truncate_on_append_without_conflict: bool,
-    /// A leader ignores messages with a higher term instead of stepping down (§5.1).
-    /// A deposed leader keeps accepting proposals that can never commit; two nodes claim leadership.
-    pub leader_ignores_higher_term: bool,
-    /// ReadIndex answers immediately without confirming leadership (thesis §6.4). A deposed
-    /// leader serves stale reads: breaks linearizability.
-    pub read_index_without_quorum: bool,
-    /// Entries are handed to the application as soon as they are appended (§5.3). Breaks
-    /// State Machine Safety: applied entries may later be truncated.
-    pub apply_uncommitted: bool,
-}
-
-impl Bugs {
-    /// Whether any mutation is on.
-    pub fn any(&self) -> bool {
-        *self != Bugs::default()
     }
 }

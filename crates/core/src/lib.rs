@@ -59,7 +59,9 @@
 //! [`Ready::snapshot`].
 #![deny(missing_docs)]
 
+mod bugs;
 mod config;
+mod durable;
 mod entry;
 mod errors;
 mod events;
@@ -77,7 +79,9 @@ mod role;
 mod stats;
 mod storage;
 
-pub use config::{Bugs, Config};
+pub use bugs::{BugSwitch, Bugs, UnknownBug, BUG_SWITCHES};
+pub use config::Config;
+pub use durable::Durable;
 pub use entry::{Command, Entry, EntryPayload};
 pub use errors::{CompactError, ConfigError, ProposeError, StepError};
 pub use events::{Event, RejectReason, StepDownReason, VoteDenyReason};
@@ -91,4 +95,4 @@ pub use ready::{ReadState, Ready};
 pub use rng::DetRng;
 pub use role::Role;
 pub use stats::{KindCounts, Stats};
-pub use storage::{Durable, HardState, Snapshot};
+pub use storage::{HardState, Snapshot};

@@ -1,6 +1,7 @@
 //! The drive API (etcd's `RawNode`): feed in time, messages and requests; drain a [`Ready`].
 
 use crate::config::Config;
+use crate::durable::Durable;
 use crate::entry::{Command, Entry};
 use crate::errors::{CompactError, ConfigError, ProposeError, StepError};
 use crate::events::Event;
@@ -13,7 +14,7 @@ use crate::ready::{ReadState, Ready};
 use crate::rng::DetRng;
 use crate::role::Role;
 use crate::stats::Stats;
-use crate::storage::{Durable, HardState, Snapshot};
+use crate::storage::{HardState, Snapshot};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 

@@ -102,7 +102,7 @@ fn apply_uncommitted_applies_before_commit() {
 }
 
 /// All bugs are off by default.
-/// Reference: CORE_API Bugs
+/// Reference: `raftlab_core::BUG_SWITCHES` (crates/core/src/bugs.rs)
 #[test]
 fn bugs_are_off_by_default() {
     assert!(!Config::default().bugs.any());

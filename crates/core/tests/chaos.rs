@@ -3,6 +3,16 @@
 //! asserts the safety properties after every step; then faults stop and the cluster must
 //! converge (liveness).
 //!
+//! Why a second chaos runner beside the simulator's fuzzer (`raftlab-sim fuzz`,
+//! crates/sim/src/fuzz.rs): this one tests the core alone. Dependencies point
+//! down (app -> sim -> core), so the core's own tests cannot use the simulator,
+//! and a bug in the simulator's clock, network or checker cannot hide a core bug
+//! here. Its network (`common::Net`) delivers any queued message in any order,
+//! with no latency model, reaching interleavings that the time-driven world
+//! makes rare; its checker (`common`) is deliberately small. The simulator's
+//! fuzzer and `invariants.rs` remain the one full checker the page, scripts and
+//! CI's bug-switch proof use.
+//!
 //! Reproduce one seed: `RAFTLAB_CHAOS_FIRST=355 RAFTLAB_CHAOS_SEEDS=1 cargo test -p raftlab-core --test chaos`.
 //! Hunt with many: `RAFTLAB_CHAOS_SEEDS=10000 cargo test -p raftlab-core --profile fast --test chaos`.
 
@@ -250,7 +260,7 @@ fn safety_and_liveness_under_random_faults() {
 /// Every deliberate bug is caught by the checker above within a few seeds, so the
 /// playground's bug switches really break what they claim to.
 /// (`forget_vote_on_restart` needs rare timing; persistence.rs shows its double vote directly.)
-/// Reference: CORE_API Bugs
+/// Reference: `raftlab_core::BUG_SWITCHES` (crates/core/src/bugs.rs)
 #[test]
 fn every_bug_switch_is_caught_by_the_checker() {
     type Switch = (&'static str, fn(&mut Bugs));

@@ -25,7 +25,7 @@ fn run(seed: u64) -> Vec<(NodeId, String)> {
 }
 
 /// Same seed and inputs => identical Ready sequence on every node.
-/// Reference: CORE_API determinism contract (etcd raft README: "same input, same output")
+/// Reference: crates/core/src/lib.rs ("same seed and inputs, same outputs"; etcd raft README)
 #[test]
 fn same_seed_same_ready_sequence() {
     let a = run(11);
@@ -36,7 +36,7 @@ fn same_seed_same_ready_sequence() {
 }
 
 /// DetRng: streams are reproducible, forks are independent, ranges are respected.
-/// Reference: CORE_API determinism contract
+/// Reference: crates/core/src/lib.rs ("same seed and inputs, same outputs")
 #[test]
 fn det_rng_is_reproducible_and_in_range() {
     let mut a = DetRng::new(5);

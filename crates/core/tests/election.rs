@@ -426,7 +426,7 @@ fn node_with_empty_membership_waits() {
 }
 
 /// Messages not addressed to us are refused with an error and counted.
-/// Reference: CORE_API.md step contract
+/// Reference: `RawNode::step` docs
 #[test]
 fn wrong_recipient_is_an_error() {
     let mut n = solo(1, 3);

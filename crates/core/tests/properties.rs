@@ -238,7 +238,7 @@ proptest! {
 
     /// No input panics: random messages, ticks and requests, fed to a node in every role,
     /// are handled (or refused with a typed error).
-    /// Reference: CORE_API step contract ("never panics on any input")
+    /// Reference: `RawNode::step` docs ("never panics on any input")
     #[test]
     fn no_input_panics(inputs in prop::collection::vec(arb_input(), 1..60), cq in any::<bool>(), pv in any::<bool>()) {
         let config = Config { check_quorum: cq, pre_vote: pv, max_entries_per_msg: 2, ..Config::default() };

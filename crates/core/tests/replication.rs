@@ -199,7 +199,7 @@ fn follower_commit_is_min_of_leader_commit_and_last_new_entry() {
 
 /// The leader counts its own entry toward a majority only once it is persisted (after
 /// `advance`): a lone leader commits nothing before that.
-/// Reference: Raft paper §5.3 / CORE_API persistence contract
+/// Reference: Raft paper §5.3; `Durable::apply` (persist before send)
 #[test]
 fn leader_counts_itself_only_after_persisting() {
     let mut n = RawNode::<u64>::new(

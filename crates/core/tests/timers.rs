@@ -27,7 +27,7 @@ fn leader_sends_heartbeats_every_interval() {
 }
 
 /// `next_deadline` is the earliest timer, so a driver can jump straight to it.
-/// Reference: CORE_API drive contract
+/// Reference: the drive loop in crates/core/src/lib.rs (etcd `RawNode` contract)
 #[test]
 fn next_deadline_is_earliest_timer() {
     let config = Config {
@@ -64,7 +64,7 @@ fn hearing_leader_resets_election_timer() {
 }
 
 /// Stale and duplicate messages are handled and counted, never errors.
-/// Reference: CORE_API step contract
+/// Reference: `RawNode::step` docs
 #[test]
 fn stale_and_duplicate_messages_are_counted() {
     let mut net = Net::new(3);
