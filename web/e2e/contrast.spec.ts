@@ -128,6 +128,23 @@ async function measure(page: Page): Promise<{ checked: number; failures: Failure
   });
 }
 
+/** Sets a range input the way a user dragging it would (input + change events). */
+async function setRange(page: Page, testid: string, value: number) {
+  await page.getByTestId(testid).evaluate((el: HTMLInputElement, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
+
+const now = (page: Page): Promise<number> => page.evaluate(() => (window as any).raftlab.snapshot().now);
+
+// The moment measured: 1.5 s into seed 7's run, with messages in the air. The
+// same seed and no actions give the same world at the same virtual time, so
+// the drawing measured is the same on every run; a moment caught by pausing
+// on the wall clock was not (a message glyph sometimes passed under a label).
+const MOMENT_US = 1_500_000;
+
 for (const scheme of ['light', 'dark'] as const) {
   test(`text meets WCAG AA contrast in the ${scheme} scheme`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: scheme });
@@ -136,15 +153,24 @@ for (const scheme of ['light', 'dark'] as const) {
     for (const lang of ['en', 'zh']) {
       await page.goto(`/?seed=7&lang=${lang}`);
       await expect(page.getByTestId('node')).toHaveCount(5);
-      await expect.poll(() => page.evaluate(() => (window as any).raftlab.snapshot().leader), { timeout: 15_000 }).not.toBeNull();
-      // Catch a moment with messages in the air, then hold it still.
-      await expect(page.getByTestId('message').first()).toBeAttached({ timeout: 15_000 });
+      // Run fast past the moment, pause, return to the default speed (at
+      // which messages in flight are drawn) and stand on the moment itself.
+      const defaultSpeed = Number(await page.getByTestId('speed').inputValue());
+      await setRange(page, 'speed', 500);
+      await expect.poll(() => now(page), { timeout: 15_000 }).toBeGreaterThan(MOMENT_US);
       await page.keyboard.press(' ');
       await expect(page.getByTestId('play-pause')).toHaveAttribute('aria-pressed', 'false');
+      await setRange(page, 'speed', defaultSpeed);
+      await setRange(page, 'scrubber', MOMENT_US);
+      await expect.poll(() => now(page)).toBe(MOMENT_US);
+      expect(await page.evaluate(() => (window as any).raftlab.snapshot().leader), 'a leader at the moment').not.toBeNull();
+      await expect(page.getByTestId('message').first()).toBeAttached();
       await page.locator('[data-testid=node][data-node=n1]').click();
       await page.getByTestId('settings').locator('summary').click();
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       await page.setViewportSize({ width: 1280, height: Math.min(height, 6000) });
+      // Let the panels that follow at reading pace catch up with the moment.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       const { checked, failures } = await measure(page);
       expect(checked, 'text elements measured').toBeGreaterThan(100);
       expect(failures, `${lang}, ${scheme}: text below WCAG AA`).toEqual([]);

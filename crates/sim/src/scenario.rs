@@ -967,7 +967,7 @@ impl<'a, H: Host> Exec<'a, H> {
                 Ok(snap
                     .messages
                     .iter()
-                    .map(|m| format!("{} {} -> {}: {}", m.id, m.from, m.to, m.summary))
+                    .map(|m| format!("{} {} -> {}: {m}", m.id, m.from, m.to))
                     .collect::<Vec<_>>()
                     .join("\n"))
             }

@@ -3,10 +3,11 @@
 //! demand from the world and owns no references into it.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use raftlab_core::{
-    ConfChange, ConflictHint, EntryPayload, LogIndex, Membership, Message, MessageBody,
-    MessageKind, Micros, NodeId, ProgressState, Role, Term,
+    ConfChange, ConflictHint, EntryPayload, LogIndex, Membership, MessageBody, MessageKind, Micros,
+    NodeId, ProgressState, Role, Term,
 };
 use serde::{Deserialize, Serialize};
 
@@ -179,13 +180,9 @@ pub struct MessageSnapshot {
     pub ok: Option<bool>,
     /// Number of entries carried.
     pub entries: usize,
-    /// One line: `AppendEntries prev=4/t2 entries=[5] commit=4`.
-    pub summary: String,
-    /// The message's contents (snapshot data left out), for a page that
-    /// words the summary itself.
+    /// The message's contents (snapshot data left out). Its English line is
+    /// the `Display` impl; the page words it in `words.rs`.
     pub body: BodyView,
-    /// Every field, for the inspector.
-    pub fields: Vec<(String, String)>,
 }
 
 /// A recently lost message.
@@ -242,127 +239,78 @@ fn entry_view(e: &raftlab_core::Entry<KvCommand>, commit: LogIndex) -> LogEntryV
     }
 }
 
-/// Describes a message for the page: a one-line summary and all fields.
-pub fn describe_message(m: &Message<KvCommand>) -> (String, Vec<(String, String)>) {
-    let mut fields = vec![
-        ("type".to_string(), m.kind().to_string()),
-        ("from".to_string(), m.from.to_string()),
-        ("to".to_string(), m.to.to_string()),
-        ("term".to_string(), m.term.to_string()),
-    ];
-    let mut add = |k: &str, v: String| fields.push((k.to_string(), v));
-    let summary = match &m.body {
-        MessageBody::PreVote {
-            last_log_index,
-            last_log_term,
-        } => {
-            add("lastLogIndex", last_log_index.to_string());
-            add("lastLogTerm", last_log_term.to_string());
-            format!(
-                "PreVote for term {} (last log {}/t{})",
-                m.term, last_log_index, last_log_term
-            )
-        }
-        MessageBody::PreVoteResponse { granted } => {
-            add("granted", granted.to_string());
-            format!("PreVote {}", if *granted { "granted" } else { "denied" })
-        }
-        MessageBody::RequestVote {
-            last_log_index,
-            last_log_term,
-            transfer,
-        } => {
-            add("lastLogIndex", last_log_index.to_string());
-            add("lastLogTerm", last_log_term.to_string());
-            add("leadershipTransfer", transfer.to_string());
-            format!(
-                "RequestVote term {} (last log {}/t{})",
-                m.term, last_log_index, last_log_term
-            )
-        }
-        MessageBody::RequestVoteResponse { granted } => {
-            add("voteGranted", granted.to_string());
-            format!("Vote {}", if *granted { "granted" } else { "denied" })
-        }
-        MessageBody::AppendEntries {
-            prev_log_index,
-            prev_log_term,
-            entries,
-            leader_commit,
-            read_seq,
-        } => {
-            add("prevLogIndex", prev_log_index.to_string());
-            add("prevLogTerm", prev_log_term.to_string());
-            let list: Vec<String> = entries
-                .iter()
-                .map(|e| {
-                    format!(
-                        "{}:t{} {}",
-                        e.index,
-                        e.term,
-                        entry_view(e, LogIndex(0)).label
-                    )
-                })
-                .collect();
-            add("entries", format!("[{}]", list.join(", ")));
-            add("leaderCommit", leader_commit.to_string());
-            add("heartbeatRound", read_seq.to_string());
-            if entries.is_empty() {
-                format!("Heartbeat (commit {leader_commit})")
-            } else {
-                format!(
+/// One English line for the CLI and transcripts (`show messages`):
+/// `AppendEntries prev 4/t2, 1 entry from 5, commit 4`. The page words
+/// messages itself, from [`MessageSnapshot::body`] (app `words.rs`).
+impl fmt::Display for MessageSnapshot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let term = self.term;
+        match &self.body {
+            BodyView::PreVote {
+                last_log_index,
+                last_log_term,
+            } => write!(
+                f,
+                "PreVote for term {term} (last log {last_log_index}/t{last_log_term})"
+            ),
+            BodyView::PreVoteResponse { granted } => {
+                write!(f, "PreVote {}", if *granted { "granted" } else { "denied" })
+            }
+            BodyView::RequestVote {
+                last_log_index,
+                last_log_term,
+                ..
+            } => write!(
+                f,
+                "RequestVote term {term} (last log {last_log_index}/t{last_log_term})"
+            ),
+            BodyView::RequestVoteResponse { granted } => {
+                write!(f, "Vote {}", if *granted { "granted" } else { "denied" })
+            }
+            BodyView::AppendEntries {
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+                ..
+            } => match entries.first() {
+                None => write!(f, "Heartbeat (commit {leader_commit})"),
+                Some(first) => write!(
+                    f,
                     "AppendEntries prev {}/t{}, {} entr{} from {}, commit {}",
                     prev_log_index,
                     prev_log_term,
                     entries.len(),
                     if entries.len() == 1 { "y" } else { "ies" },
-                    entries[0].index,
+                    first.index,
                     leader_commit
-                )
+                ),
+            },
+            BodyView::AppendEntriesResponse {
+                success,
+                match_index,
+                conflict,
+                ..
+            } => match (success, conflict) {
+                (true, _) => write!(f, "Append ok, match {match_index}"),
+                (false, Some(c)) => write!(
+                    f,
+                    "Append rejected at {} (hint {}/t{})",
+                    c.rejected_index, c.hint_index, c.hint_term
+                ),
+                (false, None) => f.write_str("Append rejected"),
+            },
+            BodyView::InstallSnapshot {
+                last_index,
+                last_term,
+                ..
+            } => write!(f, "InstallSnapshot up to {last_index}/t{last_term}"),
+            BodyView::InstallSnapshotResponse { last_index } => {
+                write!(f, "Snapshot installed up to {last_index}")
             }
+            BodyView::TimeoutNow => f.write_str("TimeoutNow: start an election at once"),
         }
-        MessageBody::AppendEntriesResponse {
-            success,
-            match_index,
-            conflict,
-            read_seq,
-        } => {
-            add("success", success.to_string());
-            add("matchIndex", match_index.to_string());
-            if let Some(c) = conflict {
-                add("conflictIndex", c.hint_index.to_string());
-                add("conflictTerm", c.hint_term.to_string());
-                add("rejectedIndex", c.rejected_index.to_string());
-            }
-            add("heartbeatRound", read_seq.to_string());
-            if *success {
-                format!("Append ok, match {match_index}")
-            } else {
-                match conflict {
-                    Some(c) => format!(
-                        "Append rejected at {} (hint {}/t{})",
-                        c.rejected_index, c.hint_index, c.hint_term
-                    ),
-                    None => "Append rejected".to_string(),
-                }
-            }
-        }
-        MessageBody::InstallSnapshot { snapshot } => {
-            add("lastIncludedIndex", snapshot.last_index.to_string());
-            add("lastIncludedTerm", snapshot.last_term.to_string());
-            add("bytes", snapshot.data.len().to_string());
-            format!(
-                "InstallSnapshot up to {}/t{}",
-                snapshot.last_index, snapshot.last_term
-            )
-        }
-        MessageBody::InstallSnapshotResponse { last_index } => {
-            add("lastIndex", last_index.to_string());
-            format!("Snapshot installed up to {last_index}")
-        }
-        MessageBody::TimeoutNow => "TimeoutNow: start an election at once".to_string(),
-    };
-    (summary, fields)
+    }
 }
 
 /// A message's contents as data: the body without snapshot bytes, log
@@ -496,7 +444,6 @@ fn body_view(b: &MessageBody<KvCommand>) -> BodyView {
 }
 
 fn message_view(f: &InFlight) -> MessageSnapshot {
-    let (summary, fields) = describe_message(&f.msg);
     let (ok, entries) = match &f.msg.body {
         MessageBody::PreVoteResponse { granted } | MessageBody::RequestVoteResponse { granted } => {
             (Some(*granted), 0)
@@ -517,8 +464,6 @@ fn message_view(f: &InFlight) -> MessageSnapshot {
         doomed: f.doomed.is_some(),
         ok,
         entries,
-        summary,
-        fields,
         body: body_view(&f.msg.body),
     }
 }
