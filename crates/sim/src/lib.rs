@@ -24,6 +24,7 @@ pub mod config;
 pub mod fuzz;
 pub mod invariants;
 pub mod kv;
+pub mod limits;
 pub mod linearizability;
 pub mod network;
 pub mod profile;
