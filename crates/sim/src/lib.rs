@@ -22,6 +22,7 @@ pub mod chunked;
 pub mod client;
 pub mod config;
 pub mod fuzz;
+pub mod input_fuzz;
 pub mod invariants;
 pub mod kv;
 pub mod limits;

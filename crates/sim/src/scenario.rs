@@ -76,7 +76,7 @@ pub fn run_file_with_progress(
                     && !is_setup(&step.directive) =>
             {
                 mismatches.push(format!(
-                    "line {}: `{}`: the settings above are refused: {e}; the rest of the script does not run",
+                    "line {}: `{}`: {e}; the script stops here",
                     step.line, step.text
                 ));
                 outputs.push(format!("error: {e}"));
