@@ -106,7 +106,7 @@ struct Progress {
     last: Instant,
 }
 
-const PROGRESS_WALL_S: f64 = 5.0;
+const PROGRESS_WALL_S: f64 = 10.0;
 
 impl Progress {
     fn new() -> Progress {

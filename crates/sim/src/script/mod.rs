@@ -7,9 +7,12 @@
 //! A script is a sequence of directives, one per line. A directive may be
 //! followed by a line `----` and its expected output, ended by a blank line
 //! (or, when the output itself has blank lines, opened by `----` twice and
-//! closed by `----` twice). A line whose first non-blank character is `#` is
-//! a comment. [`rewrite`] regenerates the expected blocks from actual output
-//! (the `--rewrite` flag), keeping comments and blank lines.
+//! closed by `----` twice, then a blank line). Any other `----` (a stray
+//! one, a doubled one inside a block, a block never closed) is an error
+//! naming its line. A line whose first non-blank character is `#` is a
+//! comment. [`rewrite`] regenerates the expected blocks from actual output
+//! (the `--rewrite` flag), keeping comments and blank lines, and never
+//! deleting a directive.
 //!
 //! ```text
 //! # A leader is elected, then crashes.
@@ -25,7 +28,10 @@
 //!
 //! Nodes are `n1`..`n51`, `leader` or `follower` (some follower); after
 //! `nodes N`, other ids are errors until `add` introduces them. Durations
-//! are `500us`, `300ms`, `2s`, `1.5s`. Groups are `{n1 n2}`.
+//! are `500us`, `300ms`, `2s`, `1.5s`. Groups are `{n1 n2}`. Every number
+//! has a range and a unit ([`crate::limits`]): a value outside it is an
+//! error naming the setting as typed, the range and the unit (ms for
+//! durations).
 //!
 //! | Directive | Example |
 //! |---|---|
