@@ -486,17 +486,14 @@ mod tests {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(20_000u64);
-        let started = std::time::Instant::now();
         let mut m = Mutator::new(3, &corpus);
         let stats = run(&mut m, n, &mut |_, _| {}, &mut check_address)
             .unwrap_or_else(|f| panic!("input #{} {:?}: {}", f.index, f.input, f.reason));
         assert_eq!(stats.inputs, n);
         assert!(stats.accepted * 2 > stats.inputs, "{stats:?}");
         println!(
-            "address fuzz: {} inputs, {} accepted, {:.1} s",
-            stats.inputs,
-            stats.accepted,
-            started.elapsed().as_secs_f64()
+            "address fuzz: {} inputs, {} read a value within its limit",
+            stats.inputs, stats.accepted
         );
     }
 
