@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The simulation stage of `make test`: the chaos fuzzer over a fixed seed
 # range (every failure prints its seed and the command that reproduces it),
-# then proof that the checkers catch the bug switches.
+# then proof that the checkers catch the bug switches, then the input fuzzer.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SEEDS="${RAFTLAB_FUZZ_SEEDS:-0..200}"
@@ -26,4 +26,14 @@ catch forget_vote_on_restart --profile restarts        # §5.2, Figure 2
 for profile in figure8 restarts; do
   "$bin" fuzz --seeds "$SEEDS" --events "$EVENTS" --profile "$profile"
 done
-echo "fuzz: all seeds passed and all seven bug switches were caught"
+# What people type: mutated scripts, tours and traces (in the fast profile,
+# which has overflow checks on), then mutated page addresses (the test build,
+# overflow checks on too; building the page crate natively in the fast
+# profile would cost minutes). No input may panic, and no accepted one may hold
+# a number beyond its limit (crates/sim/src/limits.rs).
+INPUTS="${RAFTLAB_FUZZ_INPUT_COUNT:-800000}"
+ADDRESSES="${RAFTLAB_FUZZ_ADDRESS_COUNT:-200000}"
+"$bin" fuzz-inputs --count "$INPUTS"
+RAFTLAB_FUZZ_INPUTS="$ADDRESSES" cargo test -q -p raftlab-app --lib \
+  view_model::params::tests::mutated_addresses_never_panic_and_never_pass_a_limit -- --nocapture
+echo "fuzz: all seeds passed, all seven bug switches were caught, and $((INPUTS + ADDRESSES)) mutated inputs were refused or within their limits"

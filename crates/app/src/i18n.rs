@@ -422,8 +422,12 @@ strings! {
     // Errors
     ParamBanner => "Some address parameters were ignored:", "部分地址参数已被忽略：";
     ParamBad => "{param}={value}: {reason}", "{param}={value}：{reason}";
-    ParamNotNumber => "not a whole number", "不是整数";
-    ParamRange => "must be between {min} and {max}", "必须在 {min} 到 {max} 之间";
+    ParamWhole => "must be a whole number between {min} and {max}", "必须是 {min} 到 {max} 之间的整数";
+    ParamNumber => "must be a number between {min} and {max} ({unit})", "必须是 {min} 到 {max} 之间的数（{unit}）";
+    ParamNumberOrOff => "must be 0 (off) or a number between {min} and {max} ({unit})",
+        "必须是 0（关闭）或 {min} 到 {max} 之间的数（{unit}）";
+    UnitTimes => "×", "倍";
+    UnitOpsPerSec => "ops/s", "次操作/秒";
     ParamUnknown => "unknown parameter", "未知参数";
     ParamOneOf => "must be one of {values}", "必须是以下之一：{values}";
     ParamReset => "Open the default page", "打开默认页面";

@@ -113,6 +113,8 @@ mod tests {
         let Err(err) = new_timeline(cfg) else {
             panic!("zero nodes is invalid")
         };
-        assert!(err.to_string().contains("node count"));
+        assert!(err
+            .to_string()
+            .contains("`nodes` must be between 1 and 51 nodes (got 0)"));
     }
 }

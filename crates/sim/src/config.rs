@@ -4,6 +4,7 @@
 use raftlab_core::{Config as RaftConfig, Micros};
 use serde::{Deserialize, Serialize};
 
+use crate::limits;
 use crate::SimError;
 
 /// Most nodes the page draws; the headless runner allows more.
@@ -42,32 +43,28 @@ impl Default for LinkConfig {
 }
 
 impl LinkConfig {
-    /// Rejects settings that make no sense, with a message a user can act on.
+    /// Rejects settings that make no sense, with a message a user can act
+    /// on: the name they type (`latency`, `drop`), the range, the unit.
     pub fn validate(&self) -> Result<(), SimError> {
+        limits::LATENCY.check(self.latency_min).map_err(refuse)?;
+        limits::LATENCY.check(self.latency_max).map_err(refuse)?;
         if self.latency_min > self.latency_max {
             return Err(SimError::Config(format!(
-                "latency min ({} ms) is above latency max ({} ms)",
-                self.latency_min.as_ms_f64(),
-                self.latency_max.as_ms_f64()
+                "`latency` minimum ({}) is above its maximum ({})",
+                limits::ms(self.latency_min),
+                limits::ms(self.latency_max)
             )));
         }
-        if self.latency_max > Micros::from_ms(60_000) {
-            return Err(SimError::Config(
-                "latency above 60 s is not supported".to_string(),
-            ));
-        }
-        for (name, p) in [
-            ("drop rate", self.drop_rate),
-            ("duplicate rate", self.duplicate_rate),
-        ] {
-            if !(0.0..=1.0).contains(&p) || p.is_nan() {
-                return Err(SimError::Config(format!(
-                    "{name} must be between 0 and 1, got {p}"
-                )));
-            }
-        }
+        limits::DROP.check(self.drop_rate).map_err(refuse)?;
+        limits::DUPLICATE
+            .check(self.duplicate_rate)
+            .map_err(refuse)?;
         Ok(())
     }
+}
+
+fn refuse(e: limits::OutOfRange) -> SimError {
+    SimError::Config(e.to_string())
 }
 
 /// The simulated client workload.
@@ -142,60 +139,65 @@ impl Default for WorldConfig {
 }
 
 impl WorldConfig {
-    /// Rejects absurd settings with a clear message instead of misbehaving.
+    /// Rejects absurd settings with one clear message (the first problem
+    /// found) instead of misbehaving: every number is checked against its
+    /// limit in [`crate::limits`], so the run's arithmetic cannot overflow.
     pub fn validate(&self) -> Result<(), SimError> {
-        if self.nodes == 0 || self.nodes > MAX_NODES {
+        let nodes = u64::try_from(self.nodes).unwrap_or(u64::MAX);
+        limits::NODES.check(nodes).map_err(refuse)?;
+        let r = &self.raft;
+        limits::ELECTION
+            .check(r.election_timeout_min)
+            .map_err(refuse)?;
+        limits::ELECTION
+            .check(r.election_timeout_max)
+            .map_err(refuse)?;
+        if r.election_timeout_min > r.election_timeout_max {
             return Err(SimError::Config(format!(
-                "node count must be between 1 and {MAX_NODES}, got {}",
-                self.nodes
+                "`election` minimum ({}) is above its maximum ({})",
+                limits::ms(r.election_timeout_min),
+                limits::ms(r.election_timeout_max)
             )));
         }
-        self.raft
-            .validate()
-            .map_err(|e| SimError::Config(e.to_string()))?;
+        limits::HEARTBEAT
+            .check(r.heartbeat_interval)
+            .map_err(refuse)?;
+        // Followers must hear a heartbeat before their election timer can
+        // fire, or a healthy leader is deposed over and over (§5.6).
+        if r.heartbeat_interval >= r.election_timeout_min {
+            return Err(SimError::Config(format!(
+                "`heartbeat` ({}) must be shorter than the shortest `election` timeout ({})",
+                limits::ms(r.heartbeat_interval),
+                limits::ms(r.election_timeout_min)
+            )));
+        }
+        let count = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
+        limits::MAX_INFLIGHT
+            .check(count(r.max_inflight_msgs))
+            .map_err(refuse)?;
+        limits::MAX_ENTRIES_PER_MSG
+            .check(count(r.max_entries_per_msg))
+            .map_err(refuse)?;
+        // Whatever the core checks besides; with the checks above its own
+        // messages (internal field names, µs) never reach a user.
+        r.validate().map_err(|e| SimError::Config(e.to_string()))?;
         self.network.validate()?;
         let w = &self.workload;
-        if !(0.0..=10_000.0).contains(&w.ops_per_sec) || w.ops_per_sec.is_nan() {
-            return Err(SimError::Config(format!(
-                "workload rate must be between 0 and 10000 ops/s, got {}",
-                w.ops_per_sec
-            )));
-        }
-        if !(0.0..=1.0).contains(&w.read_fraction) || w.read_fraction.is_nan() {
-            return Err(SimError::Config(format!(
-                "read fraction must be between 0 and 1, got {}",
-                w.read_fraction
-            )));
-        }
-        if w.keys == 0 || w.keys > 26 {
-            return Err(SimError::Config(format!(
-                "key count must be between 1 and 26, got {}",
-                w.keys
-            )));
-        }
-        if w.clients == 0 || w.clients > 64 {
-            return Err(SimError::Config(format!(
-                "client count must be between 1 and 64, got {}",
-                w.clients
-            )));
-        }
-        if self.client_timeout < Micros::from_ms(1) {
-            return Err(SimError::Config(
-                "client timeout must be at least 1 ms".into(),
-            ));
-        }
-        if self.client_max_attempts == 0 {
-            return Err(SimError::Config("clients need at least one attempt".into()));
-        }
-        if self.disk_latency > Micros::from_ms(10_000) {
-            return Err(SimError::Config(
-                "disk latency above 10 s is not supported".into(),
-            ));
-        }
-        if self.snapshot_every == Some(0) {
-            return Err(SimError::Config(
-                "snapshot interval must be at least 1 entry".into(),
-            ));
+        limits::WORKLOAD.check(w.ops_per_sec).map_err(refuse)?;
+        limits::READS.check(w.read_fraction).map_err(refuse)?;
+        limits::KEYS.check(u64::from(w.keys)).map_err(refuse)?;
+        limits::CLIENTS
+            .check(u64::from(w.clients))
+            .map_err(refuse)?;
+        limits::CLIENT_TIMEOUT
+            .check(self.client_timeout)
+            .map_err(refuse)?;
+        limits::CLIENT_ATTEMPTS
+            .check(u64::from(self.client_max_attempts))
+            .map_err(refuse)?;
+        limits::DISK.check(self.disk_latency).map_err(refuse)?;
+        if let Some(every) = self.snapshot_every {
+            limits::SNAPSHOT_EVERY.check(every).map_err(refuse)?;
         }
         Ok(())
     }

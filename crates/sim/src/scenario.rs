@@ -14,8 +14,9 @@ use crate::action::Action;
 use crate::client::USER_CLIENT;
 use crate::config::{WorkloadConfig, WorldConfig};
 use crate::fuzz::set_bug;
+use crate::limits;
 use crate::linearizability::{check_all, CheckResult};
-use crate::script::{parse_script, rewrite};
+use crate::script::{parse_script, rewrite, Step};
 use crate::script::{Cmp, Directive, Expectation, NodeRef, On, RoleName, Setting, Show};
 use crate::timeline::Timeline;
 use crate::world::{NodeStatus, World};
@@ -23,6 +24,10 @@ use crate::SimError;
 
 /// Longest a `run until` waits when the script names no bound.
 const DEFAULT_WITHIN: Micros = Micros(10_000_000);
+
+/// How much simulated time a directive runs between progress reports
+/// ([`run_file_with_progress`]).
+pub const PROGRESS_EVERY: Micros = Micros(60_000_000);
 
 /// The result of running one script.
 #[derive(Clone, Debug)]
@@ -43,13 +48,40 @@ pub struct ScenarioReport {
 /// reported (the caller writes `rewritten` back), but failed expectations
 /// still are.
 pub fn run_file(text: &str, rewrite_mode: bool) -> Result<ScenarioReport, String> {
+    run_file_with_progress(text, rewrite_mode, &mut |_, _| {})
+}
+
+/// [`run_file`], calling `progress` with the running directive and the
+/// world after every [`PROGRESS_EVERY`] of simulated time a directive lets
+/// pass (the command-line runner reports long runs with it).
+///
+/// Settings the world refuses are reported once, at the directive that
+/// would have started the run; the directives after it do not run (their
+/// golden blocks are kept by a rewrite).
+pub fn run_file_with_progress(
+    text: &str,
+    rewrite_mode: bool,
+    progress: &mut dyn FnMut(&Step, &World),
+) -> Result<ScenarioReport, String> {
     let script = parse_script(text).map_err(|e| e.to_string())?;
     let mut runner = Runner::default();
     let mut outputs = Vec::new();
     let mut mismatches = Vec::new();
     for step in &script.steps {
-        let out = match runner.exec(&step.directive) {
+        let out = match runner.exec_with_progress(&step.directive, &mut |w| progress(step, w)) {
             Ok(out) => out,
+            Err(e)
+                if runner.world.is_none()
+                    && runner.config.is_some()
+                    && !is_setup(&step.directive) =>
+            {
+                mismatches.push(format!(
+                    "line {}: `{}`: {e}; the script stops here",
+                    step.line, step.text
+                ));
+                outputs.push(format!("error: {e}"));
+                break;
+            }
             Err(e) => {
                 mismatches.push(format!("line {}: `{}` failed: {e}", step.line, step.text));
                 format!("error: {e}")
@@ -73,13 +105,30 @@ pub fn run_file(text: &str, rewrite_mode: bool) -> Result<ScenarioReport, String
         }
         outputs.push(out);
     }
+    let rewritten = match rewrite(text, &outputs) {
+        Ok(t) => t,
+        Err(e) if rewrite_mode => return Err(e.to_string()),
+        // Only a rewrite would lose something; a check leaves the file alone.
+        Err(_) => text.to_string(),
+    };
     Ok(ScenarioReport {
         steps: script.steps.len(),
-        rewritten: rewrite(text, &outputs),
+        rewritten,
         outputs,
         mismatches,
         world: runner.world,
     })
+}
+
+fn is_setup(d: &Directive) -> bool {
+    matches!(
+        d,
+        Directive::Nodes(_)
+            | Directive::Seed(_)
+            | Directive::Set(_)
+            | Directive::Say { .. }
+            | Directive::Tour { .. }
+    )
 }
 
 /// Runs every `*.txt` script in `dir`, in name order, against its golden
@@ -228,6 +277,16 @@ impl Runner {
 
     /// Runs one directive to completion and returns its output block.
     pub fn exec(&mut self, d: &Directive) -> Result<String, String> {
+        self.exec_with_progress(d, &mut |_| {})
+    }
+
+    /// [`Runner::exec`], calling `progress` after every [`PROGRESS_EVERY`]
+    /// of simulated time the directive lets pass.
+    pub fn exec_with_progress(
+        &mut self,
+        d: &Directive,
+        progress: &mut dyn FnMut(&World),
+    ) -> Result<String, String> {
         if matches!(d, Directive::Say { .. } | Directive::Tour { .. }) {
             return Ok(String::new());
         }
@@ -237,7 +296,7 @@ impl Runner {
                 return Ok(String::new());
             }
         }
-        Exec::new(self.world()?).run(d)
+        Exec::new(self.world()?).run_with_progress(d, progress)
     }
 }
 
@@ -319,7 +378,9 @@ impl Wait {
     /// Runs the host towards the end of the wait without passing time
     /// `limit` (the page passes the end of the current animation frame).
     /// Conditions are checked after every event, so an action that follows
-    /// happens at the same event as in a run without limits. Returns whether
+    /// happens at the same event as in a run without limits; and a timed
+    /// wait stops at its deadline, without the first event past it, so a
+    /// run that times out reads the same at any frame rate. Returns whether
     /// the wait is over.
     pub fn advance<H: Host>(&self, host: &mut H, limit: Micros) -> bool {
         match self {
@@ -327,28 +388,37 @@ impl Wait {
                 host.run_until((*until).min(limit));
                 self.over(host.world())
             }
-            Wait::Events { until_event } => {
-                while host.world().event_count() < *until_event {
-                    if !host.step() {
-                        return true;
-                    }
-                }
-                true
-            }
-            Wait::Leader { .. } | Wait::Committed { .. } => loop {
-                if self.over(host.world()) {
+            Wait::Events { until_event } => loop {
+                if host.world().event_count() >= *until_event {
                     return true;
                 }
                 match host.world().next_event_time() {
-                    None => return true,
                     Some(at) if at > limit => {
                         host.run_until(limit);
                         return false;
                     }
-                    Some(_) => {
+                    _ => {
                         if !host.step() {
                             return true;
                         }
+                    }
+                }
+            },
+            Wait::Leader { deadline, .. } | Wait::Committed { deadline, .. } => loop {
+                if self.over(host.world()) {
+                    return true;
+                }
+                let stop = (*deadline).min(limit);
+                match host.world().next_event_time() {
+                    Some(at) if at <= stop => {
+                        if !host.step() {
+                            return true;
+                        }
+                    }
+                    // Nothing happens before `stop`: time passes to it.
+                    _ => {
+                        host.run_until(stop);
+                        return self.over(host.world());
                     }
                 }
             },
@@ -417,7 +487,11 @@ impl<'a, H: Host> Exec<'a, H> {
                 if w.nodes().contains_key(&id) {
                     Ok(id)
                 } else {
-                    Err(format!("there is no node {id}"))
+                    let known: Vec<String> = w.nodes().keys().map(|n| n.to_string()).collect();
+                    Err(format!(
+                        "there is no node {id} in the cluster (it has {})",
+                        known.join(" ")
+                    ))
                 }
             }
             NodeRef::Leader => w
@@ -440,10 +514,29 @@ impl<'a, H: Host> Exec<'a, H> {
 
     /// Runs one directive to completion and returns its output block.
     pub fn run(&mut self, d: &Directive) -> Result<String, String> {
+        self.run_with_progress(d, &mut |_| {})
+    }
+
+    /// [`Exec::run`], calling `progress` after every [`PROGRESS_EVERY`] of
+    /// simulated time. The wait advances in slices of that length, which
+    /// gives the same run as one long advance: waits check their condition
+    /// after every event and stop at their deadline (the page's frames rely
+    /// on this too).
+    pub fn run_with_progress(
+        &mut self,
+        d: &Directive,
+        progress: &mut dyn FnMut(&World),
+    ) -> Result<String, String> {
         match self.start(d)? {
             Started::Done(out) => Ok(out),
             Started::Wait(wait) => {
-                wait.advance(self.host, Micros(u64::MAX));
+                loop {
+                    let limit = self.world().now().saturating_add(PROGRESS_EVERY);
+                    if wait.advance(self.host, limit) {
+                        break;
+                    }
+                    progress(self.world());
+                }
                 Ok(wait.report(self.world()))
             }
         }
@@ -594,7 +687,10 @@ impl<'a, H: Host> Exec<'a, H> {
                 Ok(String::new())
             }
             Directive::Promote(n) => {
-                self.act(Action::Promote(NodeId(*n)))?;
+                // The core would accept a voter that does not exist and
+                // then wait forever for its vote: refuse it here.
+                let n = self.node(&NodeRef::Id(*n))?;
+                self.act(Action::Promote(n))?;
                 Ok(String::new())
             }
             Directive::Remove(r) => {
@@ -628,15 +724,19 @@ impl<'a, H: Host> Exec<'a, H> {
             Directive::Workload(wl) => {
                 let w = self.world();
                 let mut cfg = w.config().workload.clone();
-                cfg.ops_per_sec = wl.ops_per_s as f64;
+                cfg.ops_per_sec = wl.ops_per_s;
                 if let Some(r) = wl.reads {
                     cfg.read_fraction = r;
                 }
                 if let Some(k) = wl.keys {
-                    cfg.keys = u32::try_from(k).map_err(|_| "too many keys".to_string())?;
+                    let k = limits::KEYS.check(k).map_err(|e| e.to_string())?;
+                    cfg.keys = u32::try_from(k)
+                        .map_err(|_| limits::KEYS.refuse(k.to_string()).to_string())?;
                 }
                 if let Some(c) = wl.clients {
-                    cfg.clients = u32::try_from(c).map_err(|_| "too many clients".to_string())?;
+                    let c = limits::CLIENTS.check(c).map_err(|e| e.to_string())?;
+                    cfg.clients = u32::try_from(c)
+                        .map_err(|_| limits::CLIENTS.refuse(c.to_string()).to_string())?;
                 }
                 self.act(Action::SetWorkload(cfg))?;
                 Ok(String::new())

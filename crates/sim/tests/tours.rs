@@ -117,7 +117,7 @@ fn malformed_tours_are_refused_with_the_line() {
         ("tour en T\ntour zh T\n", "no stops"),
         (
             "tour en T\ntour zh T\nnodes 0\nsay en a\nsay zh 乙\n",
-            "node count",
+            "`nodes` must be between 1 and 51 nodes (got 0)",
         ),
         ("tour en T\ntour zh T\nfrobnicate\n", "line 3"),
     ];

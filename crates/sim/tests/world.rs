@@ -305,7 +305,10 @@ fn malformed_traces_get_precise_errors() {
     let mut t = Trace::from_timeline(&Timeline::new(WorldConfig::default()).unwrap());
     t.config.nodes = 0;
     let err = Trace::from_json(&t.to_json()).unwrap_err().to_string();
-    assert!(err.contains("node count"), "{err}");
+    assert!(
+        err.contains("`nodes` must be between 1 and 51 nodes (got 0)"),
+        "{err}"
+    );
 }
 
 /// A node whose clock runs ahead sees its election timeout expire early: with

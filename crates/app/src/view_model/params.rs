@@ -4,10 +4,9 @@
 //! A bad parameter never stops the page: it is ignored, and the page shows
 //! a banner naming it with a link to the default page.
 
-use raftlab_sim::config::MAX_NODES_PAGE;
+use raftlab_sim::limits::{self, Count, Real, Unit};
 use raftlab_sim::WorldConfig;
 
-use super::speed::{SPEED_MAX, SPEED_MIN};
 use crate::i18n::{Lang, K};
 
 /// The background clients' operations per (virtual) second when the page
@@ -18,7 +17,7 @@ use crate::i18n::{Lang, K};
 pub const PAGE_OPS_PER_SEC: f64 = 12.0;
 
 /// The most the workload slider and `workload=` offer, in ops/s.
-pub const MAX_OPS_PER_SEC: f64 = 20.0;
+pub const MAX_OPS_PER_SEC: f64 = limits::PAGE_WORKLOAD.max;
 
 /// The settings the page opens with, and returns to on Reset.
 pub fn page_config() -> WorldConfig {
@@ -34,9 +33,10 @@ pub struct Params {
     pub seed: Option<u64>,
     /// `nodes`: initial cluster size, 1–9.
     pub nodes: Option<usize>,
-    /// `speed`: simulation speed, 0.001–100.
+    /// `speed`: simulation speed, 0.001–100 ([`limits::PAGE_SPEED`]).
     pub speed: Option<f64>,
-    /// `workload`: background client operations per second, 0–20.
+    /// `workload`: background client operations per second, 0 (off) or
+    /// 0.01–20 ([`limits::PAGE_WORKLOAD`]).
     pub workload: Option<f64>,
     /// `lang`: `en` or `zh`.
     pub lang: Option<Lang>,
@@ -77,19 +77,47 @@ impl Params {
 /// Why a parameter was ignored.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reason {
-    /// Not a number.
-    NotNumber,
-    /// Outside `min..=max`.
-    Range {
+    /// Not a whole number in `min..=max`.
+    Whole {
         /// Smallest allowed.
         min: String,
         /// Largest allowed.
         max: String,
     },
+    /// Not a number in `min..=max` of `unit` (or 0, meaning off, when
+    /// `off`).
+    Number {
+        /// Smallest allowed.
+        min: String,
+        /// Largest allowed.
+        max: String,
+        /// What the number counts.
+        unit: Unit,
+        /// Whether 0 (off) is allowed too.
+        off: bool,
+    },
     /// Not one of the parameters above.
     Unknown,
     /// Not one of these values.
     OneOf(String),
+}
+
+impl Reason {
+    fn whole(l: &Count) -> Reason {
+        Reason::Whole {
+            min: l.min.to_string(),
+            max: l.max.to_string(),
+        }
+    }
+
+    fn number(l: &Real) -> Reason {
+        Reason::Number {
+            min: l.min.to_string(),
+            max: l.max.to_string(),
+            unit: l.unit,
+            off: l.zero_is_off,
+        }
+    }
 }
 
 /// One ignored parameter.
@@ -103,20 +131,52 @@ pub struct ParamError {
     pub reason: Reason,
 }
 
+/// How much of a bad value the banner repeats.
+const SHOWN_CHARS: usize = 40;
+
+fn unit_words(lang: Lang, unit: Unit) -> String {
+    match unit {
+        Unit::Times => lang.t(K::UnitTimes).to_string(),
+        Unit::OpsPerSec => lang.t(K::UnitOpsPerSec).to_string(),
+        other => other.label().to_string(),
+    }
+}
+
 impl ParamError {
-    /// A sentence for the banner.
+    /// A sentence for the banner: the parameter, its value, the allowed
+    /// range and its unit.
     pub fn describe(&self, lang: Lang) -> String {
         let reason = match &self.reason {
-            Reason::NotNumber => lang.t(K::ParamNotNumber).to_string(),
-            Reason::Range { min, max } => lang.f(K::ParamRange, &[("min", min), ("max", max)]),
+            Reason::Whole { min, max } => lang.f(K::ParamWhole, &[("min", min), ("max", max)]),
+            Reason::Number {
+                min,
+                max,
+                unit,
+                off,
+            } => lang.f(
+                if *off {
+                    K::ParamNumberOrOff
+                } else {
+                    K::ParamNumber
+                },
+                &[
+                    ("min", min),
+                    ("max", max),
+                    ("unit", &unit_words(lang, *unit)),
+                ],
+            ),
             Reason::Unknown => lang.t(K::ParamUnknown).to_string(),
             Reason::OneOf(values) => lang.f(K::ParamOneOf, &[("values", values)]),
         };
+        let mut value: String = self.value.chars().take(SHOWN_CHARS).collect();
+        if value.len() < self.value.len() {
+            value.push('…');
+        }
         lang.f(
             K::ParamBad,
             &[
                 ("param", &self.param),
-                ("value", &self.value),
+                ("value", &value),
                 ("reason", &reason),
             ],
         )
@@ -169,45 +229,40 @@ pub fn parse(query: &str) -> (Params, Vec<ParamError>) {
             value: v.clone(),
             reason,
         };
-        let range = |min: &str, max: &str| Reason::Range {
-            min: min.to_string(),
-            max: max.to_string(),
-        };
+        let flag_values = || Reason::OneOf("0, 1".into());
         match k.as_str() {
-            "seed" => match v.trim().parse::<u64>() {
+            "seed" => match limits::SEED.parse(v.trim()) {
                 Ok(s) => p.seed = Some(s),
-                Err(_) => errors.push(err(Reason::NotNumber)),
+                Err(_) => errors.push(err(Reason::whole(&limits::SEED))),
             },
-            "nodes" => match v.trim().parse::<usize>() {
-                Ok(n) if (1..=MAX_NODES_PAGE).contains(&n) => p.nodes = Some(n),
-                Ok(_) => errors.push(err(range("1", &MAX_NODES_PAGE.to_string()))),
-                Err(_) => errors.push(err(Reason::NotNumber)),
+            "nodes" => match limits::PAGE_NODES.parse(v.trim()) {
+                // At most 9, so the conversion is exact.
+                Ok(n) => p.nodes = Some(n as usize),
+                Err(_) => errors.push(err(Reason::whole(&limits::PAGE_NODES))),
             },
-            "speed" => match v.trim().parse::<f64>() {
-                Ok(s) if (SPEED_MIN..=SPEED_MAX).contains(&s) => p.speed = Some(s),
-                Ok(_) => errors.push(err(range("0.001", "100"))),
-                Err(_) => errors.push(err(Reason::NotNumber)),
+            "speed" => match limits::PAGE_SPEED.parse(v.trim()) {
+                Ok(s) => p.speed = Some(s),
+                Err(_) => errors.push(err(Reason::number(&limits::PAGE_SPEED))),
             },
-            "workload" => match v.trim().parse::<f64>() {
-                Ok(w) if (0.0..=MAX_OPS_PER_SEC).contains(&w) => p.workload = Some(w),
-                Ok(_) => errors.push(err(range("0", &MAX_OPS_PER_SEC.to_string()))),
-                Err(_) => errors.push(err(Reason::NotNumber)),
+            "workload" => match limits::PAGE_WORKLOAD.parse(v.trim()) {
+                Ok(w) => p.workload = Some(w),
+                Err(_) => errors.push(err(Reason::number(&limits::PAGE_WORKLOAD))),
             },
             "lang" => match Lang::parse(&v) {
                 Some(l) => p.lang = Some(l),
-                None => errors.push(err(range("en", "zh"))),
+                None => errors.push(err(Reason::OneOf("en, zh".into()))),
             },
             "embed" => match flag(&v) {
                 Some(b) => p.embed = b,
-                None => errors.push(err(range("0", "1"))),
+                None => errors.push(err(flag_values())),
             },
             "prevote" => match flag(&v) {
                 Some(b) => p.pre_vote = Some(b),
-                None => errors.push(err(range("0", "1"))),
+                None => errors.push(err(flag_values())),
             },
             "checkquorum" => match flag(&v) {
                 Some(b) => p.check_quorum = Some(b),
-                None => errors.push(err(range("0", "1"))),
+                None => errors.push(err(flag_values())),
             },
             "tour" => {
                 let ids: Vec<&str> = raftlab_sim::tour::BUILTIN
@@ -260,6 +315,7 @@ mod tests {
             "workload=-1",
             "workload=nan",
             "workload=lots",
+            "workload=1e-13",
         ] {
             let (p, errors) = parse(bad);
             assert_eq!(errors.len(), 1, "{bad}");
@@ -278,11 +334,167 @@ mod tests {
         let (p, e) = parse("seed=abc&nodes=12&speed=-1&color=red&nodes=x%20y");
         assert_eq!(p, Params::default());
         assert_eq!(e.len(), 5);
-        assert_eq!(e[0].describe(Lang::En), "seed=abc: not a whole number");
-        assert_eq!(e[1].describe(Lang::En), "nodes=12: must be between 1 and 9");
+        assert_eq!(
+            e[0].describe(Lang::En),
+            "seed=abc: must be a whole number between 0 and 18446744073709551615"
+        );
+        assert_eq!(
+            e[1].describe(Lang::En),
+            "nodes=12: must be a whole number between 1 and 9"
+        );
+        assert_eq!(
+            e[2].describe(Lang::En),
+            "speed=-1: must be a number between 0.001 and 100 (×)"
+        );
         assert_eq!(e[3].describe(Lang::En), "color=red: unknown parameter");
         assert_eq!(e[4].value, "x y");
-        assert!(e[1].describe(Lang::Zh).contains("1"));
+        assert_eq!(
+            e[1].describe(Lang::Zh),
+            "nodes=12：必须是 1 到 9 之间的整数"
+        );
+    }
+
+    /// Reference: the tester's report. `speed` takes decimals, so "not a
+    /// whole number" was wrong; each message names the range and unit once.
+    #[test]
+    fn every_number_names_its_range_and_unit() {
+        let say = |q: &str, lang| parse(q).1[0].describe(lang);
+        assert_eq!(
+            say("speed=fast", Lang::En),
+            "speed=fast: must be a number between 0.001 and 100 (×)"
+        );
+        assert_eq!(
+            say("speed=fast", Lang::Zh),
+            "speed=fast：必须是 0.001 到 100 之间的数（倍）"
+        );
+        assert_eq!(
+            say("workload=1e-13", Lang::En),
+            "workload=1e-13: must be 0 (off) or a number between 0.01 and 20 (ops/s)"
+        );
+        assert_eq!(
+            say("workload=1e-13", Lang::Zh),
+            "workload=1e-13：必须是 0（关闭）或 0.01 到 20 之间的数（次操作/秒）"
+        );
+        assert_eq!(
+            say("seed=18446744073709551616", Lang::En),
+            "seed=18446744073709551616: must be a whole number between 0 and 18446744073709551615"
+        );
+        assert_eq!(
+            say("prevote=maybe", Lang::En),
+            "prevote=maybe: must be one of 0, 1"
+        );
+        assert_eq!(say("lang=fr", Lang::En), "lang=fr: must be one of en, zh");
+        for q in [
+            "speed=inf",
+            "speed=NaN",
+            "speed=0",
+            "speed=100.5",
+            "nodes=0",
+            "nodes=-1",
+        ] {
+            assert_eq!(parse(q).1.len(), 1, "{q}");
+        }
+        // A very long value is cut short in the banner.
+        let long = format!("seed={}", "9".repeat(500));
+        assert!(say(&long, Lang::En).chars().count() < 150);
+    }
+
+    /// Zero turns the workload off; anything between zero and the slowest
+    /// rate is refused, not silently turned off (it used to overflow the
+    /// think-time arithmetic and stop the clients).
+    #[test]
+    fn a_tiny_workload_is_refused_and_zero_is_off() {
+        let (p, e) = parse("workload=0");
+        assert!(e.is_empty());
+        assert_eq!(p.world_config().workload.ops_per_sec, 0.0);
+        let (p, e) = parse("workload=1e-13");
+        assert_eq!(e.len(), 1);
+        assert_eq!(p.workload, None);
+        assert_eq!(p.world_config().workload.ops_per_sec, PAGE_OPS_PER_SEC);
+        let (p, e) = parse("workload=0.01&speed=0.001&nodes=9");
+        assert!(e.is_empty(), "{e:?}");
+        assert!(p.world_config().validate().is_ok());
+    }
+
+    /// The page's own constants agree with the limits table.
+    #[test]
+    fn the_page_uses_the_limits_table() {
+        use crate::view_model::speed::{SPEED_MAX, SPEED_MIN};
+        assert_eq!(
+            (SPEED_MIN, SPEED_MAX),
+            (limits::PAGE_SPEED.min, limits::PAGE_SPEED.max)
+        );
+        assert_eq!(
+            limits::PAGE_NODES.max,
+            raftlab_sim::config::MAX_NODES_PAGE as u64
+        );
+        const {
+            assert!(limits::PAGE_WORKLOAD.max <= limits::WORKLOAD.max);
+            assert!(limits::PAGE_WORKLOAD.min >= limits::WORKLOAD.min);
+        }
+    }
+
+    /// The oracle of the address fuzz: no panic; every value read is
+    /// within its limit and gives settings the simulator accepts; every
+    /// refusal reads in both languages.
+    fn check_address(query: &str) -> Result<bool, String> {
+        let (p, errors) = parse(query);
+        for e in &errors {
+            for lang in Lang::ALL {
+                if e.describe(lang).trim().is_empty() {
+                    return Err(format!("{e:?} has no words in {lang:?}"));
+                }
+            }
+        }
+        if let Some(n) = p.nodes {
+            limits::PAGE_NODES
+                .check(n as u64)
+                .map_err(|e| e.to_string())?;
+        }
+        if let Some(s) = p.speed {
+            limits::PAGE_SPEED.check(s).map_err(|e| e.to_string())?;
+        }
+        if let Some(w) = p.workload {
+            limits::PAGE_WORKLOAD.check(w).map_err(|e| e.to_string())?;
+        }
+        p.world_config()
+            .validate()
+            .map_err(|e| format!("accepted, but the simulator refuses it: {e}"))?;
+        // Accepted: at least one value was read (and checked above).
+        Ok(p != Params::default())
+    }
+
+    /// Mutated addresses (byte flips, splices, huge and boundary numbers),
+    /// seeded; `RAFTLAB_FUZZ_INPUTS=N` sets the count (`scripts/fuzz.sh`
+    /// runs more). The test build has overflow checks on.
+    #[test]
+    fn mutated_addresses_never_panic_and_never_pass_a_limit() {
+        use raftlab_sim::input_fuzz::{run, Mutator};
+        let corpus: Vec<String> = [
+            "?seed=42&nodes=7&speed=0.5&lang=zh&embed=1&prevote=1&checkquorum=0",
+            "?workload=4&speed=0.04&nodes=5",
+            "?tour=partition&lang=en",
+            "?embed=1&seed=18446744073709551615&workload=0",
+            "seed=9&nodes=3&prevote=1&checkquorum=1&workload=20&speed=100",
+            "?speed=1e-3&workload=0.01&nodes=1&lang=zh-CN&tour=clients",
+            "?nodes=x%20y&color=red&speed=fast&workload=%31%32",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let n = std::env::var("RAFTLAB_FUZZ_INPUTS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20_000u64);
+        let mut m = Mutator::new(3, &corpus);
+        let stats = run(&mut m, n, &mut |_, _| {}, &mut check_address)
+            .unwrap_or_else(|f| panic!("input #{} {:?}: {}", f.index, f.input, f.reason));
+        assert_eq!(stats.inputs, n);
+        assert!(stats.accepted * 2 > stats.inputs, "{stats:?}");
+        println!(
+            "address fuzz: {} inputs, {} read a value within its limit",
+            stats.inputs, stats.accepted
+        );
     }
 
     #[test]

@@ -10,7 +10,11 @@
 //! raftlab-sim trace check FILE
 //! raftlab-sim bench [--seconds S]
 //! raftlab-sim tour [ID] [--lang en|zh]
+//! raftlab-sim fuzz-inputs [--count N] [--seed S]
 //! ```
+//!
+//! Every number is checked against its limit in `raftlab_sim::limits`;
+//! long runs report progress on stderr.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -18,6 +22,7 @@ use std::time::Instant;
 
 use raftlab_core::Micros;
 use raftlab_sim::fuzz::{bug_names, fuzz_one, set_bug, FuzzOptions};
+use raftlab_sim::limits::{self, Count, Real};
 use raftlab_sim::profile::ChaosProfile;
 use raftlab_sim::{Timeline, Trace, World, WorldConfig};
 
@@ -29,7 +34,8 @@ const USAGE: &str = "usage:
   raftlab-sim trace export --seed N [--until-ms T] [--with-events]
   raftlab-sim trace check FILE
   raftlab-sim bench [--seconds S]
-  raftlab-sim tour [ID] [--lang en|zh]   (no ID: list the guided tours)";
+  raftlab-sim tour [ID] [--lang en|zh]   (no ID: list the guided tours)
+  raftlab-sim fuzz-inputs [--count N] [--seed S]   (mutated scripts and traces)";
 
 /// Writes one line to stdout. A reader that stops early (`raftlab-sim tour |
 /// head`) closes the pipe: that ends the run quietly instead of panicking
@@ -60,6 +66,7 @@ fn main() -> ExitCode {
         Some("trace") => trace(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("tour") => tour(&args[1..]),
+        Some("fuzz-inputs") => fuzz_inputs(&args[1..]),
         Some("help" | "--help" | "-h") => {
             outln!("{USAGE}");
             Ok(())
@@ -83,37 +90,82 @@ fn value<'a>(args: &'a [String], i: &mut usize, flag: &str) -> Result<&'a str, S
         .ok_or_else(|| format!("{flag} needs a value"))
 }
 
-fn number<T: std::str::FromStr>(s: &str, flag: &str) -> Result<T, String> {
-    s.replace('_', "")
-        .parse()
-        .map_err(|_| format!("{flag}: {s:?} is not a valid number"))
+/// A whole number within `limit` (`_` may group digits: `20_000`).
+fn count(s: &str, limit: &Count) -> Result<u64, String> {
+    limit.parse(&s.replace('_', "")).map_err(|e| e.to_string())
+}
+
+/// A decimal number within `limit`.
+fn real(s: &str, limit: &Real) -> Result<f64, String> {
+    limit.parse(&s.replace('_', "")).map_err(|e| e.to_string())
+}
+
+/// Prints a progress line on stderr at most every [`PROGRESS_WALL_S`]
+/// seconds of wall time, so a long run shows it is moving.
+struct Progress {
+    last: Instant,
+}
+
+const PROGRESS_WALL_S: f64 = 10.0;
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            last: Instant::now(),
+        }
+    }
+
+    fn tick(&mut self, line: impl FnOnce() -> String) {
+        if self.last.elapsed().as_secs_f64() >= PROGRESS_WALL_S {
+            eprintln!("{}", line());
+            self.last = Instant::now();
+        }
+    }
 }
 
 fn fuzz(args: &[String]) -> Result<(), String> {
-    let mut seeds = 0..1u64;
+    // The seeds to run, first and last inclusive, so `--seed 18446744073709551615`
+    // needs no `+ 1` that would overflow.
+    let mut seeds = (0u64, 0u64);
     let mut opts = FuzzOptions::default();
     let mut expect_violation = false;
+    let seed_limit = Count {
+        name: "--seed",
+        ..limits::SEED
+    };
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--seed" => {
-                let s: u64 = number(value(args, &mut i, "--seed")?, "--seed")?;
-                seeds = s..s + 1;
+                let s = count(value(args, &mut i, "--seed")?, &seed_limit)?;
+                seeds = (s, s);
             }
             "--seeds" => {
                 let v = value(args, &mut i, "--seeds")?;
-                seeds = match v.split_once("..") {
-                    Some((a, b)) => number(a, "--seeds")?..number(b, "--seeds")?,
-                    None => 0..number(v, "--seeds")?,
+                let bound = Count {
+                    name: "--seeds",
+                    ..limits::SEED
                 };
-            }
-            "--events" => opts.events = number(value(args, &mut i, "--events")?, "--events")?,
-            "--nodes" => {
-                let n: usize = number(value(args, &mut i, "--nodes")?, "--nodes")?;
-                if !(1..=51).contains(&n) {
-                    return Err(format!("--nodes must be between 1 and 51, got {n}"));
+                let (a, b) = match v.split_once("..") {
+                    Some((a, b)) => (count(a, &bound)?, count(b, &bound)?),
+                    None => (0, count(v, &limits::FUZZ_SEEDS)?),
+                };
+                if b <= a {
+                    return Err(format!("--seeds {v}: the range is empty"));
                 }
-                opts.nodes = Some(n);
+                limits::FUZZ_SEEDS.check(b - a).map_err(|e| e.to_string())?;
+                seeds = (a, b - 1);
+            }
+            "--events" => {
+                opts.events = count(value(args, &mut i, "--events")?, &limits::FUZZ_EVENTS)?
+            }
+            "--nodes" => {
+                let limit = Count {
+                    name: "--nodes",
+                    ..limits::NODES
+                };
+                let n = count(value(args, &mut i, "--nodes")?, &limit)?;
+                opts.nodes = Some(n as usize);
             }
             "--bug" => set_bug(&mut opts.bugs, value(args, &mut i, "--bug")?, true)?,
             "--no-membership" => opts.membership_changes = false,
@@ -125,13 +177,17 @@ fn fuzz(args: &[String]) -> Result<(), String> {
         }
         i += 1;
     }
-    if seeds.is_empty() {
-        return Err("the seed range is empty".into());
-    }
+    let total = seeds.1 - seeds.0 + 1;
+    limits::FUZZ_EVENTS
+        .check(opts.events)
+        .map_err(|e| e.to_string())?;
+    limits::FUZZ_TOTAL_EVENTS
+        .check(total.saturating_mul(opts.events))
+        .map_err(|e| e.to_string())?;
     outln!(
         "fuzz: seeds {}..{} events {} nodes {} bugs [{}] membership {} profile {}",
-        seeds.start,
-        seeds.end,
+        seeds.0,
+        u128::from(seeds.1) + 1,
         opts.events,
         opts.nodes.map_or("seeded".to_string(), |n| n.to_string()),
         bug_names(&opts.bugs).join(", "),
@@ -139,15 +195,21 @@ fn fuzz(args: &[String]) -> Result<(), String> {
         opts.profile.name()
     );
     let started = Instant::now();
-    let total = seeds.end - seeds.start;
+    let mut progress = Progress::new();
     let (mut passed, mut failed, mut events) = (0u64, 0u64, 0u64);
     let mut first_catch = None;
-    for (n, seed) in seeds.clone().enumerate() {
+    for (n, seed) in (seeds.0..=seeds.1).enumerate() {
+        progress.tick(|| {
+            format!(
+                "fuzz: at seed {seed} ({n} of {total} done, {events} events, {:.0} s)",
+                started.elapsed().as_secs_f64()
+            )
+        });
         let o = fuzz_one(&FuzzOptions {
             seed,
             ..opts.clone()
         });
-        events += o.events;
+        events = events.saturating_add(o.events);
         if o.passed() {
             passed += 1;
         } else {
@@ -208,7 +270,19 @@ fn run_scripts(args: &[String]) -> Result<(), String> {
     let mut failures = 0;
     for f in files {
         let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?;
-        match raftlab_sim::scenario::run_file(&text, rewrite) {
+        let mut progress = Progress::new();
+        let mut report = |step: &raftlab_sim::script::Step, w: &World| {
+            progress.tick(|| {
+                format!(
+                    "{f}: line {} `{}`: at {:.0} s simulated, {} events",
+                    step.line,
+                    step.text,
+                    w.now().as_ms_f64() / 1000.0,
+                    w.event_count()
+                )
+            })
+        };
+        match raftlab_sim::scenario::run_file_with_progress(&text, rewrite, &mut report) {
             Ok(report) => {
                 if rewrite {
                     std::fs::write(f, &report.rewritten)
@@ -247,12 +321,18 @@ fn trace(args: &[String]) -> Result<(), String> {
             let mut i = 1;
             while i < args.len() {
                 match args[i].as_str() {
-                    "--seed" => config.seed = number(value(args, &mut i, "--seed")?, "--seed")?,
+                    "--seed" => {
+                        let limit = Count {
+                            name: "--seed",
+                            ..limits::SEED
+                        };
+                        config.seed = count(value(args, &mut i, "--seed")?, &limit)?
+                    }
                     "--until-ms" => {
-                        until = Micros::from_ms(number(
-                            value(args, &mut i, "--until-ms")?,
-                            "--until-ms",
-                        )?)
+                        let ms =
+                            count(value(args, &mut i, "--until-ms")?, &limits::TRACE_UNTIL_MS)?;
+                        // Within the limit, so the µs fit in 64 bits.
+                        until = Micros(ms.checked_mul(1_000).ok_or("--until-ms: too large")?);
                     }
                     "--with-events" => with_events = true,
                     other => return Err(format!("trace export: unknown option {other:?}")),
@@ -260,7 +340,22 @@ fn trace(args: &[String]) -> Result<(), String> {
                 i += 1;
             }
             let mut t = Timeline::new(config).map_err(|e| e.to_string())?;
-            t.advance_to(until);
+            let mut progress = Progress::new();
+            while t.now() < until {
+                let before = t.now();
+                t.advance_to(until.min(before.saturating_add(Micros::from_ms(60_000))));
+                progress.tick(|| {
+                    format!(
+                        "trace export: at {:.0} of {:.0} s simulated, {} events",
+                        t.now().as_ms_f64() / 1000.0,
+                        until.as_ms_f64() / 1000.0,
+                        t.world().event_count()
+                    )
+                });
+                if t.world().violation().is_some() || t.now() <= before {
+                    break;
+                }
+            }
             let mut trace = Trace::from_timeline(&t);
             if with_events {
                 trace = trace.with_events().map_err(|e| e.to_string())?;
@@ -296,7 +391,9 @@ fn bench(args: &[String]) -> Result<(), String> {
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
-            "--seconds" => seconds = number(value(args, &mut i, "--seconds")?, "--seconds")?,
+            "--seconds" => {
+                seconds = real(value(args, &mut i, "--seconds")?, &limits::BENCH_SECONDS)?
+            }
             other => return Err(format!("bench: unknown option {other:?}")),
         }
         i += 1;
@@ -312,6 +409,7 @@ fn bench(args: &[String]) -> Result<(), String> {
         cfg.check_linearizability = checks;
         let mut w = World::new(cfg).map_err(|e| e.to_string())?;
         let started = Instant::now();
+        let mut progress = Progress::new();
         let mut events = 0u64;
         while started.elapsed().as_secs_f64() < seconds {
             for _ in 0..10_000 {
@@ -319,6 +417,12 @@ fn bench(args: &[String]) -> Result<(), String> {
             }
             w.take_notes();
             events += 10_000;
+            progress.tick(|| {
+                format!(
+                    "bench ({label}): {:.0} of {seconds} s, {events} events",
+                    started.elapsed().as_secs_f64()
+                )
+            });
         }
         let rate = events as f64 / started.elapsed().as_secs_f64();
         outln!(
@@ -420,4 +524,98 @@ fn tour(args: &[String]) -> Result<(), String> {
     } else {
         Ok(())
     }
+}
+
+thread_local! {
+    /// The input being checked, for the panic hook: (part, seed, index, text).
+    static CURRENT: std::cell::RefCell<(&'static str, u64, u64, String)> =
+        const { std::cell::RefCell::new(("", 0, 0, String::new())) };
+}
+
+/// Mutated scripts and traces (`raftlab_sim::input_fuzz`): no input may
+/// panic (CI builds this with overflow checks), and no accepted input may
+/// hold a number beyond its limit. Half the inputs are scripts, half traces.
+fn fuzz_inputs(args: &[String]) -> Result<(), String> {
+    use raftlab_sim::input_fuzz::{
+        check_script, check_trace, run, script_corpus, trace_corpus, Mutator,
+    };
+    let mut total = 1_000_000u64;
+    let mut seed = 1u64;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--count" => total = count(value(args, &mut i, "--count")?, &limits::FUZZ_INPUTS)?,
+            "--seed" => {
+                let limit = Count {
+                    name: "--seed",
+                    ..limits::SEED
+                };
+                seed = count(value(args, &mut i, "--seed")?, &limit)?
+            }
+            other => return Err(format!("fuzz-inputs: unknown option {other:?}\n{USAGE}")),
+        }
+        i += 1;
+    }
+    outln!("fuzz-inputs: seed {seed} count {total}");
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        CURRENT.with(|c| {
+            let (part, seed, index, text) = &*c.borrow();
+            eprintln!(
+                "fuzz-inputs: {part} input #{index} panicked; reproduce with `raftlab-sim fuzz-inputs --seed {seed} --count {}`\n{text:?}",
+                2 * (index + 1)
+            );
+        });
+        default_hook(info);
+    }));
+    let started = Instant::now();
+    type Check = fn(&str) -> Result<bool, String>;
+    let parts: [(&'static str, Vec<String>, u64, Check); 2] = [
+        ("script", script_corpus(), seed, check_script),
+        ("trace", trace_corpus(), seed.wrapping_add(1), check_trace),
+    ];
+    let mut progress = Progress::new();
+    for (part, corpus, part_seed, check) in parts {
+        let n = if part == "script" {
+            total.div_ceil(2)
+        } else {
+            total / 2
+        };
+        let t0 = Instant::now();
+        // Traces are JSON: most byte flips break it, so mutate their numbers.
+        let bias = if part == "trace" { 800 } else { 0 };
+        let mut m = Mutator::new(part_seed, &corpus).with_number_bias(bias);
+        let mut seen = |index: u64, text: &str| {
+            CURRENT.with(|c| {
+                let mut c = c.borrow_mut();
+                c.0 = part;
+                c.1 = seed;
+                c.2 = index;
+                c.3.clear();
+                c.3.push_str(text);
+            });
+            progress.tick(|| format!("fuzz-inputs: {part} {index} of {n}"));
+        };
+        let mut check = |text: &str| check(text);
+        let stats = run(&mut m, n, &mut seen, &mut check).map_err(|f| {
+            format!(
+                "{part} input #{} breaks a limit: {}\n{:?}\nreproduce with: raftlab-sim fuzz-inputs --seed {seed} --count {}",
+                f.index,
+                f.reason,
+                f.input,
+                2 * (f.index + 1)
+            )
+        })?;
+        outln!(
+            "  {part}s: {} inputs, {} accepted and within limits, {:.1} s",
+            stats.inputs,
+            stats.accepted,
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    outln!(
+        "fuzz-inputs: {total} inputs, no panic, no accepted value beyond its limit ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -224,8 +224,9 @@ impl fmt::Display for Setting {
 /// A background client workload.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Workload {
-    /// Operations started per simulated second, over all clients.
-    pub ops_per_s: u64,
+    /// Operations started per simulated second, over all clients: 0
+    /// (off) or within [`crate::limits::WORKLOAD`].
+    pub ops_per_s: f64,
     /// Fraction of reads, `0.0..=1.0`; the executor's default if `None`.
     pub reads: Option<f64>,
     /// Number of distinct keys.

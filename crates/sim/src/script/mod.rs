@@ -7,9 +7,12 @@
 //! A script is a sequence of directives, one per line. A directive may be
 //! followed by a line `----` and its expected output, ended by a blank line
 //! (or, when the output itself has blank lines, opened by `----` twice and
-//! closed by `----` twice). A line whose first non-blank character is `#` is
-//! a comment. [`rewrite`] regenerates the expected blocks from actual output
-//! (the `--rewrite` flag), keeping comments and blank lines.
+//! closed by `----` twice, then a blank line). Any other `----` (a stray
+//! one, a doubled one inside a block, a block never closed) is an error
+//! naming its line. A line whose first non-blank character is `#` is a
+//! comment. [`rewrite`] regenerates the expected blocks from actual output
+//! (the `--rewrite` flag), keeping comments and blank lines, and never
+//! deleting a directive.
 //!
 //! ```text
 //! # A leader is elected, then crashes.
@@ -25,7 +28,10 @@
 //!
 //! Nodes are `n1`..`n51`, `leader` or `follower` (some follower); after
 //! `nodes N`, other ids are errors until `add` introduces them. Durations
-//! are `500us`, `300ms`, `2s`, `1.5s`. Groups are `{n1 n2}`.
+//! are `500us`, `300ms`, `2s`, `1.5s`. Groups are `{n1 n2}`. Every number
+//! has a range and a unit ([`crate::limits`]): a value outside it is an
+//! error naming the setting as typed, the range and the unit (ms for
+//! durations).
 //!
 //! | Directive | Example |
 //! |---|---|
@@ -122,6 +128,8 @@ struct Block<'a> {
     /// 0-based index of the first line after the block (after its blank
     /// terminator, if any).
     end: usize,
+    /// Whether the block is opened (and closed) by `----` twice.
+    double: bool,
 }
 
 enum Item<'a> {
@@ -133,9 +141,31 @@ fn is_comment(line: &str) -> bool {
     line.trim_start().starts_with('#')
 }
 
+fn is_separator(line: &str) -> bool {
+    line.trim() == SEPARATOR
+}
+
+fn format_error(line: usize, message: String) -> ScriptError {
+    ScriptError {
+        line,
+        column: 1,
+        message,
+    }
+}
+
 /// Splits a file into directives with their blocks, and other lines.
-fn items(text: &str) -> Vec<Item<'_>> {
+///
+/// The grammar is etcd's datadriven one, strictly: a directive line may be
+/// followed at once by `----` and its expected output, which ends at the
+/// first blank line (or the end of the file) and has no `----` of its own;
+/// or by `----` twice, then output that may hold blank lines, closed by
+/// `----` twice and then a blank line (or the end of the file). Anything
+/// else with a `----` in it is refused with the line, because a stray one
+/// would otherwise turn the directives after it into expected output, never
+/// run, and `--rewrite` would delete them.
+fn items(text: &str) -> Result<Vec<Item<'_>>, ScriptError> {
     let lines: Vec<&str> = text.lines().collect();
+    let sep = |i: usize| lines.get(i).is_some_and(|l| is_separator(l));
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -145,49 +175,96 @@ fn items(text: &str) -> Vec<Item<'_>> {
             i += 1;
             continue;
         }
+        if is_separator(line) {
+            return Err(format_error(
+                i + 1,
+                "`----` with no directive above it: a block of expected output must follow its directive directly".into(),
+            ));
+        }
         let mut block = Block {
             line: i,
             text: line,
             expected: None,
             end: i + 1,
+            double: false,
         };
-        if lines.get(i + 1).map(|l| l.trim_end()) == Some(SEPARATOR) {
-            let double = lines.get(i + 2).map(|l| l.trim_end()) == Some(SEPARATOR);
-            let mut j = if double { i + 3 } else { i + 2 };
-            let start = j;
+        if sep(i + 1) && sep(i + 2) {
+            // `----` `----`: output with blank lines, closed by `----` `----`.
+            let start = i + 3;
+            let mut j = start;
             loop {
-                match lines.get(j) {
-                    None => break,
-                    Some(l) if double => {
-                        if l.trim_end() == SEPARATOR
-                            && lines.get(j + 1).map(|l| l.trim_end()) == Some(SEPARATOR)
-                        {
-                            break;
-                        }
+                if j >= lines.len() {
+                    return Err(format_error(
+                        i + 2,
+                        format!(
+                            "the block opened by `----` `----` on lines {}-{} is never closed: end it with two `----` lines",
+                            i + 2,
+                            i + 3
+                        ),
+                    ));
+                }
+                if sep(j) {
+                    if !sep(j + 1) {
+                        return Err(format_error(
+                            j + 1,
+                            format!(
+                                "a single `----` inside the block opened on line {}: close the block with two `----` lines",
+                                i + 2
+                            ),
+                        ));
                     }
-                    Some(l) if l.trim().is_empty() => break,
-                    Some(_) => {}
+                    break;
                 }
                 j += 1;
             }
-            block.expected = Some(lines[start..j.min(lines.len())].join("\n"));
-            block.end = if double { (j + 2).min(lines.len()) } else { j };
-            // The blank line that ends a block belongs to it.
-            if lines.get(block.end).is_some_and(|l| l.trim().is_empty()) {
-                block.end += 1;
+            block.expected = Some(lines[start..j].join("\n"));
+            block.double = true;
+            block.end = j + 2;
+            match lines.get(block.end) {
+                None => {}
+                Some(l) if l.trim().is_empty() => block.end += 1,
+                Some(_) => {
+                    return Err(format_error(
+                        block.end + 1,
+                        format!(
+                            "a blank line must follow the `----` `----` that closes the block opened on line {}",
+                            i + 2
+                        ),
+                    ))
+                }
             }
+        } else if sep(i + 1) {
+            // `----`: output up to the first blank line.
+            let start = i + 2;
+            let mut j = start;
+            while j < lines.len() && !lines[j].trim().is_empty() {
+                if is_separator(lines[j]) {
+                    return Err(format_error(
+                        j + 1,
+                        format!(
+                            "a second `----` inside the output of line {}: end the output with a blank line first (or open the block with two `----` lines if it has blank lines)",
+                            i + 1
+                        ),
+                    ));
+                }
+                j += 1;
+            }
+            block.expected = Some(lines[start..j].join("\n"));
+            // The blank line that ends a block belongs to it.
+            block.end = if j < lines.len() { j + 1 } else { j };
         }
         i = block.end;
         out.push(Item::Directive(block));
     }
-    out
+    Ok(out)
 }
 
-/// Parses a script file. Errors point at the first bad word.
+/// Parses a script file. Errors point at the first bad word, or at the
+/// line of a misplaced `----`.
 pub fn parse_script(text: &str) -> Result<Script, ScriptError> {
     let mut known = parse::Known::default();
     let mut steps = Vec::new();
-    for item in items(text) {
+    for item in items(text)? {
         let Item::Directive(block) = item else {
             continue;
         };
@@ -212,11 +289,17 @@ pub fn parse_line(text: &str) -> Result<Directive, ScriptError> {
 /// replaced by `actual_outputs[i]`; directives beyond the outputs keep their
 /// blocks, and a directive without a block gets one only for non-empty
 /// output. Comments and blank lines are kept.
-pub fn rewrite(script_text: &str, actual_outputs: &[String]) -> String {
+///
+/// It never deletes a directive: it refuses a file that does not follow the
+/// block grammar, a result whose directives differ from the file's, and an
+/// old block holding a line that reads as a directive (most likely one
+/// swallowed by a missing blank line) that the new output would drop.
+pub fn rewrite(script_text: &str, actual_outputs: &[String]) -> Result<String, ScriptError> {
     let mut out = String::new();
     let mut index = 0;
     let mut just_closed = false;
-    for item in items(script_text) {
+    let old = items(script_text)?;
+    for item in &old {
         let closed = std::mem::take(&mut just_closed);
         match item {
             Item::Other(line) if closed && line.trim().is_empty() => {}
@@ -231,10 +314,13 @@ pub fn rewrite(script_text: &str, actual_outputs: &[String]) -> String {
                     .get(index)
                     .map(|s| s.trim_end_matches('\n').to_string());
                 index += 1;
+                if let (Some(new), Some(old)) = (&replacement, &block.expected) {
+                    keeps_directive_lines(block, old, new)?;
+                }
                 // A directive written without a block keeps none while its
                 // output is empty (narration, setup).
                 let had_block = block.expected.is_some();
-                let Some(expected) = replacement.or(block.expected) else {
+                let Some(expected) = replacement.or_else(|| block.expected.clone()) else {
                     continue;
                 };
                 if !had_block && expected.is_empty() {
@@ -267,5 +353,52 @@ pub fn rewrite(script_text: &str, actual_outputs: &[String]) -> String {
     while out.ends_with("\n\n") {
         out.pop();
     }
-    out
+    let directives = |items: &[Item]| -> Vec<String> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Directive(b) => Some(b.text.trim().to_string()),
+                Item::Other(_) => None,
+            })
+            .collect()
+    };
+    let new = items(&out).map_err(|e| {
+        format_error(
+            e.line,
+            format!(
+                "the new output would not read back ({}); not rewriting",
+                e.message
+            ),
+        )
+    })?;
+    if directives(&new) != directives(&old) {
+        return Err(format_error(
+            1,
+            "the new output would change the script's directives; not rewriting".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Refuses to replace an expected block that holds a line reading as a
+/// directive when the new output lacks that line.
+fn keeps_directive_lines(block: &Block, old: &str, new: &str) -> Result<(), ScriptError> {
+    for (k, line) in old.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() || new.lines().any(|n| n.trim() == t) {
+            continue;
+        }
+        if parse::parse_directive(1, t, &mut parse::Known::default()).is_ok() {
+            // The block starts after the directive and its `----` line(s).
+            let first = block.line + if block.double { 4 } else { 3 };
+            return Err(format_error(
+                first + k,
+                format!(
+                    "`{t}` sits in the expected output of line {} and would be deleted: if it is a directive, put a blank line before it",
+                    block.line + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -3,12 +3,15 @@
 
 use std::collections::BTreeSet;
 
+use raftlab_core::Micros;
+
 use super::ast::{Cmp, Directive, Expectation, On, RoleName, Setting, Show, Workload};
 use super::{NodeRef, ScriptError};
 use crate::kv::KvOp;
+use crate::limits::{self, Count, Duration, Real};
 
 /// Largest cluster a script may build.
-pub const MAX_NODES: u64 = 51;
+pub const MAX_NODES: u64 = limits::NODES.max;
 
 /// Nodes known so far in a script: `None` until a `nodes` directive, after
 /// which references to other ids are errors.
@@ -114,18 +117,16 @@ impl<'a> Line<'a> {
         self.text[byte..].trim_end()
     }
 
-    fn number(&mut self, what: &str) -> Result<u64, ScriptError> {
-        let (col, w) = self.next(what)?;
-        w.parse::<u64>()
-            .map_err(|_| self.err_at(col, format!("expected {what} (a whole number), got {w:?}")))
+    /// The next word as a whole number within `limit`.
+    fn count(&mut self, limit: &Count) -> Result<u64, ScriptError> {
+        let (col, w) = self.next(&format!("`{}` ({})", limit.name, limit.range()))?;
+        limit.parse(w).map_err(|e| self.err_at(col, e.to_string()))
     }
 
-    fn probability(&mut self, what: &str) -> Result<f64, ScriptError> {
-        let (col, w) = self.next(what)?;
-        match w.parse::<f64>() {
-            Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-            _ => Err(self.err_at(col, format!("expected {what} between 0 and 1, got {w:?}"))),
-        }
+    /// The next word as a decimal number within `limit`.
+    fn real(&mut self, limit: &Real) -> Result<f64, ScriptError> {
+        let (col, w) = self.next(&format!("`{}` ({})", limit.name, limit.range()))?;
+        limit.parse(w).map_err(|e| self.err_at(col, e.to_string()))
     }
 
     fn on_off(&mut self) -> Result<bool, ScriptError> {
@@ -137,20 +138,28 @@ impl<'a> Line<'a> {
         }
     }
 
-    fn duration(&mut self, what: &str) -> Result<u64, ScriptError> {
-        let (col, w) = self.next(what)?;
-        parse_duration(w).map_err(|m| self.err_at(col, format!("{what}: {m}")))
+    /// The next word as a duration within `limit`.
+    fn duration(&mut self, limit: &Duration) -> Result<u64, ScriptError> {
+        let (col, w) = self.next(&format!("`{}` ({})", limit.name, limit.range()))?;
+        duration_within(w, w, limit).map_err(|m| self.err_at(col, m))
     }
 
-    fn range(&mut self, what: &str) -> Result<(u64, u64), ScriptError> {
-        let (col, w) = self.next(what)?;
+    /// `150ms..300ms`, each end within `limit`, the first not above the second.
+    fn range(&mut self, limit: &Duration) -> Result<(u64, u64), ScriptError> {
+        let (col, w) = self.next(&format!("`{}` like 150ms..300ms", limit.name))?;
         let Some((a, b)) = w.split_once("..") else {
-            return Err(self.err_at(col, format!("expected {what} like 150ms..300ms, got {w:?}")));
+            return Err(self.err_at(
+                col,
+                format!("expected `{}` like 150ms..300ms, got {w:?}", limit.name),
+            ));
         };
-        let min = parse_duration(a).map_err(|m| self.err_at(col, format!("{what}: {m}")))?;
-        let max = parse_duration(b).map_err(|m| self.err_at(col, format!("{what}: {m}")))?;
+        let min = duration_within(a, w, limit).map_err(|m| self.err_at(col, m))?;
+        let max = duration_within(b, w, limit).map_err(|m| self.err_at(col, m))?;
         if min > max {
-            return Err(self.err_at(col, format!("{what}: minimum {a} is above maximum {b}")));
+            return Err(self.err_at(
+                col,
+                format!("`{}` minimum {a} is above its maximum {b}", limit.name),
+            ));
         }
         Ok((min, max))
     }
@@ -250,7 +259,7 @@ impl<'a> Line<'a> {
 
     fn within(&mut self) -> Result<Option<u64>, ScriptError> {
         if self.eat("within") {
-            Ok(Some(self.duration("a time limit")?))
+            Ok(Some(self.duration(&limits::WITHIN)?))
         } else {
             Ok(None)
         }
@@ -265,8 +274,17 @@ impl<'a> Line<'a> {
     }
 }
 
-/// Parses `300ms`, `2s`, `1.5s`, `500us` into microseconds.
-pub fn parse_duration(text: &str) -> Result<u64, String> {
+/// Why a duration word did not parse.
+enum DurationError {
+    /// Not spelled like a duration.
+    Syntax,
+    /// Finer than a microsecond.
+    TooFine,
+    /// Beyond 64 bits of microseconds.
+    TooLong,
+}
+
+fn read_duration(text: &str) -> Result<u64, DurationError> {
     let (digits, unit_us) = if let Some(d) = text.strip_suffix("us") {
         (d, 1u64)
     } else if let Some(d) = text.strip_suffix("ms") {
@@ -274,36 +292,58 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     } else if let Some(d) = text.strip_suffix('s') {
         (d, 1_000_000)
     } else {
-        return Err(format!(
-            "expected a duration like 300ms, 2s, 1.5s or 500us, got {text:?}"
-        ));
+        return Err(DurationError::Syntax);
     };
-    let bad = || format!("expected a duration like 300ms, 2s, 1.5s or 500us, got {text:?}");
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     if int.is_empty()
         || !int.bytes().all(|b| b.is_ascii_digit())
         || !frac.bytes().all(|b| b.is_ascii_digit())
+        || (digits.contains('.') && frac.is_empty())
     {
-        return Err(bad());
+        return Err(DurationError::Syntax);
     }
-    if digits.contains('.') && frac.is_empty() {
-        return Err(bad());
-    }
-    let whole = int.parse::<u64>().map_err(|_| bad())?;
-    let mut us = whole
-        .checked_mul(unit_us)
-        .ok_or_else(|| format!("duration {text:?} is too long"))?;
+    let whole = int.parse::<u64>().map_err(|_| DurationError::TooLong)?;
+    let mut us = whole.checked_mul(unit_us).ok_or(DurationError::TooLong)?;
     let mut scale = unit_us;
     for d in frac.bytes() {
         if !scale.is_multiple_of(10) {
-            return Err(format!("duration {text:?} is finer than a microsecond"));
+            return Err(DurationError::TooFine);
         }
         scale /= 10;
         us = us
             .checked_add(u64::from(d - b'0') * scale)
-            .ok_or_else(|| format!("duration {text:?} is too long"))?;
+            .ok_or(DurationError::TooLong)?;
     }
     Ok(us)
+}
+
+const DURATION_SYNTAX: &str = "a duration like 300ms, 2s, 1.5s or 500us";
+
+/// Parses `300ms`, `2s`, `1.5s`, `500us` into microseconds.
+pub fn parse_duration(text: &str) -> Result<u64, String> {
+    read_duration(text).map_err(|e| match e {
+        DurationError::Syntax => format!("expected {DURATION_SYNTAX}, got {text:?}"),
+        DurationError::TooFine => format!("duration {text:?} is finer than a microsecond"),
+        DurationError::TooLong => format!("duration {text:?} is too long"),
+    })
+}
+
+/// `text` (part of the word `typed`) as microseconds within `limit`; one
+/// message naming the field, its range in ms and what was typed.
+fn duration_within(text: &str, typed: &str, limit: &Duration) -> Result<u64, String> {
+    match read_duration(text) {
+        Ok(us) if limit.contains(Micros(us)) => Ok(us),
+        Ok(_) | Err(DurationError::TooLong) => Err(limit.refuse(typed.to_string()).to_string()),
+        Err(DurationError::TooFine) => Err(format!(
+            "`{}`: {typed:?} is finer than a microsecond",
+            limit.name
+        )),
+        Err(DurationError::Syntax) => Err(format!(
+            "`{}` must be {DURATION_SYNTAX}, {} (got {typed:?})",
+            limit.name,
+            limit.range()
+        )),
+    }
 }
 
 /// Parses one directive line (already known not to be blank or a comment).
@@ -321,15 +361,11 @@ pub(crate) fn parse_directive(
     let (col, head) = l.next("a directive")?;
     let d = match head {
         "nodes" => {
-            let (c, _) = l.words.get(l.pos).copied().unwrap_or((l.end_column(), ""));
-            let n = l.number("a node count")?;
-            if !(1..=MAX_NODES).contains(&n) {
-                return Err(l.err_at(c, format!("node count must be 1..={MAX_NODES}, got {n}")));
-            }
+            let n = l.count(&limits::NODES)?;
             known.0 = Some((1..=n).collect());
             Directive::Nodes(n)
         }
-        "seed" => Directive::Seed(l.number("a seed")?),
+        "seed" => Directive::Seed(l.count(&limits::SEED)?),
         "set" => Directive::Set(parse_setting(&mut l)?),
         "run" => {
             if l.eat("until") {
@@ -339,7 +375,7 @@ pub(crate) fn parse_directive(
                         within_us: l.within()?,
                     },
                     "committed" => {
-                        let index = l.number("a log index")?;
+                        let index = l.count(&limits::LOG_INDEX)?;
                         let on = if l.eat("on") {
                             Some(l.node(known)?)
                         } else {
@@ -359,12 +395,12 @@ pub(crate) fn parse_directive(
                 }
             } else {
                 Directive::Run {
-                    duration_us: l.duration("a duration")?,
+                    duration_us: l.duration(&limits::RUN)?,
                 }
             }
         }
         "step" => Directive::Step(if l.peek().is_some() {
-            l.number("an event count")?
+            l.count(&limits::STEP)?
         } else {
             1
         }),
@@ -421,9 +457,9 @@ pub(crate) fn parse_directive(
                     ))
                 }
             };
-            let us = parse_duration(body).map_err(|m| l.err_at(c, m))?;
-            let us =
-                i64::try_from(us).map_err(|_| l.err_at(c, format!("offset {w:?} is too large")))?;
+            let us = duration_within(body, w, &limits::SKEW).map_err(|m| l.err_at(c, m))?;
+            let us = i64::try_from(us)
+                .map_err(|_| l.err_at(c, limits::SKEW.refuse(w.to_string()).to_string()))?;
             Directive::Skew {
                 node,
                 offset_us: sign * us,
@@ -483,7 +519,7 @@ pub(crate) fn parse_directive(
                 Directive::WorkloadOff
             } else {
                 let mut w = Workload {
-                    ops_per_s: l.number("operations per second")?,
+                    ops_per_s: l.real(&limits::WORKLOAD)?,
                     reads: None,
                     keys: None,
                     clients: None,
@@ -492,12 +528,10 @@ pub(crate) fn parse_directive(
                     let c = l.words[l.pos].0;
                     l.pos += 1;
                     match word {
-                        "reads" if w.reads.is_none() => {
-                            w.reads = Some(l.probability("a read fraction")?)
-                        }
-                        "keys" if w.keys.is_none() => w.keys = Some(l.number("a key count")?),
+                        "reads" if w.reads.is_none() => w.reads = Some(l.real(&limits::READS)?),
+                        "keys" if w.keys.is_none() => w.keys = Some(l.count(&limits::KEYS)?),
                         "clients" if w.clients.is_none() => {
-                            w.clients = Some(l.number("a client count")?)
+                            w.clients = Some(l.count(&limits::CLIENTS)?)
                         }
                         _ => {
                             return Err(l.err_at(
@@ -570,21 +604,21 @@ fn parse_setting(l: &mut Line) -> Result<Setting, ScriptError> {
     let (col, name) = l.next("a setting")?;
     Ok(match name {
         "election" => {
-            let (min_us, max_us) = l.range("an election timeout range")?;
+            let (min_us, max_us) = l.range(&limits::ELECTION)?;
             Setting::Election { min_us, max_us }
         }
         "heartbeat" => Setting::Heartbeat {
-            interval_us: l.duration("a heartbeat interval")?,
+            interval_us: l.duration(&limits::HEARTBEAT)?,
         },
         "latency" => {
-            let (min_us, max_us) = l.range("a latency range")?;
+            let (min_us, max_us) = l.range(&limits::LATENCY)?;
             Setting::Latency { min_us, max_us }
         }
         "drop" => Setting::Drop {
-            probability: l.probability("a drop probability")?,
+            probability: l.real(&limits::DROP)?,
         },
         "duplicate" => Setting::Duplicate {
-            probability: l.probability("a duplicate probability")?,
+            probability: l.real(&limits::DUPLICATE)?,
         },
         "reorder" => Setting::Reorder(l.on_off()?),
         "prevote" => Setting::PreVote(l.on_off()?),
@@ -592,10 +626,10 @@ fn parse_setting(l: &mut Line) -> Result<Setting, ScriptError> {
         "backoff" => Setting::Backoff(l.on_off()?),
         "lease" => Setting::Lease(l.on_off()?),
         "disk" => Setting::Disk {
-            write_us: l.duration("a disk write latency")?,
+            write_us: l.duration(&limits::DISK)?,
         },
         "snapshot-every" => Setting::SnapshotEvery {
-            entries: l.number("an entry count")?,
+            entries: l.count(&limits::SNAPSHOT_EVERY)?,
         },
         "bug" => {
             let name = l.word("a bug name")?;
@@ -644,11 +678,11 @@ fn parse_expect(l: &mut Line, known: &Known) -> Result<Expectation, ScriptError>
         }
         "term" => Expectation::Term {
             cmp: l.cmp()?,
-            value: l.number("a term")?,
+            value: l.count(&limits::TERM)?,
         },
         "committed" | "applied" => {
             let cmp = l.cmp()?;
-            let value = l.number("a log index")?;
+            let value = l.count(&limits::LOG_INDEX)?;
             let on = l.on(known)?;
             if what == "committed" {
                 Expectation::Committed { cmp, value, on }
