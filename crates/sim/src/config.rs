@@ -8,9 +8,9 @@ use crate::limits;
 use crate::SimError;
 
 /// Most nodes the page draws; the headless runner allows more.
-pub const MAX_NODES_PAGE: usize = 9;
+pub const MAX_NODES_PAGE: usize = crate::limits::PAGE_NODES.max as usize;
 /// Most nodes any world may have.
-pub const MAX_NODES: usize = 51;
+pub const MAX_NODES: usize = crate::limits::NODES.max as usize;
 
 /// Network behaviour of one directed link (or the default for all links).
 ///

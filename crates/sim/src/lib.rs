@@ -21,7 +21,9 @@ pub mod action;
 pub mod chunked;
 pub mod client;
 pub mod config;
+mod error;
 pub mod fuzz;
+mod ids;
 pub mod input_fuzz;
 pub mod invariants;
 pub mod kv;
@@ -40,93 +42,10 @@ pub mod world;
 
 pub use action::{Action, LoggedAction};
 pub use config::{LinkConfig, WorkloadConfig, WorldConfig};
+pub use error::{Refusal, SimError};
 pub use invariants::Violation;
 pub use network::MsgId;
 pub use snapshot::WorldSnapshot;
 pub use timeline::{Marker, MarkerKind, Position, Timeline};
 pub use trace::{Trace, TraceError};
 pub use world::{NodeStatus, World};
-
-use raftlab_core::NodeId;
-
-/// Why the simulator refused something.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SimError {
-    /// A setting is out of range or inconsistent.
-    #[error("invalid settings: {0}")]
-    Config(String),
-    /// The named node does not exist.
-    #[error("there is no node {0}")]
-    NoSuchNode(NodeId),
-    /// The action needs a leader and there is none right now.
-    #[error("there is no leader right now; try again once one is elected")]
-    NoLeader,
-    /// The action makes no sense in the current state.
-    #[error("{0}")]
-    Invalid(Refusal),
-}
-
-/// Why an action makes no sense in the current state. `Display` gives the
-/// English sentence; the page words it from the variant.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    /// Crashing a crashed node.
-    #[error("{0} is already crashed")]
-    AlreadyCrashed(NodeId),
-    /// Restarting a node that runs.
-    #[error("{0} is not crashed")]
-    NotCrashed(NodeId),
-    /// The node's process is not running (crashed, or paused where that matters).
-    #[error("{0} is not running")]
-    NotRunning(NodeId),
-    /// Resuming a node that is not paused.
-    #[error("{0} is not paused")]
-    NotPaused(NodeId),
-    /// The node could not restart from its durable state.
-    #[error("{node} cannot restart: {error}")]
-    CannotRestart {
-        /// The node.
-        node: NodeId,
-        /// The core's reason.
-        error: raftlab_core::ConfigError,
-    },
-    /// The node's snapshot could not be decoded on restart.
-    #[error("{node}'s snapshot is unreadable: {error}")]
-    SnapshotUnreadable {
-        /// The node.
-        node: NodeId,
-        /// The decoder's reason.
-        error: String,
-    },
-    /// The leader refused to transfer leadership.
-    #[error("transfer to {to}: {error}")]
-    TransferRefused {
-        /// The intended new leader.
-        to: NodeId,
-        /// The leader's reason.
-        error: raftlab_core::ProposeError,
-    },
-    /// The node refused to compact its log.
-    #[error("{node} cannot compact: {error}")]
-    CompactRefused {
-        /// The node.
-        node: NodeId,
-        /// Its reason.
-        error: raftlab_core::CompactError,
-    },
-    /// The leader refused a configuration change.
-    #[error("configuration change refused: {0}")]
-    ConfChangeRefused(raftlab_core::ProposeError),
-    /// The message is no longer in the air.
-    #[error("{0} is not in flight")]
-    NotInFlight(MsgId),
-    /// Releasing a message that is not held.
-    #[error("{0} is not held")]
-    NotHeld(MsgId),
-    /// A clock skew beyond the simulator's limit.
-    #[error("clock skew is limited to ±{max_s} s")]
-    SkewTooLarge {
-        /// The limit, in seconds.
-        max_s: u64,
-    },
-}

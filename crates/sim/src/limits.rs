@@ -277,7 +277,7 @@ const DAY: Micros = secs(24 * 3600);
 pub const NODES: Count = Count {
     name: "nodes",
     min: 1,
-    max: crate::config::MAX_NODES as u64,
+    max: 51,
     unit: Unit::Nodes,
 };
 /// `seed N`: any 64-bit number.
@@ -417,7 +417,7 @@ pub const STEP: Count = Count {
 pub const SKEW: Duration = Duration {
     name: "skew",
     min: Micros(0),
-    max: crate::world::MAX_CLOCK_SKEW,
+    max: secs(60),
 };
 /// A log index in `run until committed N`, `expect committed >= N`.
 pub const LOG_INDEX: Count = Count {
@@ -487,7 +487,7 @@ pub const FUZZ_INPUTS: Count = Count {
 pub const PAGE_NODES: Count = Count {
     name: "nodes",
     min: 1,
-    max: crate::config::MAX_NODES_PAGE as u64,
+    max: 9,
     unit: Unit::None,
 };
 /// `speed=`: virtual seconds per wall second, 1/1000× to 100×.

@@ -9,8 +9,8 @@ use raftlab_core::{Micros, NodeId};
 use serde::{Deserialize, Serialize};
 
 use crate::client::ClientReply;
+use crate::ids::MsgId;
 use crate::kv::ClientId;
-use crate::network::MsgId;
 
 /// Something that happens at a point in virtual time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

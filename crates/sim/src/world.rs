@@ -1470,7 +1470,7 @@ impl World {
 }
 
 /// Largest clock skew an action may set.
-pub const MAX_CLOCK_SKEW: Micros = Micros(60_000_000);
+pub const MAX_CLOCK_SKEW: Micros = crate::limits::SKEW.max;
 
 /// `t` shifted by `offset_us`, saturating at zero.
 fn skewed(t: Micros, offset_us: i64) -> Micros {

@@ -70,31 +70,14 @@
 //! | tour metadata | `tour en Your first election` |
 
 mod ast;
+mod error;
 mod parse;
-
-use std::fmt;
 
 pub use ast::{
     Cmp, Directive, Expectation, Micros, NodeRef, On, RoleName, Setting, Show, Workload,
 };
+pub use error::ScriptError;
 pub use parse::{parse_duration, MAX_NODES};
-
-/// A parse error, with 1-based line and column (in characters).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub struct ScriptError {
-    /// Line of the error.
-    pub line: usize,
-    /// Column of the offending word.
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for ScriptError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}:{}: {}", self.line, self.column, self.message)
-    }
-}
 
 /// One directive with its place in the file and its expected output.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 
 use raftlab_core::Micros;
 
+use super::ast::NodeRef;
 use super::ast::{Cmp, Directive, Expectation, On, RoleName, Setting, Show, Workload};
-use super::{NodeRef, ScriptError};
+use super::error::ScriptError;
 use crate::kv::KvOp;
 use crate::limits::{self, Count, Duration, Real};
 
