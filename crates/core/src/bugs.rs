@@ -147,6 +147,19 @@ impl Bugs {
     }
 }
 
+/// The names of the switches that are on, comma-separated (empty if none).
+impl fmt::Display for Bugs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.on().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(s.name)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,8 +64,8 @@ impl FuzzOptions {
         if let Some(n) = self.nodes {
             cmd.push_str(&format!(" --nodes {n}"));
         }
-        for name in bug_names(&self.bugs) {
-            cmd.push_str(&format!(" --bug {name}"));
+        for bug in self.bugs.on() {
+            cmd.push_str(&format!(" --bug {}", bug.name));
         }
         if !self.membership_changes {
             cmd.push_str(" --no-membership");
@@ -103,67 +103,6 @@ impl FuzzOutcome {
     pub fn passed(&self) -> bool {
         self.violation.is_none() && self.liveness.is_none()
     }
-}
-
-/// Names of the switched-on bugs, as the command line spells them.
-pub fn bug_names(b: &Bugs) -> Vec<&'static str> {
-    let mut v = Vec::new();
-    for (name, on) in bug_table(b) {
-        if on {
-            v.push(name);
-        }
-    }
-    v
-}
-
-fn bug_table(b: &Bugs) -> [(&'static str, bool); 7] {
-    [
-        (
-            "commit_prior_term_by_counting",
-            b.commit_prior_term_by_counting,
-        ),
-        ("vote_without_log_check", b.vote_without_log_check),
-        ("forget_vote_on_restart", b.forget_vote_on_restart),
-        (
-            "truncate_on_append_without_conflict",
-            b.truncate_on_append_without_conflict,
-        ),
-        ("leader_ignores_higher_term", b.leader_ignores_higher_term),
-        ("read_index_without_quorum", b.read_index_without_quorum),
-        ("apply_uncommitted", b.apply_uncommitted),
-    ]
-}
-
-/// Every bug switch's name.
-pub const BUG_NAMES: [&str; 7] = [
-    "commit_prior_term_by_counting",
-    "vote_without_log_check",
-    "forget_vote_on_restart",
-    "truncate_on_append_without_conflict",
-    "leader_ignores_higher_term",
-    "read_index_without_quorum",
-    "apply_uncommitted",
-];
-
-/// Turns on a bug switch by name.
-pub fn set_bug(b: &mut Bugs, name: &str, on: bool) -> Result<(), String> {
-    let slot = match name {
-        "commit_prior_term_by_counting" => &mut b.commit_prior_term_by_counting,
-        "vote_without_log_check" => &mut b.vote_without_log_check,
-        "forget_vote_on_restart" => &mut b.forget_vote_on_restart,
-        "truncate_on_append_without_conflict" => &mut b.truncate_on_append_without_conflict,
-        "leader_ignores_higher_term" => &mut b.leader_ignores_higher_term,
-        "read_index_without_quorum" => &mut b.read_index_without_quorum,
-        "apply_uncommitted" => &mut b.apply_uncommitted,
-        other => {
-            return Err(format!(
-                "unknown bug switch {other:?}; known: {}",
-                BUG_NAMES.join(", ")
-            ))
-        }
-    };
-    *slot = on;
-    Ok(())
 }
 
 /// The world configuration a seed chooses.

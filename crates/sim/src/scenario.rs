@@ -13,7 +13,6 @@ use raftlab_core::{LogIndex, Micros, NodeId, Role};
 use crate::action::Action;
 use crate::client::USER_CLIENT;
 use crate::config::{WorkloadConfig, WorldConfig};
-use crate::fuzz::set_bug;
 use crate::limits;
 use crate::linearizability::{check_all, CheckResult};
 use crate::script::{parse_script, rewrite, Step};
@@ -250,7 +249,7 @@ pub fn configure(c: &mut WorldConfig, d: &Directive) -> Result<bool, String> {
             Setting::Lease(on) => c.raft.lease_reads = *on,
             Setting::Disk { write_us } => c.disk_latency = Micros(*write_us),
             Setting::SnapshotEvery { entries } => c.snapshot_every = Some(*entries),
-            Setting::Bug { name, on } => set_bug(&mut c.raft.bugs, name, *on)?,
+            Setting::Bug { name, on } => c.raft.bugs.set(name, *on).map_err(|e| e.to_string())?,
         },
         _ => return Ok(false),
     }

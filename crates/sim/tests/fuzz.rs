@@ -2,7 +2,7 @@
 //! through the release binary: see scripts/test.sh), and proof that the
 //! bug-switch detection runs through the release binary too.
 
-use raftlab_sim::fuzz::{fuzz_one, set_bug, FuzzOptions};
+use raftlab_sim::fuzz::{fuzz_one, FuzzOptions};
 use raftlab_sim::profile::ChaosProfile;
 
 fn opts(seed: u64, events: u64) -> FuzzOptions {
@@ -42,7 +42,7 @@ fn first_catch(
     seeds.into_iter().find_map(|seed| {
         let mut o = opts(seed, 20_000);
         o.profile = profile;
-        set_bug(&mut o.bugs, bug, true).expect("known bug name");
+        o.bugs.set(bug, true).expect("known bug name");
         let out = fuzz_one(&o);
         out.violation.map(|v| (seed, v.to_string()))
     })

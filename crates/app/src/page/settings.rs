@@ -2,14 +2,14 @@
 //! switches. Applying restarts the run (same seed unless changed).
 
 use leptos::prelude::*;
-use raftlab_core::{Bugs, Micros};
+use raftlab_core::{Micros, BUG_SWITCHES};
 use raftlab_sim::config::MAX_NODES_PAGE;
 use raftlab_sim::WorldConfig;
 
 use crate::driver::Ui;
 use crate::i18n::K;
 use crate::view_model::params::page_config;
-use crate::view_model::settings::{describe, problem, Problem};
+use crate::view_model::settings::{bug_label, describe, problem, Problem};
 
 /// A seed from the browser's cryptographic random source.
 pub fn random_seed() -> u64 {
@@ -21,32 +21,6 @@ pub fn random_seed() -> u64 {
     // Keep seeds short enough to read and type.
     u64::from_le_bytes(b) % 1_000_000_000
 }
-
-type BugField = (K, &'static str, fn(&mut Bugs) -> &mut bool);
-
-const BUGS: [BugField; 7] = [
-    (K::BugCommitPrior, "bug-commit-prior", |b| {
-        &mut b.commit_prior_term_by_counting
-    }),
-    (K::BugVoteNoLog, "bug-vote-no-log", |b| {
-        &mut b.vote_without_log_check
-    }),
-    (K::BugForgetVote, "bug-forget-vote", |b| {
-        &mut b.forget_vote_on_restart
-    }),
-    (K::BugTruncate, "bug-truncate", |b| {
-        &mut b.truncate_on_append_without_conflict
-    }),
-    (K::BugIgnoreHigher, "bug-ignore-higher", |b| {
-        &mut b.leader_ignores_higher_term
-    }),
-    (K::BugReadNoQuorum, "bug-read-no-quorum", |b| {
-        &mut b.read_index_without_quorum
-    }),
-    (K::BugApplyUncommitted, "bug-apply-uncommitted", |b| {
-        &mut b.apply_uncommitted
-    }),
-];
 
 /// The panel.
 #[component]
@@ -97,16 +71,17 @@ pub fn Settings(ui: Ui) -> impl IntoView {
             </label>
         }
     };
-    let bugs = BUGS
+    let bugs = BUG_SWITCHES
         .iter()
-        .map(|&(label, testid, field)| {
+        .filter_map(|s| Some((s, bug_label(s.name)?)))
+        .map(|(switch, label)| {
             view! {
                 <label class="check">
                     <input
                         type="checkbox"
-                        data-testid=testid
-                        prop:checked=move || draft.with(|d| *field(&mut d.raft.bugs.clone()))
-                        on:change=move |ev| draft.update(|d| *field(&mut d.raft.bugs) = event_target_checked(&ev))
+                        data-testid=format!("bug-{}", switch.name.replace('_', "-"))
+                        prop:checked=move || draft.with(|d| switch.is_on(&d.raft.bugs))
+                        on:change=move |ev| draft.update(|d| switch.set(&mut d.raft.bugs, event_target_checked(&ev)))
                     />
                     <span>{move || t(label)}</span>
                 </label>

@@ -300,8 +300,6 @@ mod tests {
             doomed: false,
             ok: None,
             entries: 0,
-            summary: String::new(),
-            fields: Vec::new(),
             body: raftlab_sim::snapshot::BodyView::TimeoutNow,
         }
     }

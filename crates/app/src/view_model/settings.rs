@@ -76,6 +76,22 @@ pub fn describe(lang: Lang, p: Problem) -> String {
     }
 }
 
+/// The settings panel's label for a bug switch of the core's table
+/// ([`raftlab_core::BUG_SWITCHES`]); `None` for a switch that has no words
+/// yet (a test below fails until it has them in both languages).
+pub fn bug_label(name: &str) -> Option<K> {
+    Some(match name {
+        "commit_prior_term_by_counting" => K::BugCommitPrior,
+        "vote_without_log_check" => K::BugVoteNoLog,
+        "forget_vote_on_restart" => K::BugForgetVote,
+        "truncate_on_append_without_conflict" => K::BugTruncate,
+        "leader_ignores_higher_term" => K::BugIgnoreHigher,
+        "read_index_without_quorum" => K::BugReadNoQuorum,
+        "apply_uncommitted" => K::BugApplyUncommitted,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +139,16 @@ mod tests {
             describe(Lang::Zh, p),
             "选举超时最大值（150 毫秒）小于最小值（300 毫秒）"
         );
+    }
+
+    #[test]
+    fn every_bug_switch_has_a_label_in_both_languages() {
+        let mut labels = std::collections::HashSet::new();
+        for s in &raftlab_core::BUG_SWITCHES {
+            let k =
+                bug_label(s.name).unwrap_or_else(|| panic!("no label for bug switch {}", s.name));
+            assert!(labels.insert(k), "{} shares a label", s.name);
+            assert!(!Lang::En.t(k).is_empty() && !Lang::Zh.t(k).is_empty());
+        }
     }
 }

@@ -750,8 +750,6 @@ mod tests {
             doomed: false,
             ok: None,
             entries: 0,
-            summary: "English summary".into(),
-            fields: Vec::new(),
             body,
         }
     }

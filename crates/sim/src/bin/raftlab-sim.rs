@@ -10,6 +10,7 @@
 //! raftlab-sim trace check FILE
 //! raftlab-sim bench [--seconds S]
 //! raftlab-sim tour [ID] [--lang en|zh]
+//! raftlab-sim bugs
 //! raftlab-sim fuzz-inputs [--count N] [--seed S]
 //! ```
 //!
@@ -21,7 +22,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use raftlab_core::Micros;
-use raftlab_sim::fuzz::{bug_names, fuzz_one, set_bug, FuzzOptions};
+use raftlab_core::BUG_SWITCHES;
+use raftlab_sim::fuzz::{fuzz_one, FuzzOptions};
 use raftlab_sim::limits::{self, Count, Real};
 use raftlab_sim::profile::ChaosProfile;
 use raftlab_sim::{Timeline, Trace, World, WorldConfig};
@@ -35,6 +37,7 @@ const USAGE: &str = "usage:
   raftlab-sim trace check FILE
   raftlab-sim bench [--seconds S]
   raftlab-sim tour [ID] [--lang en|zh]   (no ID: list the guided tours)
+  raftlab-sim bugs                       (the bug switches: name, profile that catches it, rule)
   raftlab-sim fuzz-inputs [--count N] [--seed S]   (mutated scripts and traces)";
 
 /// Writes one line to stdout. A reader that stops early (`raftlab-sim tour |
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Some("trace") => trace(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("tour") => tour(&args[1..]),
+        Some("bugs") => bugs(&args[1..]),
         Some("fuzz-inputs") => fuzz_inputs(&args[1..]),
         Some("help" | "--help" | "-h") => {
             outln!("{USAGE}");
@@ -167,7 +171,10 @@ fn fuzz(args: &[String]) -> Result<(), String> {
                 let n = count(value(args, &mut i, "--nodes")?, &limit)?;
                 opts.nodes = Some(n as usize);
             }
-            "--bug" => set_bug(&mut opts.bugs, value(args, &mut i, "--bug")?, true)?,
+            "--bug" => opts
+                .bugs
+                .set(value(args, &mut i, "--bug")?, true)
+                .map_err(|e| e.to_string())?,
             "--no-membership" => opts.membership_changes = false,
             "--profile" => {
                 opts.profile = ChaosProfile::parse(value(args, &mut i, "--profile")?)?;
@@ -190,7 +197,7 @@ fn fuzz(args: &[String]) -> Result<(), String> {
         u128::from(seeds.1) + 1,
         opts.events,
         opts.nodes.map_or("seeded".to_string(), |n| n.to_string()),
-        bug_names(&opts.bugs).join(", "),
+        opts.bugs,
         opts.membership_changes,
         opts.profile.name()
     );
@@ -249,7 +256,7 @@ fn fuzz(args: &[String]) -> Result<(), String> {
             Some(_) => Ok(()),
             None => Err(format!(
                 "expected the checkers to catch [{}] within {total} seeds, but every seed passed",
-                bug_names(&opts.bugs).join(", ")
+                opts.bugs
             )),
         };
     }
@@ -617,5 +624,23 @@ fn fuzz_inputs(args: &[String]) -> Result<(), String> {
         "fuzz-inputs: {total} inputs, no panic, no accepted value beyond its limit ({:.1} s)",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// `raftlab-sim bugs`: one line per bug switch — its name, the chaos profile
+/// whose fuzzing must catch it, and the rule it breaks. `scripts/fuzz.sh`
+/// reads it, so a new row in the core's table is fuzzed with no other edit.
+fn bugs(args: &[String]) -> Result<(), String> {
+    if let Some(a) = args.first() {
+        return Err(format!("bugs: takes no arguments, got {a:?}\n{USAGE}"));
+    }
+    for s in &BUG_SWITCHES {
+        outln!(
+            "{} {} {}",
+            s.name,
+            ChaosProfile::catching(s.name).name(),
+            s.rule
+        );
+    }
     Ok(())
 }
