@@ -5,6 +5,9 @@ use raftlab_sim::snapshot::MessageSnapshot;
 use raftlab_sim::{MsgId, WorldSnapshot};
 
 use super::layout::{lane, node_radius, Point};
+use super::words::drop_reason;
+/// The legend and the inspector name a kind beside its glyph.
+pub use super::words::kind_name;
 use crate::i18n::{Lang, K};
 
 /// How long (virtual time) a lost message stays visible while it fades.
@@ -64,22 +67,6 @@ pub fn glyph(kind: MessageKind, ok: Option<bool>, entries: usize) -> Glyph {
         MessageKind::TimeoutNow => (Shape::Triangle, "!".to_string(), "msg-timeoutnow"),
     };
     Glyph { shape, text, class }
-}
-
-/// Localized name of a message kind (legend, aria labels).
-pub fn kind_name(lang: Lang, kind: MessageKind) -> &'static str {
-    lang.t(match kind {
-        MessageKind::PreVote => K::MsgPreVote,
-        MessageKind::PreVoteResponse => K::MsgPreVoteResponse,
-        MessageKind::RequestVote => K::MsgRequestVote,
-        MessageKind::RequestVoteResponse => K::MsgRequestVoteResponse,
-        MessageKind::Heartbeat => K::MsgHeartbeat,
-        MessageKind::AppendEntries => K::MsgAppendEntries,
-        MessageKind::AppendEntriesResponse => K::MsgAppendEntriesResponse,
-        MessageKind::InstallSnapshot => K::MsgInstallSnapshot,
-        MessageKind::InstallSnapshotResponse => K::MsgInstallSnapshotResponse,
-        MessageKind::TimeoutNow => K::MsgTimeoutNow,
-    })
 }
 
 /// How far along its lane a message is, `0.0` at the sender, `1.0` at the
@@ -220,7 +207,7 @@ pub fn drop_views(
                 id: m.id,
                 at: a.lerp(b, progress(d.dropped_at, m)),
                 opacity: 1.0 - age as f64 / DROP_FADE.0 as f64,
-                reason: super::words::drop_reason(lang, d.cause).to_string(),
+                reason: drop_reason(lang, d.cause).to_string(),
             })
         })
         .collect()

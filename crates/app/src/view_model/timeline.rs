@@ -4,6 +4,8 @@ use raftlab_core::Micros;
 use raftlab_sim::{Marker, MarkerKind};
 
 use super::words;
+/// The clock and the scrubber show times as the marks do.
+pub use super::words::time_label;
 use crate::i18n::{Lang, K};
 
 /// How many distinct horizontal slots the scrubber has for marks; marks of
@@ -104,11 +106,6 @@ pub fn recent(markers: &[Marker], now: Micros, lang: Lang, n: usize) -> Vec<Rece
             }
         })
         .collect()
-}
-
-/// `12.345 s`.
-pub fn time_label(t: Micros) -> String {
-    format!("{:.3} s", t.0 as f64 / 1e6)
 }
 
 #[cfg(test)]
