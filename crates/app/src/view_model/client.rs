@@ -152,8 +152,90 @@ pub fn form_op(op: &str, key: &str, value: &str, from: &str) -> Option<KvOp> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use raftlab_core::NodeId;
-    use raftlab_sim::kv::KvResult;
+    use crate::view_model::words::tests::english_words;
+    use raftlab_core::{NodeId, ProposeError};
+    use raftlab_sim::kv::{KvError, KvResult};
+
+    fn client_events() -> Vec<ClientEvent> {
+        let kinds = vec![
+            ClientEventKind::Sent {
+                node: NodeId(1),
+                attempt: 1,
+            },
+            ClientEventKind::Redirected {
+                from: NodeId(1),
+                hint: Some(NodeId(2)),
+            },
+            ClientEventKind::Redirected {
+                from: NodeId(1),
+                hint: None,
+            },
+            ClientEventKind::TimedOut {
+                node: NodeId(2),
+                attempt: 2,
+            },
+            ClientEventKind::GaveUp { attempts: 5 },
+        ]
+        .into_iter()
+        .chain(
+            [
+                ProposeError::NotLeader { leader_hint: None },
+                ProposeError::TransferInProgress,
+                ProposeError::ConfChangePending,
+                ProposeError::InvalidConfChange("n9 is not a member".into()),
+                ProposeError::NotReady("the leader has not yet committed".into()),
+            ]
+            .into_iter()
+            .map(|reason| ClientEventKind::Rejected {
+                from: NodeId(2),
+                reason,
+            }),
+        )
+        .chain(
+            [
+                KvResult::Ok,
+                KvResult::Value("1".into()),
+                KvResult::Error(KvError::KeyDoesNotExist),
+                KvResult::Error(KvError::PreconditionFailed {
+                    current: "2".into(),
+                }),
+            ]
+            .into_iter()
+            .map(|result| ClientEventKind::Completed {
+                node: NodeId(2),
+                result,
+                latency: Micros(41_000),
+            }),
+        );
+        kinds
+            .map(|kind| ClientEvent {
+                at: Micros(1),
+                client: USER_CLIENT,
+                seq: 1,
+                op: "put x 1".into(),
+                kind,
+            })
+            .collect()
+    }
+
+    /// The Chinese sentences keep no English word but the commands as
+    /// typed; the check itself catches the English ones.
+    #[test]
+    fn chinese_client_events_have_no_english_words() {
+        let events = client_events();
+        let bad: Vec<(String, Vec<String>)> = events
+            .iter()
+            .map(|e| describe(e, Lang::Zh).0)
+            .map(|s| (s.clone(), english_words(&s)))
+            .filter(|(_, w)| !w.is_empty())
+            .collect();
+        assert!(bad.is_empty(), "English words in Chinese text: {bad:#?}");
+        let caught = events
+            .iter()
+            .filter(|e| !english_words(&describe(e, Lang::En).0).is_empty())
+            .count();
+        assert_eq!(caught, events.len(), "every English sentence is flagged");
+    }
 
     #[test]
     fn the_form_builds_each_operation() {

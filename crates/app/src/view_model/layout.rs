@@ -1,5 +1,7 @@
 //! Where things sit in the cluster drawing (SVG user units).
 
+use raftlab_core::NodeId;
+
 /// Side of the square SVG canvas.
 pub const CANVAS: f64 = 420.0;
 /// Centre of the canvas.
@@ -86,6 +88,46 @@ pub fn cut_pieces(a: Point, b: Point) -> [(Point, Point); 2] {
     [(a, a.lerp(b, 0.4)), (a.lerp(b, 0.6), b)]
 }
 
+/// One direction of a link as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaneView {
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Start of the lane, at the sender's edge.
+    pub a: Point,
+    /// End of the lane, at the receiver's edge.
+    pub b: Point,
+    /// Messages from `from` to `to` are lost (a one-way cut or a partition).
+    pub cut: bool,
+}
+
+/// Both directions of every link between the nodes at `positions`, pair by
+/// pair in the order given; `cut(from, to)` says whether that direction is cut.
+pub fn lane_views(
+    positions: &[(NodeId, Point)],
+    cut: impl Fn(NodeId, NodeId) -> bool,
+) -> Vec<LaneView> {
+    let r = node_radius(positions.len());
+    let mut out = Vec::with_capacity(positions.len() * positions.len().saturating_sub(1));
+    for (i, (a, pa)) in positions.iter().enumerate() {
+        for (b, pb) in positions.iter().skip(i + 1) {
+            for (from, to, pf, pt) in [(*a, *b, *pa, *pb), (*b, *a, *pb, *pa)] {
+                let (x, y) = lane(pf, pt, r);
+                out.push(LaneView {
+                    from,
+                    to,
+                    a: x,
+                    b: y,
+                    cut: cut(from, to),
+                });
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +168,28 @@ mod tests {
         assert!((s1.y - e1.y).abs() < 1e-9 && (s2.y - e2.y).abs() < 1e-9);
         assert!((s1.y - s2.y).abs() - LANE_GAP < 1e-9);
         assert!((s1.x - 14.0).abs() < 1e-9 && (e1.x - 86.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn every_pair_has_a_lane_each_way_and_a_cut_is_one_way() {
+        let pos: Vec<(NodeId, Point)> = (0..3)
+            .map(|i| (NodeId(i + 1), ring_position(i as usize, 3)))
+            .collect();
+        let lanes = lane_views(&pos, |from, to| (from, to) == (NodeId(1), NodeId(3)));
+        let ends: Vec<(u64, u64, bool)> = lanes.iter().map(|l| (l.from.0, l.to.0, l.cut)).collect();
+        assert_eq!(
+            ends,
+            vec![
+                (1, 2, false),
+                (2, 1, false),
+                (1, 3, true),
+                (3, 1, false),
+                (2, 3, false),
+                (3, 2, false)
+            ]
+        );
+        let (a, b) = lane(pos[0].1, pos[1].1, node_radius(3));
+        assert_eq!((lanes[0].a, lanes[0].b), (a, b));
     }
 
     #[test]

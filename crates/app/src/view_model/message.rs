@@ -5,6 +5,9 @@ use raftlab_sim::snapshot::MessageSnapshot;
 use raftlab_sim::{MsgId, WorldSnapshot};
 
 use super::layout::{lane, node_radius, Point};
+use super::words::drop_reason;
+/// The legend and the inspector name a kind beside its glyph.
+pub use super::words::kind_name;
 use crate::i18n::{Lang, K};
 
 /// How long (virtual time) a lost message stays visible while it fades.
@@ -66,22 +69,6 @@ pub fn glyph(kind: MessageKind, ok: Option<bool>, entries: usize) -> Glyph {
     Glyph { shape, text, class }
 }
 
-/// Localized name of a message kind (legend, aria labels).
-pub fn kind_name(lang: Lang, kind: MessageKind) -> &'static str {
-    lang.t(match kind {
-        MessageKind::PreVote => K::MsgPreVote,
-        MessageKind::PreVoteResponse => K::MsgPreVoteResponse,
-        MessageKind::RequestVote => K::MsgRequestVote,
-        MessageKind::RequestVoteResponse => K::MsgRequestVoteResponse,
-        MessageKind::Heartbeat => K::MsgHeartbeat,
-        MessageKind::AppendEntries => K::MsgAppendEntries,
-        MessageKind::AppendEntriesResponse => K::MsgAppendEntriesResponse,
-        MessageKind::InstallSnapshot => K::MsgInstallSnapshot,
-        MessageKind::InstallSnapshotResponse => K::MsgInstallSnapshotResponse,
-        MessageKind::TimeoutNow => K::MsgTimeoutNow,
-    })
-}
-
 /// How far along its lane a message is, `0.0` at the sender, `1.0` at the
 /// receiver. A held message stays where it was held. A doomed message's
 /// `deliver_at` is the moment it vanishes, half-way along the lane.
@@ -100,6 +87,33 @@ pub fn progress(now: Micros, m: &MessageSnapshot) -> f64 {
     }
 }
 
+/// Everything a message's CSS classes say, typed: the drawing and the
+/// in-flight list read these fields, and [`MessageLook::class`] is the one
+/// place they become a class string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MessageLook {
+    /// The glyph's colour class ([`Glyph::class`]).
+    pub colour: &'static str,
+    /// Held by the user: it stays where it is until released.
+    pub held: bool,
+    /// The user picked it.
+    pub selected: bool,
+}
+
+impl MessageLook {
+    /// `base` followed by the look's classes: `msg msg-append held selected`.
+    pub fn class(self, base: &str) -> String {
+        let mut class = format!("{base} {}", self.colour);
+        if self.held {
+            class.push_str(" held");
+        }
+        if self.selected {
+            class.push_str(" selected");
+        }
+        class
+    }
+}
+
 /// A message as drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageView {
@@ -109,8 +123,8 @@ pub struct MessageView {
     pub at: Point,
     /// Its glyph.
     pub glyph: Glyph,
-    /// CSS classes.
-    pub class: String,
+    /// Colour, held, selected (and from them, the CSS classes).
+    pub look: MessageLook,
     /// Accessible name.
     pub aria: String,
 }
@@ -173,13 +187,11 @@ pub fn message_views(
         .filter_map(|m| {
             let (a, b) = lane(pos(positions, m.from)?, pos(positions, m.to)?, r);
             let glyph = glyph(m.kind, m.ok, m.entries);
-            let mut class = format!("msg {}", glyph.class);
-            if m.held_at.is_some() {
-                class.push_str(" held");
-            }
-            if selected == Some(m.id) {
-                class.push_str(" selected");
-            }
+            let look = MessageLook {
+                colour: glyph.class,
+                held: m.held_at.is_some(),
+                selected: selected == Some(m.id),
+            };
             let aria = lang.f(
                 K::MessageAria,
                 &[
@@ -193,7 +205,7 @@ pub fn message_views(
                 id: m.id,
                 at: a.lerp(b, progress(snap.now, m)),
                 glyph,
-                class,
+                look,
                 aria,
             })
         })
@@ -220,7 +232,7 @@ pub fn drop_views(
                 id: m.id,
                 at: a.lerp(b, progress(d.dropped_at, m)),
                 opacity: 1.0 - age as f64 / DROP_FADE.0 as f64,
-                reason: super::words::drop_reason(lang, d.cause).to_string(),
+                reason: drop_reason(lang, d.cause).to_string(),
             })
         })
         .collect()
@@ -236,7 +248,7 @@ pub struct FlightLine {
     pub id: MsgId,
     /// `m12 heartbeat: n1 → n2`.
     pub text: String,
-    /// CSS classes (the glyph's colour class, `held`).
+    /// CSS classes: `flight`, the glyph's colour class, `held`.
     pub class: String,
 }
 
@@ -262,11 +274,12 @@ pub fn flight_lines(snap: &WorldSnapshot, lang: Lang, max: usize) -> (Vec<Flight
                         ("to", &m.to),
                     ],
                 ),
-                class: format!(
-                    "flight {}{}",
-                    g.class,
-                    if m.held_at.is_some() { " held" } else { "" }
-                ),
+                class: MessageLook {
+                    colour: g.class,
+                    held: m.held_at.is_some(),
+                    selected: false,
+                }
+                .class("flight"),
             }
         })
         .collect();
@@ -401,6 +414,23 @@ mod tests {
         assert!(!drawn_at(&m, 1.0, None));
         m.held_at = Some(m.sent_at);
         assert!(drawn_at(&m, 100.0, None));
+    }
+
+    #[test]
+    fn the_class_string_is_built_from_the_typed_look() {
+        let look = MessageLook {
+            colour: "msg-append",
+            held: false,
+            selected: false,
+        };
+        assert_eq!(look.class("msg"), "msg msg-append");
+        let held = MessageLook { held: true, ..look };
+        assert_eq!(held.class("flight"), "flight msg-append held");
+        let both = MessageLook {
+            selected: true,
+            ..held
+        };
+        assert_eq!(both.class("msg"), "msg msg-append held selected");
     }
 
     #[test]

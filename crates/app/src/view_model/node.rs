@@ -7,6 +7,92 @@ use raftlab_sim::{NodeStatus, WorldSnapshot};
 use super::layout::{node_radius, ring_position, Point};
 use crate::i18n::{Lang, K};
 
+/// What a node's process is doing, as drawn. A node that is not running
+/// shows no role: its volatile state is gone (crashed) or frozen (paused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeState {
+    /// Running, in this role.
+    Up(Role),
+    /// Crashed: only its persistent state survives (paper Figure 2).
+    Crashed,
+    /// Paused: alive but taking no steps.
+    Paused,
+}
+
+/// Where a node stands in the configuration, as the cluster's leader (or,
+/// without one, the node itself) sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Membership {
+    /// A voter (of the old or the new configuration while joint, thesis §4.3).
+    Voter,
+    /// A learner: receives the log, does not vote (thesis §4.2.1).
+    Learner,
+    /// No longer in the configuration.
+    Removed,
+}
+
+impl Membership {
+    /// The word that says so, if it is anything but a voter.
+    pub fn note(self) -> Option<K> {
+        match self {
+            Membership::Voter => None,
+            Membership::Learner => Some(K::Learner),
+            Membership::Removed => Some(K::NotMember),
+        }
+    }
+}
+
+/// Everything a node's CSS classes say, typed: the drawing reads these
+/// fields, and [`NodeLook::class`] is the one place they become a class
+/// string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeLook {
+    /// Running in a role, crashed or paused.
+    pub state: NodeState,
+    /// Voter, learner or removed.
+    pub membership: Membership,
+    /// The user picked it.
+    pub selected: bool,
+}
+
+impl NodeLook {
+    /// `base` followed by the state's classes:
+    /// `node role-leader status-up learner selected`. A node that is not
+    /// running is drawn with the follower's role class.
+    pub fn class(self, base: &str) -> String {
+        let (role, status) = match self.state {
+            NodeState::Up(r) => (r, NodeStatus::Up),
+            NodeState::Crashed => (Role::Follower, NodeStatus::Crashed),
+            NodeState::Paused => (Role::Follower, NodeStatus::Paused),
+        };
+        let mut class = format!("{base} {} {}", role_class(role), status_class(status));
+        match self.membership {
+            Membership::Voter => {}
+            Membership::Learner => class.push_str(" learner"),
+            Membership::Removed => class.push_str(" removed"),
+        }
+        if self.selected {
+            class.push_str(" selected");
+        }
+        class
+    }
+
+    /// A running leader wears the crown.
+    pub fn crown(self) -> bool {
+        self.state == NodeState::Up(Role::Leader)
+    }
+
+    /// Opacity of the election timer's arc: hidden without a timer, faded
+    /// like its node when the node is no longer a member.
+    pub fn timer_opacity(self, timer: Option<f64>) -> &'static str {
+        match (timer, self.membership) {
+            (None, _) => "0",
+            (Some(_), Membership::Removed) => "0.45",
+            (Some(_), _) => "1",
+        }
+    }
+}
+
 /// One node as drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {
@@ -16,8 +102,8 @@ pub struct NodeView {
     pub at: Point,
     /// Circle radius.
     pub r: f64,
-    /// CSS classes: `node role-leader status-up ...`.
-    pub class: String,
+    /// State, membership and selection (and from them, the CSS classes).
+    pub look: NodeLook,
     /// The role word under the id (or `crashed` / `paused`).
     pub role_label: String,
     /// `T3`.
@@ -28,8 +114,6 @@ pub struct NodeView {
     pub timer: Option<f64>,
     /// Accessible name.
     pub aria: String,
-    /// Leader of the highest term (draw the crown).
-    pub crown: bool,
 }
 
 /// The localized word for a role.
@@ -84,23 +168,23 @@ pub fn arc_dasharray(fraction: f64, r: f64) -> String {
 
 /// Whether `n` is a learner, or no longer in the configuration, as seen by
 /// the cluster's leader (or, without one, by the node itself).
-fn membership_note(snap: &WorldSnapshot, n: &NodeSnapshot) -> Option<K> {
+fn membership(snap: &WorldSnapshot, n: &NodeSnapshot) -> Membership {
     let reference = snap
         .leader
         .and_then(|l| snap.nodes.iter().find(|x| x.id == l))
         .unwrap_or(n);
     let m = &reference.membership;
     if m.learners.contains(&n.id) {
-        Some(K::Learner)
+        Membership::Learner
     } else if !m.voters.contains(&n.id)
         && !m
             .outgoing_voters
             .as_ref()
             .is_some_and(|o| o.contains(&n.id))
     {
-        Some(K::NotMember)
+        Membership::Removed
     } else {
-        None
+        Membership::Voter
     }
 }
 
@@ -112,27 +196,21 @@ pub fn node_views(snap: &WorldSnapshot, lang: Lang, selected: Option<NodeId>) ->
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let up = n.status == NodeStatus::Up;
             let role_label = match n.status {
                 NodeStatus::Crashed => lang.t(K::StatusCrashed).to_string(),
                 NodeStatus::Paused => lang.t(K::StatusPaused).to_string(),
                 NodeStatus::Up => role_word(lang, n.role).to_string(),
             };
-            let note = membership_note(snap, n);
-            let mut class = format!(
-                "node {} {}",
-                role_class(if up { n.role } else { Role::Follower }),
-                status_class(n.status)
-            );
-            if note == Some(K::Learner) {
-                class.push_str(" learner");
-            }
-            if note == Some(K::NotMember) {
-                class.push_str(" removed");
-            }
-            if selected == Some(n.id) {
-                class.push_str(" selected");
-            }
+            let look = NodeLook {
+                state: match n.status {
+                    NodeStatus::Up => NodeState::Up(n.role),
+                    NodeStatus::Crashed => NodeState::Crashed,
+                    NodeStatus::Paused => NodeState::Paused,
+                },
+                membership: membership(snap, n),
+                selected: selected == Some(n.id),
+            };
+            let note = look.membership.note();
             let timer = if n.status == NodeStatus::Crashed {
                 None
             } else {
@@ -162,16 +240,15 @@ pub fn node_views(snap: &WorldSnapshot, lang: Lang, selected: Option<NodeId>) ->
                 id: n.id,
                 at: ring_position(i, count),
                 r,
-                class,
+                look,
                 role_label: match note {
-                    Some(k) if up && n.role == Role::Follower => lang.t(k).to_string(),
+                    Some(k) if look.state == NodeState::Up(Role::Follower) => lang.t(k).to_string(),
                     _ => role_label,
                 },
                 term_label: lang.f(K::TermShort, &[("term", &n.term)]),
                 vote_label,
                 timer,
                 aria,
-                crown: up && n.role == Role::Leader,
             }
         })
         .collect()
@@ -232,16 +309,42 @@ mod tests {
     }
 
     #[test]
+    fn the_class_string_is_built_from_the_typed_look() {
+        let look = |state, membership, selected| NodeLook {
+            state,
+            membership,
+            selected,
+        };
+        let l = look(NodeState::Up(Role::Candidate), Membership::Learner, true);
+        assert_eq!(
+            l.class("node"),
+            "node role-candidate status-up learner selected"
+        );
+        assert_eq!(
+            l.class("timer-arc"),
+            "timer-arc role-candidate status-up learner selected"
+        );
+        let p = look(NodeState::Paused, Membership::Removed, false);
+        assert_eq!(p.class("node"), "node role-follower status-paused removed");
+        assert!(!p.crown());
+        assert!(look(NodeState::Up(Role::Leader), Membership::Voter, false).crown());
+        assert_eq!(p.timer_opacity(Some(0.5)), "0.45");
+        assert_eq!(p.timer_opacity(None), "0");
+        assert_eq!(l.timer_opacity(Some(0.0)), "1");
+    }
+
+    #[test]
     fn a_fresh_cluster_draws_five_followers_with_running_timers() {
         let w = world();
         let views = node_views(&w.snapshot(), Lang::En, None);
         assert_eq!(views.len(), 5);
         for v in &views {
-            assert!(v.class.contains("role-follower"));
+            assert_eq!(v.look.state, NodeState::Up(Role::Follower));
+            assert_eq!(v.look.class("node"), "node role-follower status-up");
             assert!(v
                 .aria
                 .starts_with(&format!("node {}, follower, term 0", v.id)));
-            assert!(!v.crown);
+            assert!(!v.look.crown());
         }
     }
 
@@ -252,13 +355,50 @@ mod tests {
         let leader = w.leader().expect("a leader within 2 s");
         let v = node_views(&w.snapshot(), Lang::En, Some(leader));
         let lv = v.iter().find(|n| n.id == leader).unwrap();
-        assert!(lv.crown && lv.class.contains("role-leader") && lv.class.contains("selected"));
+        assert!(lv.look.crown() && lv.look.selected);
+        assert_eq!(lv.look.class("node"), "node role-leader status-up selected");
         w.apply(raftlab_sim::Action::Crash(leader)).unwrap();
         let v = node_views(&w.snapshot(), Lang::En, None);
         let lv = v.iter().find(|n| n.id == leader).unwrap();
-        assert!(!lv.crown && lv.class.contains("status-crashed"));
+        assert!(!lv.look.crown() && lv.look.state == NodeState::Crashed);
+        assert_eq!(
+            lv.look.class("timer-arc"),
+            "timer-arc role-follower status-crashed"
+        );
         assert_eq!(lv.role_label, "crashed");
         assert!(lv.aria.contains("crashed"));
         assert_eq!(lv.timer, None);
+    }
+
+    /// A learner and a removed node are drawn as such, as the leader's
+    /// configuration has them. Reference: thesis §4.2.1 (learners), §4.1
+    /// (removing servers).
+    #[test]
+    fn learners_and_removed_nodes_are_marked_from_the_leaders_configuration() {
+        let mut w = world();
+        w.run_until(Micros::from_ms(2_000));
+        w.apply(raftlab_sim::Action::AddNode { learner: true })
+            .unwrap();
+        w.run_until(Micros::from_ms(3_000));
+        let s = w.snapshot();
+        let new = s.nodes.last().unwrap().id;
+        let v = node_views(&s, Lang::En, None);
+        let nv = v.iter().find(|n| n.id == new).unwrap();
+        assert_eq!(nv.look.membership, Membership::Learner);
+        assert_eq!(nv.role_label, "learner");
+        assert!(nv.look.class("node").ends_with(" learner"));
+        let leader = w.leader().unwrap();
+        let gone = s
+            .nodes
+            .iter()
+            .map(|n| n.id)
+            .find(|&n| n != leader && n != new)
+            .unwrap();
+        w.apply(raftlab_sim::Action::RemoveNode(gone)).unwrap();
+        w.run_until(Micros::from_ms(4_000));
+        let v = node_views(&w.snapshot(), Lang::En, None);
+        let gv = v.iter().find(|n| n.id == gone).unwrap();
+        assert_eq!(gv.look.membership, Membership::Removed);
+        assert!(gv.aria.ends_with(", removed"), "{}", gv.aria);
     }
 }

@@ -4,6 +4,8 @@ use raftlab_core::Micros;
 use raftlab_sim::{Marker, MarkerKind};
 
 use super::words;
+/// The clock and the scrubber show times as the marks do.
+pub use super::words::time_label;
 use crate::i18n::{Lang, K};
 
 /// How many distinct horizontal slots the scrubber has for marks; marks of
@@ -32,7 +34,9 @@ pub fn pct(t: Micros, head: Micros) -> f64 {
 
 /// The marks to draw, merged per slot and kind, elections and faults above commits.
 pub fn mark_views(markers: &[Marker], head: Micros, lang: Lang) -> Vec<MarkView> {
-    let mut out: Vec<MarkView> = Vec::new();
+    // Each mark with its kind's slot row (0 elections, 1 commits, 2 faults,
+    // 3 violations), so the order below needs no class string.
+    let mut out: Vec<(usize, MarkView)> = Vec::new();
     let mut last_slot: [Option<usize>; 4] = [None; 4];
     for m in markers {
         let (k, class, title) = match &m.kind {
@@ -55,15 +59,18 @@ pub fn mark_views(markers: &[Marker], head: Micros, lang: Lang) -> Vec<MarkView>
             continue;
         }
         last_slot[k] = Some(slot);
-        out.push(MarkView {
-            class,
-            title,
-            at: m.at,
-        });
+        out.push((
+            k,
+            MarkView {
+                class,
+                title,
+                at: m.at,
+            },
+        ));
     }
     // Commits first so the rarer marks are drawn on top.
-    out.sort_by_key(|m| m.class != "mark-commit");
-    out
+    out.sort_by_key(|(k, _)| *k != 1);
+    out.into_iter().map(|(_, m)| m).collect()
 }
 
 /// One line of the "what just happened" list.
@@ -104,11 +111,6 @@ pub fn recent(markers: &[Marker], now: Micros, lang: Lang, n: usize) -> Vec<Rece
             }
         })
         .collect()
-}
-
-/// `12.345 s`.
-pub fn time_label(t: Micros) -> String {
-    format!("{:.3} s", t.0 as f64 / 1e6)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use raftlab_core::{ConfChange, Micros, NodeId, ProgressState, ProposeError};
+use raftlab_core::{ConfChange, MessageKind, Micros, NodeId, ProgressState, ProposeError};
 use raftlab_sim::invariants::{self, Detail};
 use raftlab_sim::kv::{KvError, KvResult};
 use raftlab_sim::network::DropReason;
@@ -26,6 +26,11 @@ fn set(ids: &BTreeSet<NodeId>) -> String {
 
 fn yes_no(lang: Lang, b: bool) -> &'static str {
     lang.t(if b { K::Yes } else { K::No })
+}
+
+/// `12.345 s`.
+pub fn time_label(t: Micros) -> String {
+    format!("{:.3} s", t.0 as f64 / 1e6)
 }
 
 /// A configuration change in words.
@@ -51,6 +56,22 @@ pub fn entry_label(lang: Lang, e: &LogEntryView) -> String {
         // An entry view built without its data: its label is all there is.
         _ => e.label.clone(),
     }
+}
+
+/// Localized name of a message kind (legend, aria labels).
+pub fn kind_name(lang: Lang, kind: MessageKind) -> &'static str {
+    lang.t(match kind {
+        MessageKind::PreVote => K::MsgPreVote,
+        MessageKind::PreVoteResponse => K::MsgPreVoteResponse,
+        MessageKind::RequestVote => K::MsgRequestVote,
+        MessageKind::RequestVoteResponse => K::MsgRequestVoteResponse,
+        MessageKind::Heartbeat => K::MsgHeartbeat,
+        MessageKind::AppendEntries => K::MsgAppendEntries,
+        MessageKind::AppendEntriesResponse => K::MsgAppendEntriesResponse,
+        MessageKind::InstallSnapshot => K::MsgInstallSnapshot,
+        MessageKind::InstallSnapshotResponse => K::MsgInstallSnapshotResponse,
+        MessageKind::TimeoutNow => K::MsgTimeoutNow,
+    })
 }
 
 /// One line about a message, from its contents.
@@ -155,7 +176,7 @@ pub fn message_fields(lang: Lang, m: &MessageSnapshot) -> Vec<(String, String)> 
     let mut out: Vec<(String, String)> = vec![
         (
             lang.t(K::MsgFieldType).to_string(),
-            super::message::kind_name(lang, m.kind).to_string(),
+            kind_name(lang, m.kind).to_string(),
         ),
         (lang.t(K::MsgFieldFrom).to_string(), m.from.to_string()),
         (lang.t(K::MsgFieldTo).to_string(), m.to.to_string()),
@@ -388,7 +409,7 @@ pub fn violation_detail(lang: Lang, d: &Detail) -> String {
                 Some(v) => format!("{key} = {v}"),
                 None => lang.f(K::VKeyUnset, &[("key", key)]),
             };
-            let sent = super::timeline::time_label(Micros(w.invoke_us));
+            let sent = time_label(Micros(w.invoke_us));
             match &w.complete {
                 Some((done, result)) => lang.f(
                     K::VNotLinearizableWhy,
@@ -397,7 +418,7 @@ pub fn violation_detail(lang: Lang, d: &Detail) -> String {
                         ("op", &w.op),
                         ("sent", &sent),
                         ("result", &kv_result(lang, result)),
-                        ("done", &super::timeline::time_label(Micros(*done))),
+                        ("done", &time_label(Micros(*done))),
                         ("placed", &w.placed),
                         ("state", &state),
                     ],
@@ -533,10 +554,9 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use raftlab_core::{ConflictHint, LogIndex, MessageKind, Term};
-    use raftlab_sim::client::{ClientEvent, ClientEventKind, USER_CLIENT};
+    use raftlab_core::{ConflictHint, LogIndex, Term};
     use raftlab_sim::kv::KvOp;
     use raftlab_sim::linearizability::Unexplained;
     use raftlab_sim::{MsgId, World, WorldConfig};
@@ -578,7 +598,7 @@ mod tests {
 
     /// The Latin-letter words of `s` that are neither identifiers (`n3`,
     /// `m12`) nor in [`KEPT`].
-    fn english_words(s: &str) -> Vec<String> {
+    pub(crate) fn english_words(s: &str) -> Vec<String> {
         s.split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| w.chars().any(|c| c.is_ascii_alphabetic()))
             .filter(|w| {
@@ -857,68 +877,6 @@ mod tests {
         ]
     }
 
-    fn client_events() -> Vec<ClientEvent> {
-        let kinds = vec![
-            ClientEventKind::Sent {
-                node: NodeId(1),
-                attempt: 1,
-            },
-            ClientEventKind::Redirected {
-                from: NodeId(1),
-                hint: Some(NodeId(2)),
-            },
-            ClientEventKind::Redirected {
-                from: NodeId(1),
-                hint: None,
-            },
-            ClientEventKind::TimedOut {
-                node: NodeId(2),
-                attempt: 2,
-            },
-            ClientEventKind::GaveUp { attempts: 5 },
-        ]
-        .into_iter()
-        .chain(
-            [
-                ProposeError::NotLeader { leader_hint: None },
-                ProposeError::TransferInProgress,
-                ProposeError::ConfChangePending,
-                ProposeError::InvalidConfChange("n9 is not a member".into()),
-                ProposeError::NotReady("the leader has not yet committed".into()),
-            ]
-            .into_iter()
-            .map(|reason| ClientEventKind::Rejected {
-                from: NodeId(2),
-                reason,
-            }),
-        )
-        .chain(
-            [
-                KvResult::Ok,
-                KvResult::Value("1".into()),
-                KvResult::Error(KvError::KeyDoesNotExist),
-                KvResult::Error(KvError::PreconditionFailed {
-                    current: "2".into(),
-                }),
-            ]
-            .into_iter()
-            .map(|result| ClientEventKind::Completed {
-                node: NodeId(2),
-                result,
-                latency: Micros(41_000),
-            }),
-        );
-        kinds
-            .map(|kind| ClientEvent {
-                at: Micros(1),
-                client: USER_CLIENT,
-                seq: 1,
-                op: "put x 1".into(),
-                kind,
-            })
-            .collect()
-    }
-
     fn actions() -> Vec<Action> {
         let n = NodeId(3);
         let ids: BTreeSet<NodeId> = [NodeId(1), NodeId(2)].into();
@@ -1046,11 +1004,6 @@ mod tests {
             invariants::INVARIANTS
                 .iter()
                 .map(|n| invariant_name(lang, n)),
-        );
-        out.extend(
-            client_events()
-                .iter()
-                .map(|e| super::super::client::describe(e, lang).0),
         );
         out.extend(actions().iter().map(|a| action(lang, a)));
         out.extend(errors().iter().map(|e| sim_error(lang, e)));

@@ -1,0 +1,61 @@
+//! One node: its circle, role ring, crown, id, role, term and vote, and
+//! the crash mark. Everything but its election timer (see `timer.rs`): the
+//! node redraws only when its state changes, not every frame.
+
+use leptos::prelude::*;
+use raftlab_core::NodeId;
+
+use super::svg::{num, on_activate};
+use crate::driver::{Selection, Ui};
+use crate::view_model::node::NodeView;
+
+/// Node `id` as `nodes` has it; clicking it (or Enter/Space) selects it.
+#[component]
+pub fn Node(id: NodeId, nodes: Memo<Vec<NodeView>>, ui: Ui) -> impl IntoView {
+    let v = Memo::new(move |_| {
+        nodes.with(|ns| {
+            ns.iter().find(|n| n.id == id).map(|n| NodeView {
+                timer: None,
+                ..n.clone()
+            })
+        })
+    });
+    let get =
+        move |g: fn(&NodeView) -> String| move || v.with(|n| n.as_ref().map(g).unwrap_or_default());
+    let select = move || ui.selection.set(Selection::Node(id));
+    view! {
+        <g
+            data-testid="node"
+            data-node=id.to_string()
+            class=get(|n| n.look.class("node"))
+            aria-label=get(|n| n.aria.clone())
+            role="button"
+            tabindex="0"
+            on:click=move |_| select()
+            on:keydown=move |ev| {
+                if on_activate(&ev) {
+                    select()
+                }
+            }
+        >
+            <circle class="timer-track" cx=get(|n| num(n.at.x)) cy=get(|n| num(n.at.y)) r=get(|n| num(n.r + 6.0))></circle>
+            <circle class="body" cx=get(|n| num(n.at.x)) cy=get(|n| num(n.at.y)) r=get(|n| num(n.r))></circle>
+            <circle class="leader-ring" cx=get(|n| num(n.at.x)) cy=get(|n| num(n.at.y)) r=get(|n| num(n.r - 5.0))></circle>
+            <text class="crown" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y - n.r - 10.0)) text-anchor="middle" aria-hidden="true">
+                {move || v.with(|n| if n.as_ref().is_some_and(|n| n.look.crown()) { "★" } else { "" })}
+            </text>
+            <text class="node-id" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y - 4.0)) text-anchor="middle">
+                {id.to_string()}
+            </text>
+            <text class="node-role" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + 11.0)) text-anchor="middle">
+                {get(|n| n.role_label.clone())}
+            </text>
+            <text class="node-term" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + n.r + 19.0)) text-anchor="middle">
+                {get(|n| if n.vote_label.is_empty() { n.term_label.clone() } else { format!("{} · {}", n.term_label, n.vote_label) })}
+            </text>
+            <text class="crash-mark" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + 12.0)) text-anchor="middle" aria-hidden="true">
+                "✕"
+            </text>
+        </g>
+    }
+}
