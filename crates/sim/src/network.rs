@@ -32,16 +32,16 @@ pub enum DropReason {
     NoSuchNode,
 }
 
-impl DropReason {
-    /// Short human text for the UI and transcripts.
-    pub fn describe(self) -> &'static str {
-        match self {
+/// Short English text for the CLI and transcripts; the page words it in `words.rs`.
+impl std::fmt::Display for DropReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
             DropReason::Lost => "lost by the network",
             DropReason::LinkCut => "link cut",
             DropReason::ReceiverDown => "receiver crashed",
             DropReason::ByUser => "dropped by you",
             DropReason::NoSuchNode => "no such node",
-        }
+        })
     }
 }
 

@@ -192,8 +192,6 @@ pub struct DropSnapshot {
     pub message: MessageSnapshot,
     /// When it vanished.
     pub dropped_at: Micros,
-    /// Why, in words.
-    pub reason: String,
     /// Why.
     pub cause: DropReason,
 }
@@ -205,8 +203,8 @@ pub struct ClientSnapshot {
     pub id: u64,
     /// The user's own client.
     pub is_user: bool,
-    /// Current operation, as text.
-    pub pending: Option<String>,
+    /// Current operation.
+    pub pending: Option<KvOp>,
     /// Node the current attempt went to.
     pub target: Option<NodeId>,
     /// Attempt number of the current operation.
@@ -585,7 +583,6 @@ impl World {
                 .map(|d| DropSnapshot {
                     message: message_view(&d.flight),
                     dropped_at: d.dropped_at,
-                    reason: d.reason.describe().to_string(),
                     cause: d.reason,
                 })
                 .collect(),
@@ -602,7 +599,7 @@ impl World {
                 .map(|c| ClientSnapshot {
                     id: c.id.0,
                     is_user: c.id == USER_CLIENT,
-                    pending: c.pending.as_ref().map(|p| p.op.to_string()),
+                    pending: c.pending.as_ref().map(|p| p.op.clone()),
                     target: c.pending.as_ref().map(|p| p.target),
                     attempt: c.pending.as_ref().map_or(0, |p| p.attempt),
                     completed: c.completed,
