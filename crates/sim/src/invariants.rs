@@ -35,44 +35,78 @@ use serde::{Deserialize, Serialize};
 use crate::chunked::ChunkedVec;
 use crate::kv::{KvCommand, KvOp};
 
-/// Names of the checked invariants, in the order the page lists them.
-pub const INVARIANTS: &[&str] = &[
-    ELECTION_SAFETY,
-    LEADER_APPEND_ONLY,
-    LOG_MATCHING,
-    LEADER_COMPLETENESS,
-    STATE_MACHINE_SAFETY,
-    COMMITTED_ON_QUORUM,
-    MONOTONIC_STATE,
-    LINEARIZABILITY,
-];
+/// The properties the checkers prove, in the order the page lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Invariant {
+    /// At most one leader per term (§5.2).
+    ElectionSafety,
+    /// A leader never overwrites or deletes its entries (§5.3).
+    LeaderAppendOnly,
+    /// Same index and term ⇒ identical logs up to there (§5.3).
+    LogMatching,
+    /// A committed entry is in every later leader's log (§5.4).
+    LeaderCompleteness,
+    /// No two nodes apply different entries at one index (§5.4.3).
+    StateMachineSafety,
+    /// A committed entry is durable on a majority.
+    CommittedOnQuorum,
+    /// Term, commit and applied never go backwards.
+    MonotonicState,
+    /// Client operations appear to take effect atomically, in real-time order.
+    Linearizability,
+}
 
-/// At most one leader per term (§5.2).
-pub const ELECTION_SAFETY: &str = "Election Safety";
-/// A leader never overwrites or deletes its entries (§5.3).
-pub const LEADER_APPEND_ONLY: &str = "Leader Append-Only";
-/// Same index and term ⇒ identical logs up to there (§5.3).
-pub const LOG_MATCHING: &str = "Log Matching";
-/// A committed entry is in every later leader's log (§5.4).
-pub const LEADER_COMPLETENESS: &str = "Leader Completeness";
-/// No two nodes apply different entries at one index (§5.4.3).
-pub const STATE_MACHINE_SAFETY: &str = "State Machine Safety";
-/// A committed entry is durable on a majority.
-pub const COMMITTED_ON_QUORUM: &str = "Committed on a Quorum";
-/// Term, commit and applied never go backwards.
-pub const MONOTONIC_STATE: &str = "Monotonic State";
-/// Client operations appear to take effect atomically, in real-time order.
-pub const LINEARIZABILITY: &str = "Linearizability";
+impl Invariant {
+    /// Every invariant, in the order the page lists them.
+    pub const ALL: [Invariant; 8] = [
+        Invariant::ElectionSafety,
+        Invariant::LeaderAppendOnly,
+        Invariant::LogMatching,
+        Invariant::LeaderCompleteness,
+        Invariant::StateMachineSafety,
+        Invariant::CommittedOnQuorum,
+        Invariant::MonotonicState,
+        Invariant::Linearizability,
+    ];
+
+    /// The English name (the paper's, Figure 3), as the CLI and transcripts
+    /// print it; the page words it in `words.rs`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Invariant::ElectionSafety => "Election Safety",
+            Invariant::LeaderAppendOnly => "Leader Append-Only",
+            Invariant::LogMatching => "Log Matching",
+            Invariant::LeaderCompleteness => "Leader Completeness",
+            Invariant::StateMachineSafety => "State Machine Safety",
+            Invariant::CommittedOnQuorum => "Committed on a Quorum",
+            Invariant::MonotonicState => "Monotonic State",
+            Invariant::Linearizability => "Linearizability",
+        }
+    }
+
+    /// Finds an invariant by its name, ignoring case, with spaces or dashes
+    /// (`expect violation log-matching`).
+    pub fn parse(name: &str) -> Option<Invariant> {
+        Invariant::ALL.into_iter().find(|i| {
+            i.name().eq_ignore_ascii_case(name)
+                || i.name().to_lowercase().replace(' ', "-") == name.to_lowercase()
+        })
+    }
+}
+
+impl std::fmt::Display for Invariant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// A broken invariant, with everything needed to find it again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Violation {
-    /// Which invariant (one of [`INVARIANTS`]).
-    pub invariant: String,
-    /// What exactly went wrong, in words.
-    pub message: String,
-    /// What exactly went wrong, as data (the page words it in its own
-    /// languages; `message` is its English text).
+    /// Which invariant.
+    pub invariant: Invariant,
+    /// What exactly went wrong, as data: its `Display` is the English
+    /// sentence; the page words it in its own languages.
     pub detail: Detail,
     /// The nodes involved.
     pub nodes: Vec<NodeId>,
@@ -94,7 +128,7 @@ impl std::fmt::Display for Violation {
             self.invariant,
             self.event,
             self.at.as_ms_f64(),
-            self.message
+            self.detail
         )
     }
 }
@@ -327,7 +361,7 @@ impl std::fmt::Display for Detail {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Breach {
     /// Which invariant.
-    pub invariant: &'static str,
+    pub invariant: Invariant,
     /// What went wrong (its `Display` is the violation's message); boxed
     /// to keep the checks' `Result`s small.
     pub detail: Box<Detail>,
@@ -341,7 +375,7 @@ pub struct Breach {
 
 impl Breach {
     /// A breach of `invariant` described by `detail`.
-    pub fn new(invariant: &'static str, detail: Detail, nodes: Vec<NodeId>) -> Self {
+    pub fn new(invariant: Invariant, detail: Detail, nodes: Vec<NodeId>) -> Self {
         Breach {
             invariant,
             detail: Box::new(detail),
@@ -481,7 +515,7 @@ impl Invariants {
         if role == Role::Leader {
             if let Some(from) = truncate_from {
                 return Err(Breach::new(
-                    LEADER_APPEND_ONLY,
+                    Invariant::LeaderAppendOnly,
                     Detail::LeaderTruncated { node, from },
                     vec![node],
                 ));
@@ -509,7 +543,7 @@ impl Invariants {
                 let prev_differs = matches!((pt, canonical_prev), (Some(a), Some(b)) if a != b);
                 if cd != digest || prev_differs {
                     return Err(Breach::new(
-                        LOG_MATCHING,
+                        Invariant::LogMatching,
                         Detail::DiffersFromCommitted {
                             node,
                             index: e.index,
@@ -525,7 +559,7 @@ impl Invariants {
                 Some(&(d, p)) => {
                     if d != digest {
                         return Err(Breach::new(
-                            LOG_MATCHING,
+                            Invariant::LogMatching,
                             Detail::DiffersFromOther {
                                 node,
                                 index: e.index,
@@ -538,7 +572,7 @@ impl Invariants {
                     if let Some(pt) = pt {
                         if p != pt && p != Term(u64::MAX) {
                             return Err(Breach::new(
-                                LOG_MATCHING,
+                                Invariant::LogMatching,
                                 Detail::PrevTermDiffers {
                                     node,
                                     index: e.index,
@@ -578,7 +612,7 @@ impl Invariants {
                 let (t, d) = self.committed_at(e.index).expect("index within length");
                 if t != e.term || d != digest {
                     return Err(Breach::new(
-                        STATE_MACHINE_SAFETY,
+                        Invariant::StateMachineSafety,
                         Detail::AppliedDiffers {
                             node,
                             index: e.index,
@@ -627,7 +661,7 @@ impl Invariants {
             Ok(())
         } else {
             Err(Breach::new(
-                COMMITTED_ON_QUORUM,
+                Invariant::CommittedOnQuorum,
                 Detail::NotOnQuorum {
                     leader,
                     index: commit,
@@ -659,7 +693,7 @@ impl Invariants {
         // restarts only the durable term must not go back.
         if durable_term < w.durable_term {
             return Err(Breach::new(
-                MONOTONIC_STATE,
+                Invariant::MonotonicState,
                 Detail::DurableTermBack {
                     node,
                     from: w.durable_term,
@@ -674,7 +708,7 @@ impl Invariants {
         }
         if term < w.max_term {
             return Err(Breach::new(
-                MONOTONIC_STATE,
+                Invariant::MonotonicState,
                 Detail::TermBack {
                     node,
                     from: w.max_term,
@@ -692,7 +726,7 @@ impl Invariants {
         }
         if commit < w.commit {
             return Err(Breach::new(
-                MONOTONIC_STATE,
+                Invariant::MonotonicState,
                 Detail::CommitBack {
                     node,
                     from: w.commit,
@@ -703,7 +737,7 @@ impl Invariants {
         }
         if applied < w.applied {
             return Err(Breach::new(
-                MONOTONIC_STATE,
+                Invariant::MonotonicState,
                 Detail::AppliedBack {
                     node,
                     from: w.applied,
@@ -725,7 +759,7 @@ impl Invariants {
         if let Some(&other) = self.leaders.get(&term) {
             if other != node {
                 return Err(Breach::new(
-                    ELECTION_SAFETY,
+                    Invariant::ElectionSafety,
                     Detail::TwoLeaders {
                         first: other,
                         second: node,
@@ -750,7 +784,7 @@ impl Invariants {
             let have = log_term_at(LogIndex(last));
             if have != Some(want) {
                 return Err(Breach::new(
-                    LEADER_COMPLETENESS,
+                    Invariant::LeaderCompleteness,
                     Detail::LeaderIncomplete {
                         node,
                         term,

@@ -13,6 +13,7 @@ use raftlab_core::{LogIndex, Micros, NodeId, Role};
 use crate::action::Action;
 use crate::client::USER_CLIENT;
 use crate::config::{WorkloadConfig, WorldConfig};
+use crate::invariants::Invariant;
 use crate::limits;
 use crate::linearizability::{check_all, CheckResult};
 use crate::script::{parse_script, rewrite, Step};
@@ -960,11 +961,7 @@ impl<'a, H: Host> Exec<'a, H> {
             Expectation::Violation(name) => {
                 let v = self.world().violation().cloned();
                 match v {
-                    Some(v)
-                        if v.invariant.eq_ignore_ascii_case(name)
-                            || v.invariant.to_lowercase().replace(' ', "-")
-                                == name.to_lowercase() =>
-                    {
+                    Some(v) if Invariant::parse(name) == Some(v.invariant) => {
                         format!("caught: {}", v.invariant)
                     }
                     Some(v) => format!("FAILED: {} was violated instead", v.invariant),

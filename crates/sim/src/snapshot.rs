@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::{ClientEvent, USER_CLIENT};
 use crate::config::LinkConfig;
-use crate::invariants::{Violation, INVARIANTS};
+use crate::invariants::{Invariant, Violation};
 use crate::kv::KvCommand;
 use crate::kv::KvOp;
 use crate::network::{DropReason, InFlight, MsgId};
@@ -49,8 +49,8 @@ pub struct WorldSnapshot {
     pub clients: Vec<ClientSnapshot>,
     /// Recent client events, oldest first.
     pub client_log: Vec<ClientEvent>,
-    /// The names of the checked invariants.
-    pub invariants: Vec<String>,
+    /// The checked invariants.
+    pub invariants: Vec<Invariant>,
     /// The first violation, if any.
     pub violation: Option<Violation>,
     /// Length of the canonical committed history.
@@ -607,7 +607,7 @@ impl World {
                 })
                 .collect(),
             client_log: self.client_log().iter().cloned().collect(),
-            invariants: INVARIANTS.iter().map(|s| s.to_string()).collect(),
+            invariants: Invariant::ALL.to_vec(),
             violation: self.violation().cloned(),
             committed: self.invariants().committed_len(),
         }

@@ -19,7 +19,7 @@ use crate::client::{
     USER_CLIENT,
 };
 use crate::config::WorldConfig;
-use crate::invariants::{Breach, Detail, Invariants, Violation, LINEARIZABILITY};
+use crate::invariants::{Breach, Detail, Invariant, Invariants, Violation};
 use crate::kv::{ClientId, KvCommand, KvOp, KvStore};
 use crate::linearizability::{CheckResult, LiveChecker};
 use crate::network::{DropReason, MsgId, Network};
@@ -551,8 +551,7 @@ impl World {
             return;
         }
         let v = Violation {
-            invariant: b.invariant.to_string(),
-            message: b.detail.to_string(),
+            invariant: b.invariant,
             detail: *b.detail,
             nodes: b.nodes,
             index: b.index,
@@ -587,7 +586,7 @@ impl World {
                 Ok(kv) => h.kv = kv,
                 Err(e) => {
                     let mut b = Breach::new(
-                        crate::invariants::STATE_MACHINE_SAFETY,
+                        Invariant::StateMachineSafety,
                         Detail::SnapshotUnreadable {
                             node: id,
                             error: e.to_string(),
@@ -1149,7 +1148,7 @@ impl World {
     /// violation rather than a panic so the run can be inspected.
     fn history_error(&mut self, e: String) {
         self.breach(Breach::new(
-            LINEARIZABILITY,
+            Invariant::Linearizability,
             Detail::HistoryBookkeeping { error: e },
             Vec::new(),
         ));
@@ -1167,7 +1166,7 @@ impl World {
         } = self.lin.check_dirty()
         {
             self.breach(Breach::new(
-                LINEARIZABILITY,
+                Invariant::Linearizability,
                 Detail::NotLinearizable {
                     key,
                     explanation,

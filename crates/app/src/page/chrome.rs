@@ -25,7 +25,7 @@ pub fn CheckerBadge(ui: Ui) -> impl IntoView {
             None => view! {
                 <details class="checker ok" data-testid="checker-badge" data-state="ok" title=lang.t(K::CheckerTitle)>
                     <summary>{lang.f(K::CheckerOk, &[("n", &names.len())])}</summary>
-                    <ul>{names.into_iter().map(|n| view! { <li>"✓ " {words::invariant_name(lang, &n)}</li> }).collect_view()}</ul>
+                    <ul>{names.into_iter().map(|n| view! { <li>"✓ " {words::invariant_name(lang, n)}</li> }).collect_view()}</ul>
                 </details>
             }
             .into_any(),
@@ -33,7 +33,7 @@ pub fn CheckerBadge(ui: Ui) -> impl IntoView {
                 let at = v.at;
                 view! {
                     <details class="checker bad" data-testid="checker-badge" data-state="violated" open>
-                        <summary>{lang.f(K::CheckerBad, &[("name", &words::invariant_name(lang, &v.invariant))])}</summary>
+                        <summary>{lang.f(K::CheckerBad, &[("name", &words::invariant_name(lang, v.invariant))])}</summary>
                         <p data-testid="violation-message">{words::violation_detail(lang, &v.detail)}</p>
                         <p>{lang.f(K::ViolationWhen, &[("t", &format!("{:.3}", at.0 as f64 / 1e6)), ("event", &v.event)])}</p>
                         <button data-testid="jump-to-violation" on:click=move |_| {

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use raftlab_core::{ConfChange, MessageKind, Micros, NodeId, ProgressState, ProposeError};
-use raftlab_sim::invariants::{self, Detail};
+use raftlab_sim::invariants::{Detail, Invariant};
 use raftlab_sim::kv::{KvError, KvResult};
 use raftlab_sim::network::DropReason;
 use raftlab_sim::snapshot::{BodyView, EntryKind, LogEntryView, MessageSnapshot};
@@ -282,21 +282,18 @@ pub fn progress_state(lang: Lang, s: ProgressState) -> &'static str {
     })
 }
 
-/// The name of a checked invariant (one of [`invariants::INVARIANTS`]);
-/// an unknown name is shown as it is.
-pub fn invariant_name(lang: Lang, name: &str) -> String {
-    let k = match name {
-        invariants::ELECTION_SAFETY => K::InvElectionSafety,
-        invariants::LEADER_APPEND_ONLY => K::InvLeaderAppendOnly,
-        invariants::LOG_MATCHING => K::InvLogMatching,
-        invariants::LEADER_COMPLETENESS => K::InvLeaderCompleteness,
-        invariants::STATE_MACHINE_SAFETY => K::InvStateMachineSafety,
-        invariants::COMMITTED_ON_QUORUM => K::InvCommittedOnQuorum,
-        invariants::MONOTONIC_STATE => K::InvMonotonicState,
-        invariants::LINEARIZABILITY => K::InvLinearizability,
-        other => return other.to_string(),
-    };
-    lang.t(k).to_string()
+/// The name of a checked invariant.
+pub fn invariant_name(lang: Lang, invariant: Invariant) -> &'static str {
+    lang.t(match invariant {
+        Invariant::ElectionSafety => K::InvElectionSafety,
+        Invariant::LeaderAppendOnly => K::InvLeaderAppendOnly,
+        Invariant::LogMatching => K::InvLogMatching,
+        Invariant::LeaderCompleteness => K::InvLeaderCompleteness,
+        Invariant::StateMachineSafety => K::InvStateMachineSafety,
+        Invariant::CommittedOnQuorum => K::InvCommittedOnQuorum,
+        Invariant::MonotonicState => K::InvMonotonicState,
+        Invariant::Linearizability => K::InvLinearizability,
+    })
 }
 
 /// What exactly a violation broke.
@@ -444,7 +441,7 @@ pub fn violation_line(lang: Lang, v: &Violation) -> String {
     lang.f(
         K::MarkViolation,
         &[
-            ("name", &invariant_name(lang, &v.invariant)),
+            ("name", &invariant_name(lang, v.invariant)),
             ("detail", &violation_detail(lang, &v.detail)),
         ],
     )
@@ -989,8 +986,7 @@ pub(crate) mod tests {
         }
         for d in details() {
             let v = Violation {
-                invariant: invariants::LOG_MATCHING.into(),
-                message: d.to_string(),
+                invariant: Invariant::LogMatching,
                 detail: d,
                 nodes: Vec::new(),
                 index: None,
@@ -1001,9 +997,9 @@ pub(crate) mod tests {
             out.push(violation_line(lang, &v));
         }
         out.extend(
-            invariants::INVARIANTS
+            Invariant::ALL
                 .iter()
-                .map(|n| invariant_name(lang, n)),
+                .map(|&i| invariant_name(lang, i).to_string()),
         );
         out.extend(actions().iter().map(|a| action(lang, a)));
         out.extend(errors().iter().map(|e| sim_error(lang, e)));
@@ -1101,15 +1097,19 @@ pub(crate) mod tests {
     #[test]
     fn every_invariant_has_a_name_in_both_languages() {
         for lang in Lang::ALL {
-            let names: BTreeSet<String> = invariants::INVARIANTS
+            let names: BTreeSet<&str> = Invariant::ALL
                 .iter()
-                .map(|n| invariant_name(lang, n))
+                .map(|&i| invariant_name(lang, i))
                 .collect();
-            assert_eq!(names.len(), invariants::INVARIANTS.len());
+            assert_eq!(names.len(), Invariant::ALL.len());
         }
+        assert_eq!(
+            invariant_name(Lang::En, Invariant::LogMatching),
+            "Log Matching"
+        );
         assert_ne!(
-            invariant_name(Lang::Zh, invariants::LOG_MATCHING),
-            invariants::LOG_MATCHING
+            invariant_name(Lang::Zh, Invariant::LogMatching),
+            Invariant::LogMatching.name()
         );
     }
 
