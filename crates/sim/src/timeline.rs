@@ -328,7 +328,7 @@ impl Timeline {
         until_event: Option<u64>,
     ) -> Result<Timeline, ReplayError> {
         let mut t = Timeline::new(config).map_err(ReplayError::Config)?;
-        let mut stepped = 0u32;
+        let mut stepped = 0u64;
         loop {
             match next_due(&t.world, &actions, until, until_event)? {
                 Due::Step => {

@@ -28,6 +28,10 @@ pub const TRACE_FORMAT: &str = "raftlab-trace";
 pub const TRACE_VERSION: u32 = 2;
 /// Largest trace accepted (bytes), so a huge paste cannot freeze the page.
 pub const TRACE_MAX_BYTES: usize = 64 * 1024 * 1024;
+/// Longest run a trace may span, in virtual time: replay takes about a
+/// minute per simulated day of the page's busiest world, so a week is
+/// minutes, not the hours a bogus `until` could ask for.
+pub const TRACE_MAX_UNTIL: Micros = Micros::from_ms(7 * 24 * 3_600_000);
 /// Most characters of the input an error message quotes.
 pub const QUOTE_MAX_CHARS: usize = 200;
 
@@ -412,7 +416,17 @@ impl Trace {
         if text.len() > TRACE_MAX_BYTES {
             return Err(TraceError::TooLarge);
         }
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        // The format and version first, without building a tree of the
+        // whole document (a 64 MiB one would take several times that):
+        // other fields are skipped unread.
+        #[derive(Deserialize)]
+        struct Header {
+            #[serde(default)]
+            format: Option<serde_json::Value>,
+            #[serde(default)]
+            version: Option<serde_json::Value>,
+        }
+        let syntax = |e: serde_json::Error| {
             let at = offset_of(text, e.line(), e.column());
             TraceError::Json {
                 line: e.line(),
@@ -420,26 +434,42 @@ impl Trace {
                 field: json_path_at(text, at),
                 message: json_message(&e),
             }
+        };
+        if !text.trim_start().starts_with('{') {
+            serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(syntax)?;
+            return Err(TraceError::NotATrace(
+                "the top level is not an object".into(),
+            ));
+        }
+        let header: Header = serde_json::from_str(text).map_err(|e| {
+            let at = offset_of(text, e.line(), e.column());
+            let (line, column, field) = (e.line(), e.column(), json_path_at(text, at));
+            match e.classify() {
+                serde_json::error::Category::Data => TraceError::Field {
+                    field,
+                    line,
+                    column,
+                    message: json_message(&e),
+                },
+                _ => syntax(e),
+            }
         })?;
-        let obj = value
-            .as_object()
-            .ok_or_else(|| TraceError::NotATrace("the top level is not an object".into()))?;
-        match obj.get("format").and_then(|f| f.as_str()) {
-            Some(TRACE_FORMAT) => {}
-            Some(other) => {
+        match header.format.as_ref().map(|f| f.as_str()) {
+            Some(Some(TRACE_FORMAT)) => {}
+            Some(Some(other)) => {
                 return Err(TraceError::NotATrace(format!(
                     "its format is {:?}, expected {TRACE_FORMAT:?}",
                     quote_limited(other)
                 )))
             }
-            None => {
+            _ => {
                 return Err(TraceError::NotATrace(format!(
                     "it has no \"format\": {TRACE_FORMAT:?} field"
                 )))
             }
         }
-        let version = obj
-            .get("version")
+        let version = header
+            .version
             .and_then(|v| v.as_u64())
             .ok_or_else(|| TraceError::Invalid("\"version\" is missing or not a number".into()))?;
         if version > u64::from(TRACE_VERSION) {
@@ -451,8 +481,7 @@ impl Trace {
         if version == 0 {
             return Err(TraceError::Invalid("version 0 does not exist".into()));
         }
-        drop(value);
-        // Again from the text, so an error has a place to name.
+        // Now the whole trace, from the text, so an error has a place to name.
         let trace: Trace = serde_json::from_str(text).map_err(|e| {
             let at = offset_of(text, e.line(), e.column());
             TraceError::Field {
@@ -466,6 +495,13 @@ impl Trace {
             .config
             .validate()
             .map_err(|e| TraceError::Invalid(format!("config: {e}")))?;
+        if trace.until > TRACE_MAX_UNTIL {
+            return Err(TraceError::Invalid(format!(
+                "`until` is {:.1} days of virtual time; a trace may span at most {} days",
+                trace.until.0 as f64 / 86_400e6,
+                TRACE_MAX_UNTIL.0 / 86_400_000_000
+            )));
+        }
         if trace.actions.len() > MAX_ACTIONS {
             return Err(TraceError::Invalid(format!(
                 "it has {} actions; a run records at most {MAX_ACTIONS}",

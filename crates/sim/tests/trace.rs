@@ -8,7 +8,9 @@ use proptest::prelude::*;
 use raftlab_core::{Micros, NodeId};
 use raftlab_sim::config::{MAX_NODES, MAX_NODES_PAGE};
 use raftlab_sim::kv::KvOp;
-use raftlab_sim::trace::{fingerprint, ReplayError, TraceEvent, QUOTE_MAX_CHARS, TRACE_MAX_BYTES};
+use raftlab_sim::trace::{
+    fingerprint, ReplayError, TraceEvent, QUOTE_MAX_CHARS, TRACE_MAX_BYTES, TRACE_MAX_UNTIL,
+};
 use raftlab_sim::world::NoteKind;
 use raftlab_sim::{
     Action, LinkConfig, MsgId, SimError, Timeline, Trace, TraceError, WorkloadConfig, World,
@@ -423,6 +425,15 @@ fn parse_errors_name_the_field_and_quote_little() {
     let err = damaged("\"until\":", "\"until_\":");
     assert!(err.contains("the top level"), "{err}");
     assert!(err.contains("missing field `until`"), "{err}");
+    let long = Trace {
+        until: TRACE_MAX_UNTIL + Micros(1),
+        ..five_second_trace()
+    };
+    let err = Trace::from_json(&long.to_json()).unwrap_err().to_string();
+    assert!(
+        err.contains("`until`") && err.contains("at most 7 days"),
+        "{err}"
+    );
     let err = damaged("\"seed\": 1,", "\"seed\": 1,,");
     assert!(err.contains("not a valid JSON document"), "{err}");
     assert!(err.contains("in `config"), "{err}");

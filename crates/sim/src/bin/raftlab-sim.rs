@@ -530,7 +530,7 @@ fn soak(args: &[String]) -> Result<(), String> {
             worst_ms = worst_ms.max(ms);
         }
         outln!(
-            "  seek {back_min:>4} min back from the head: {worst_ms:.1} ms CPU time (worst of 5)"
+            "  seek {back_min:>4} min back from the head: {worst_ms:.1} ms {clock} (worst of 5)"
         );
     }
     outln!(
