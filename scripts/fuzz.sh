@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The simulation stage of `make test`: the chaos fuzzer over a fixed seed
 # range (every failure prints its seed and the command that reproduces it),
-# then proof that the checkers catch the bug switches, then the input fuzzer.
+# then proof that the checkers catch the bug switches, then a day-long run
+# held to the timeline's memory budget, then the input fuzzer.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SEEDS="${RAFTLAB_FUZZ_SEEDS:-0..200}"
@@ -23,6 +24,10 @@ done < <("$bin" bugs)
 for profile in figure8 restarts; do
   "$bin" fuzz --seeds "$SEEDS" --events "$EVENTS" --profile "$profile"
 done
+# A day of the page's busiest world (9 nodes, 20 client ops/s, checkers on)
+# through the timeline: its checkpoints must stay under their 64 MiB budget
+# and its markers under their limit, however long a tab runs.
+"$bin" soak --hours 24
 # What people type: mutated scripts, tours and traces (in the fast profile,
 # which has overflow checks on), then mutated page addresses (the test build,
 # overflow checks on too; building the page crate natively in the fast
@@ -33,4 +38,4 @@ ADDRESSES="${RAFTLAB_FUZZ_ADDRESS_COUNT:-200000}"
 "$bin" fuzz-inputs --count "$INPUTS"
 RAFTLAB_FUZZ_INPUTS="$ADDRESSES" cargo test -q -p raftlab-app --lib \
   view_model::params::tests::mutated_addresses_never_panic_and_never_pass_a_limit -- --nocapture
-echo "fuzz: all seeds passed, all $caught bug switches were caught, and $((INPUTS + ADDRESSES)) mutated inputs were refused or within their limits"
+echo "fuzz: all seeds passed, all $caught bug switches were caught, a day's run stayed in its memory budget, and $((INPUTS + ADDRESSES)) mutated inputs were refused or within their limits"

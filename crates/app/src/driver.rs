@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use raftlab_core::{Micros, NodeId};
+use raftlab_sim::config::MAX_NODES_PAGE;
 use raftlab_sim::tour::{Outcome, Phase, Tour, TourRun};
 use raftlab_sim::{
     Action, Marker, MsgId, Position, SimError, Timeline, WorldConfig, WorldSnapshot,
@@ -67,6 +68,14 @@ pub enum Selection {
     Message(MsgId),
     /// A link, both directions (smaller id first).
     Link(NodeId, NodeId),
+}
+
+/// The page's own limit on a world: it draws at most
+/// [`MAX_NODES_PAGE`] nodes, so the world refuses to add more (with the
+/// limit named), like any other action it cannot do.
+fn with_page_limits(mut config: WorldConfig) -> WorldConfig {
+    config.max_nodes = MAX_NODES_PAGE;
+    config
 }
 
 /// The speed a tour plays at when it starts: slow enough to follow each
@@ -167,10 +176,11 @@ impl Ui {
     /// Creates the signals and the first run. On invalid settings the
     /// default settings are used and the error is shown.
     pub fn start(config: WorldConfig, speed: f64, lang: Lang) -> Ui {
+        let config = with_page_limits(config);
         let (timeline, skipped, config, error) = match new_timeline(config.clone()) {
             Ok((t, s)) => (t, s, config, None),
             Err(e) => {
-                let d = crate::view_model::params::page_config();
+                let d = with_page_limits(crate::view_model::params::page_config());
                 let (t, s) = new_timeline(d.clone()).expect("default settings are valid");
                 (t, s, d, Some(e))
             }
@@ -395,9 +405,9 @@ impl Ui {
         else {
             return;
         };
-        match Timeline::new(tour.config.clone()) {
+        let config = with_page_limits(tour.config.clone());
+        match Timeline::new(config.clone()) {
             Ok(tl) => {
-                let config = tour.config.clone();
                 with_sim(|s| {
                     s.cursor_us = tl.now().0 as f64;
                     s.tour = Some((index, TourRun::new(tour), vec![tl.position()]));
@@ -564,6 +574,7 @@ impl Ui {
 
     /// Starts a fresh run with new settings (same speed, play state kept).
     pub fn restart(self, config: WorldConfig) {
+        let config = with_page_limits(config);
         match new_timeline(config.clone()) {
             Ok((tl, skipped)) => {
                 with_sim(|s| {

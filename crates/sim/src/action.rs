@@ -11,6 +11,12 @@ use crate::config::{LinkConfig, WorkloadConfig};
 use crate::kv::KvOp;
 use crate::network::MsgId;
 
+/// Most actions one run records. The action log is what a trace replays,
+/// so it cannot be thinned like the timeline's checkpoints and markers;
+/// instead a run refuses its 100,001st action ("put a limit on
+/// everything"). A person clicking once a second would need 28 hours.
+pub const MAX_ACTIONS: usize = 100_000;
+
 /// One thing done to the world from outside.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Action {

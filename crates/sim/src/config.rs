@@ -7,9 +7,13 @@ use serde::{Deserialize, Serialize};
 use crate::limits;
 use crate::SimError;
 
-/// Most nodes the page draws; the headless runner allows more.
+/// Most nodes the page draws: the page sets [`WorldConfig::max_nodes`] to
+/// it, so adding a tenth node there is refused like any other bad action.
 pub const MAX_NODES_PAGE: usize = crate::limits::PAGE_NODES.max as usize;
-/// Most nodes any world may have.
+/// Most nodes any world may ever hold, added ones included: the one limit
+/// behind [`WorldConfig::max_nodes`], whatever builds the world (page,
+/// script, trace, command line). Every node costs memory in each
+/// checkpoint, so the limit is on nodes ever started, not on members.
 pub const MAX_NODES: usize = crate::limits::NODES.max as usize;
 
 /// Network behaviour of one directed link (or the default for all links).
@@ -118,6 +122,24 @@ pub struct WorldConfig {
     pub check_invariants: bool,
     /// Run the linearizability checker as operations complete.
     pub check_linearizability: bool,
+    /// Most nodes this world may hold, those added later (and removed from
+    /// the configuration) included; `AddNode` past it is refused. At most
+    /// [`MAX_NODES`]; the page uses [`MAX_NODES_PAGE`]. Written to a trace
+    /// only when it differs from [`MAX_NODES`], so older traces read as
+    /// before.
+    #[serde(
+        default = "default_max_nodes",
+        skip_serializing_if = "is_default_max_nodes"
+    )]
+    pub max_nodes: usize,
+}
+
+fn default_max_nodes() -> usize {
+    MAX_NODES
+}
+
+fn is_default_max_nodes(n: &usize) -> bool {
+    *n == MAX_NODES
 }
 
 impl Default for WorldConfig {
@@ -134,6 +156,7 @@ impl Default for WorldConfig {
             snapshot_every: Some(200),
             check_invariants: true,
             check_linearizability: true,
+            max_nodes: MAX_NODES,
         }
     }
 }
@@ -143,8 +166,20 @@ impl WorldConfig {
     /// found) instead of misbehaving: every number is checked against its
     /// limit in [`crate::limits`], so the run's arithmetic cannot overflow.
     pub fn validate(&self) -> Result<(), SimError> {
+        if self.max_nodes == 0 || self.max_nodes > MAX_NODES {
+            return Err(SimError::Config(format!(
+                "the node limit (max_nodes) must be between 1 and {MAX_NODES} nodes (got {})",
+                self.max_nodes
+            )));
+        }
         let nodes = u64::try_from(self.nodes).unwrap_or(u64::MAX);
         limits::NODES.check(nodes).map_err(refuse)?;
+        if self.nodes > self.max_nodes {
+            return Err(SimError::Config(format!(
+                "`nodes` must be between 1 and {} nodes here (got {})",
+                self.max_nodes, self.nodes
+            )));
+        }
         let r = &self.raft;
         limits::ELECTION
             .check(r.election_timeout_min)

@@ -13,7 +13,8 @@ use raftlab_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::action::{Action, LoggedAction};
+use crate::action::{Action, LoggedAction, MAX_ACTIONS};
+use crate::chunked::ChunkedVec;
 use crate::client::{
     push_bounded, Client, ClientEvent, ClientEventKind, ClientReply, PendingOp, CLIENT_LOG_MAX,
     USER_CLIENT,
@@ -131,6 +132,10 @@ pub enum NoteKind {
 #[derive(Clone, Debug)]
 pub struct World {
     config: WorldConfig,
+    /// The configuration the world was built from: `SetNetwork` and
+    /// `SetWorkload` change `config`, and a trace must start from this one
+    /// to replay the run.
+    initial_config: WorldConfig,
     now: Micros,
     events: u64,
     queue: EventQueue,
@@ -149,7 +154,8 @@ pub struct World {
     notes: Vec<Note>,
     next_node: u64,
     next_read_ctx: u64,
-    action_log: Vec<LoggedAction>,
+    /// Shared in chunks between checkpoints, like the committed history.
+    action_log: ChunkedVec<LoggedAction>,
     records_events: bool,
     rejected_inputs: u64,
     compactions_refused: u64,
@@ -179,10 +185,11 @@ impl World {
             notes: Vec::new(),
             next_node: config.nodes as u64 + 1,
             next_read_ctx: 1,
-            action_log: Vec::new(),
+            action_log: ChunkedVec::default(),
             records_events: false,
             rejected_inputs: 0,
             compactions_refused: 0,
+            initial_config: config.clone(),
             config,
         };
         let ids: Vec<NodeId> = (1..=world.config.nodes as u64).map(NodeId).collect();
@@ -244,9 +251,14 @@ impl World {
 
     // ----- read access -------------------------------------------------
 
-    /// The configuration this world was built from.
+    /// The configuration now: the one it was built from, with any
+    /// `SetNetwork` and `SetWorkload` actions applied since.
     pub fn config(&self) -> &WorldConfig {
         &self.config
+    }
+    /// The configuration this world was built from (what a trace replays).
+    pub fn initial_config(&self) -> &WorldConfig {
+        &self.initial_config
     }
     /// Virtual time now.
     pub fn now(&self) -> Micros {
@@ -288,9 +300,24 @@ impl World {
     pub fn linearizability(&self) -> &LiveChecker {
         &self.lin
     }
-    /// Every action applied so far.
-    pub fn action_log(&self) -> &[LoggedAction] {
-        &self.action_log
+    /// Every action applied so far (a copy: see [`World::action_count`]
+    /// and [`World::last_action`] for the cheap questions).
+    pub fn action_log(&self) -> Vec<LoggedAction> {
+        (0..self.action_log.len())
+            .filter_map(|i| self.action_log.get(i).cloned())
+            .collect()
+    }
+    /// How many actions have been applied.
+    pub fn action_count(&self) -> usize {
+        self.action_log.len()
+    }
+    /// The last action applied.
+    pub fn last_action(&self) -> Option<&LoggedAction> {
+        self.action_log.last()
+    }
+    /// The scheduled events (for the timeline's memory estimate).
+    pub fn queue(&self) -> &EventQueue {
+        &self.queue
     }
     /// Messages the cores refused (not for them, unknown sender).
     pub fn rejected_inputs(&self) -> u64 {
@@ -1183,6 +1210,12 @@ impl World {
     /// An action that cannot be done (no such node, no leader, ...) changes
     /// nothing, is not logged, and says why.
     pub fn apply(&mut self, action: Action) -> Result<(), SimError> {
+        if self.action_log.len() >= MAX_ACTIONS {
+            return Err(SimError::Config(format!(
+                "a run records at most {MAX_ACTIONS} actions (so that it can be replayed); \
+                 start a new run to go on"
+            )));
+        }
         self.apply_inner(&action)?;
         self.action_log.push(LoggedAction {
             at_event: self.events,
@@ -1296,6 +1329,13 @@ impl World {
                 self.pump(leader);
             }
             Action::AddNode { learner } => {
+                let limit = self.config.max_nodes;
+                if self.nodes.len() >= limit {
+                    return Err(SimError::Config(format!(
+                        "this world holds at most {limit} nodes (max_nodes; removed ones \
+                         count too), so no node can be added"
+                    )));
+                }
                 let leader = self.leader_or_err()?;
                 let id = NodeId(self.next_node);
                 let cc = if *learner {

@@ -7,8 +7,9 @@
 //!                  [--profile mixed|figure8|restarts]
 //! raftlab-sim run FILE... [--rewrite]
 //! raftlab-sim trace export --seed N [--until-ms T] [--with-events]   (JSON to stdout)
-//! raftlab-sim trace check FILE
+//! raftlab-sim trace check FILE|-   (- reads stdin)
 //! raftlab-sim bench [--seconds S]
+//! raftlab-sim soak [--hours H] [--seed N] [--budget-mib M]
 //! raftlab-sim tour [ID] [--lang en|zh]
 //! raftlab-sim bugs
 //! raftlab-sim fuzz-inputs [--count N] [--seed S]
@@ -34,8 +35,9 @@ const USAGE: &str = "usage:
                    [--profile mixed|figure8|restarts]
   raftlab-sim run FILE... [--rewrite]
   raftlab-sim trace export --seed N [--until-ms T] [--with-events]
-  raftlab-sim trace check FILE
+  raftlab-sim trace check FILE|-   (- reads stdin)
   raftlab-sim bench [--seconds S]
+  raftlab-sim soak [--hours H] [--seed N] [--budget-mib M]
   raftlab-sim tour [ID] [--lang en|zh]   (no ID: list the guided tours)
   raftlab-sim bugs                       (the bug switches: name, profile that catches it, rule)
   raftlab-sim fuzz-inputs [--count N] [--seed S]   (mutated scripts and traces)";
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Some("run") => run_scripts(&args[1..]),
         Some("trace") => trace(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("soak") => soak(&args[1..]),
         Some("tour") => tour(&args[1..]),
         Some("bugs") => bugs(&args[1..]),
         Some("fuzz-inputs") => fuzz_inputs(&args[1..]),
@@ -371,18 +374,62 @@ fn trace(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         Some("check") => {
-            let f = args.get(1).ok_or("trace check: name a file")?;
-            let text = std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"))?;
-            let trace = Trace::from_json(&text).map_err(|e| format!("{f}: {e}"))?;
+            let f = args
+                .get(1)
+                .ok_or("trace check: name a file (or - for stdin)")?;
+            if let Some(extra) = args.get(2) {
+                return Err(format!("trace check: unexpected argument {extra:?}"));
+            }
+            let trace = if f == "-" {
+                Trace::read_from(std::io::stdin().lock())
+            } else {
+                let file = std::fs::File::open(f).map_err(|e| format!("cannot read {f}: {e}"))?;
+                Trace::read_from(file)
+            }
+            .map_err(|e| format!("{f}: {e}"))?;
             let t = trace
                 .replay()
                 .map_err(|e| format!("{f}: cannot replay: {e}"))?;
+            if let Some(recorded) = &trace.events {
+                let again = Trace {
+                    events: None,
+                    ..trace.clone()
+                }
+                .with_events()
+                .map_err(|e| format!("{f}: cannot replay: {e}"))?;
+                let replayed = again.events.unwrap_or_default();
+                let differs = recorded
+                    .iter()
+                    .zip(&replayed)
+                    .position(|(a, b)| a != b)
+                    .or((recorded.len() != replayed.len())
+                        .then(|| recorded.len().min(replayed.len())));
+                if let Some(i) = differs {
+                    let show = |e: Option<&raftlab_sim::trace::TraceEvent>| {
+                        e.map_or("nothing".to_string(), |e| {
+                            cut_chars(&format!("event {} at {}: {}", e.event, e.at, e.what), 200)
+                        })
+                    };
+                    return Err(format!(
+                        "{f}: the replay differs from the recorded event log at entry {}: recorded {}, replayed {}",
+                        i + 1,
+                        show(recorded.get(i)),
+                        show(replayed.get(i))
+                    ));
+                }
+            }
             let w = t.world();
             outln!(
-                "{f}: seed {} replayed to {:.3} s, {} events, leader {}, {}",
+                "{f}: seed {} replayed exactly to {:.3} s, {} events, {} actions{}, leader {}, {}",
                 trace.config.seed,
                 w.now().as_ms_f64() / 1000.0,
                 w.event_count(),
+                trace.actions.len(),
+                if trace.events.is_some() {
+                    ", event log matches"
+                } else {
+                    ""
+                },
                 w.leader().map_or("none".into(), |l| l.to_string()),
                 w.violation()
                     .map_or("all invariants hold".into(), |v| v.to_string())
@@ -450,20 +497,184 @@ fn bench(args: &[String]) -> Result<(), String> {
     let mut rng = raftlab_core::DetRng::new(7);
     for _ in 0..50 {
         let target = Micros(rng.gen_range(0..=3_600_000_000));
-        let s = Instant::now();
+        let (cpu, wall) = (thread_cpu_ns(), Instant::now());
         t.seek(target);
-        worst = worst.max(s.elapsed().as_secs_f64() * 1000.0);
+        let ms = match (cpu, thread_cpu_ns()) {
+            (Some(a), Some(b)) => (b - a) as f64 / 1e6,
+            _ => wall.elapsed().as_secs_f64() * 1000.0,
+        };
+        worst = worst.max(ms);
     }
     outln!(
-        "  one-hour run: simulated in {:.1} s, {} events, {} checkpoints",
+        "  one-hour run: simulated in {:.1} s, {} events, {} checkpoints ({:.1} MiB estimated)",
         build_s,
-        t.world().event_count(),
-        t.checkpoint_count()
+        t.head_event(),
+        t.checkpoint_count(),
+        t.checkpoint_bytes() as f64 / f64::from(1u32 << 20)
     );
     outln!(
-        "  seek anywhere in it (worst of 50): {worst:>8.2} ms   budget <= 16 ms   {}",
+        "  seek anywhere in it (worst of 50, CPU time): {worst:>8.2} ms   budget <= 16 ms   {}",
         if worst <= 16.0 { "ok" } else { "OVER BUDGET" }
     );
+    Ok(())
+}
+
+/// `s`, cut to `n` characters.
+fn cut_chars(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// CPU time this thread has used, in ns (Linux; `None` elsewhere): seek
+/// times are measured in CPU time, which other work on a shared machine
+/// does not inflate. The kernel brings the count up to date when the
+/// thread leaves the CPU, so it sleeps for a moment first.
+fn thread_cpu_ns() -> Option<u64> {
+    std::thread::sleep(std::time::Duration::from_micros(20));
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// This process's peak resident memory, in KiB (Linux; `None` elsewhere).
+fn peak_rss_kib() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `soak --hours`: up to a week of virtual time (hours).
+const SOAK_HOURS: Count = Count {
+    name: "--hours",
+    min: 1,
+    max: 168,
+    unit: limits::Unit::None,
+};
+/// `soak --budget-mib`: the checkpoint budget (MiB).
+const SOAK_BUDGET_MIB: Count = Count {
+    name: "--budget-mib",
+    min: 1,
+    max: 4_096,
+    unit: limits::Unit::None,
+};
+
+/// Runs the page's busiest world (9 nodes, 20 client ops/s, checkers on:
+/// `?nodes=9&workload=20`) through the timeline for hours of virtual time
+/// and fails if its checkpoints ever pass the budget, its markers their
+/// limit, or (on Linux) the process's peak memory the budget plus 64 MiB.
+/// Then seeks into the far past, to show what the thinning costs.
+fn soak(args: &[String]) -> Result<(), String> {
+    use raftlab_sim::config::MAX_NODES_PAGE;
+    use raftlab_sim::timeline::{CHECKPOINT_BUDGET_BYTES, MAX_MARKERS};
+    let mut hours = 24u64;
+    let mut seed = 1u64;
+    let mut budget_mib = (CHECKPOINT_BUDGET_BYTES >> 20) as u64;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--hours" => hours = count(value(args, &mut i, "--hours")?, &SOAK_HOURS)?,
+            "--seed" => seed = count(value(args, &mut i, "--seed")?, &limits::SEED)?,
+            "--budget-mib" => {
+                budget_mib = count(value(args, &mut i, "--budget-mib")?, &SOAK_BUDGET_MIB)?
+            }
+            other => return Err(format!("soak: unknown option {other:?}\n{USAGE}")),
+        }
+        i += 1;
+    }
+    let budget = (budget_mib as usize) << 20;
+    outln!(
+        "soak: the page's world (9 nodes, 20 client ops/s, checkers on), seed {seed}, \
+         {hours} h of virtual time, checkpoint budget {budget_mib} MiB"
+    );
+    let mut cfg = WorldConfig {
+        seed,
+        nodes: MAX_NODES_PAGE,
+        max_nodes: MAX_NODES_PAGE,
+        ..WorldConfig::default()
+    };
+    cfg.workload.ops_per_sec = 20.0;
+    let mut t = Timeline::new(cfg).map_err(|e| e.to_string())?;
+    t.set_checkpoint_budget(budget);
+    let repro = format!("raftlab-sim soak --seed {seed} --hours {hours} --budget-mib {budget_mib}");
+    let mib = |b: usize| b as f64 / f64::from(1u32 << 20);
+    let started = Instant::now();
+    let (mut peak, mut peak_markers) = (0usize, 0usize);
+    for minute in 1..=hours * 60 {
+        t.advance_to(Micros::from_ms(minute * 60_000));
+        peak = peak.max(t.checkpoint_bytes());
+        peak_markers = peak_markers.max(t.markers().len());
+        if let Some(v) = t.world().violation() {
+            return Err(format!("soak: {v}\n  reproduce: {repro}"));
+        }
+        if minute % 60 == 0 {
+            let w = t.world();
+            outln!(
+                "  {:>3} h: {:>11} events, {:>4} checkpoints, {:>5.1} MiB of {budget_mib} MiB, \
+                 {:>5} markers, committed history {:>4.1} MiB (shared), peak RSS {}, {:.0} s",
+                minute / 60,
+                w.event_count(),
+                t.checkpoint_count(),
+                mib(t.checkpoint_bytes()),
+                t.markers().len(),
+                mib(w.invariants().committed_len() as usize * 16),
+                peak_rss_kib().map_or("n/a".into(), |k| format!("{:.0} MiB", k as f64 / 1024.0)),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    // Seeks back from the head: the worst of five targets spread over a
+    // tenth of each distance (where a target falls in its checkpoint gap
+    // decides how much it replays).
+    let head = t.head();
+    for back_min in [1u64, 60, 6 * 60, 23 * 60] {
+        if back_min * 60_000_000 >= head.0 {
+            continue;
+        }
+        let (mut worst_ms, mut clock) = (0.0f64, "CPU time");
+        for k in 0..5u64 {
+            let back_us = back_min * 60_000_000 * (100 - 2 * k) / 100;
+            t.seek(head);
+            let (cpu, wall) = (thread_cpu_ns(), Instant::now());
+            t.seek(Micros(head.0 - back_us));
+            let ms = match (cpu, thread_cpu_ns()) {
+                (Some(a), Some(b)) => (b - a) as f64 / 1e6,
+                _ => {
+                    clock = "wall-clock time";
+                    wall.elapsed().as_secs_f64() * 1e3
+                }
+            };
+            worst_ms = worst_ms.max(ms);
+        }
+        outln!(
+            "  seek {back_min:>4} min back from the head: {worst_ms:.1} ms {clock} (worst of 5)"
+        );
+    }
+    outln!(
+        "soak: checkpoints peaked at {:.1} MiB of {budget_mib} MiB, markers at {peak_markers} of {MAX_MARKERS}",
+        mib(peak)
+    );
+    if peak > budget {
+        return Err(format!(
+            "soak: checkpoints reached {:.1} MiB, over the {budget_mib} MiB budget\n  reproduce: {repro}",
+            mib(peak)
+        ));
+    }
+    // The estimate is what the budget holds; the process's own peak checks
+    // it: the budget plus 64 MiB for the live world, the binary, the
+    // markers and the checker's committed history (12 MiB in a day).
+    let rss_limit_kib = (budget_mib + 64) * 1024;
+    if let Some(kib) = peak_rss_kib().filter(|k| *k > rss_limit_kib) {
+        return Err(format!(
+            "soak: peak RSS reached {} MiB, over the {budget_mib} MiB budget plus 64 MiB\n  reproduce: {repro}",
+            kib / 1024
+        ));
+    }
+    if peak_markers > MAX_MARKERS {
+        return Err(format!(
+            "soak: {peak_markers} markers, over the limit of {MAX_MARKERS}\n  reproduce: {repro}"
+        ));
+    }
     Ok(())
 }
 
