@@ -138,6 +138,33 @@ impl Network {
             .unwrap_or(&self.default)
     }
 
+    /// Heals one direction of one link. Inside a partition that heals
+    /// nothing else: the partition becomes explicit one-way cuts between its
+    /// groups (over the nodes `ids`), less this one.
+    pub fn heal_link(&mut self, source: NodeId, target: NodeId, ids: &[NodeId]) {
+        self.cuts.remove(&(source, target));
+        if !self.is_cut(source, target) {
+            return;
+        }
+        if let Some(groups) = self.partition.take() {
+            let group_of = |n: NodeId| groups.iter().position(|g| g.contains(&n));
+            for &a in ids {
+                for &b in ids {
+                    if a != b && group_of(a) != group_of(b) {
+                        self.cuts.insert((a, b));
+                    }
+                }
+            }
+            self.cuts.remove(&(source, target));
+        }
+    }
+
+    /// Heals every partition and cut.
+    pub fn heal_all(&mut self) {
+        self.partition = None;
+        self.cuts.clear();
+    }
+
     /// True if messages from `source` cannot currently reach `target`.
     pub fn is_cut(&self, source: NodeId, target: NodeId) -> bool {
         if source == target {

@@ -1,0 +1,390 @@
+//! The node host: one server's process around its Raft core — stepping
+//! messages in, pumping `Ready`s out in the order Raft requires (persist,
+//! send, apply), timers, disk writes and compaction — and the safety checks
+//! run on what it persists and applies.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use raftlab_core::{
+    Durable, EntryPayload, Event, LogIndex, Message, Micros, NodeId, RawNode, Ready, Role, Term,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::client::ClientReply;
+use crate::invariants::{Breach, Detail, Invariant, Violation};
+use crate::kv::{ClientId, KvCommand, KvOp, KvStore};
+use crate::queue::EventKind;
+use crate::world::{skewed, NodeStatus, NoteKind, World};
+
+/// An input a node could not take yet (paused, or blocked on a write).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(in crate::world) enum Deferred {
+    Message(Message<KvCommand>),
+    Client { client: ClientId, seq: u64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(in crate::world) struct PendingRead {
+    pub(in crate::world) client: ClientId,
+    pub(in crate::world) seq: u64,
+    pub(in crate::world) op: KvOp,
+    pub(in crate::world) index: Option<LogIndex>,
+}
+
+/// One server: the Raft core, its disk, its state machine, its process state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NodeHost {
+    /// The node's id.
+    pub id: NodeId,
+    /// The Raft core; `None` while crashed.
+    pub raft: Option<RawNode<KvCommand>>,
+    /// What survives a crash.
+    pub durable: Durable<KvCommand>,
+    /// The replicated key-value store (volatile; rebuilt from the log).
+    pub kv: KvStore,
+    /// Process state.
+    pub status: NodeStatus,
+    /// Times this node has been (re)started.
+    pub incarnation: u64,
+    /// This node's clock minus the true time (see [`Action::ClockSkew`]).
+    #[serde(default)]
+    pub clock_offset_us: i64,
+    pub(in crate::world) inbox: VecDeque<Deferred>,
+    pub(in crate::world) pending_write: Option<Ready<KvCommand>>,
+    pub(in crate::world) write_generation: u64,
+    pub(in crate::world) timer_generation: u64,
+    pub(in crate::world) timer_at: Option<Micros>,
+    pub(in crate::world) waiting_writes: BTreeSet<(ClientId, u64)>,
+    pub(in crate::world) pending_reads: BTreeMap<u64, PendingRead>,
+}
+
+impl NodeHost {
+    /// Lets the core see the time on this node's own clock, if its process
+    /// can run: up, and not blocked on a disk write (the core is only stepped
+    /// between writes, §5.1's persist-before-respond). Returns whether it ran.
+    pub(in crate::world) fn tick_if_runnable(&mut self, now: Micros) -> bool {
+        if self.status != NodeStatus::Up || self.pending_write.is_some() {
+            return false;
+        }
+        let local = skewed(now, self.clock_offset_us);
+        if let Some(r) = self.raft.as_mut() {
+            r.tick(local);
+        }
+        true
+    }
+
+    /// True while a durable write is in progress.
+    pub fn is_writing(&self) -> bool {
+        self.pending_write.is_some()
+    }
+
+    /// Inputs waiting for the node (paused or writing).
+    pub fn queued_inputs(&self) -> usize {
+        self.inbox.len()
+    }
+}
+
+impl World {
+    pub(in crate::world) fn step_node(&mut self, id: NodeId, msg: Message<KvCommand>) {
+        let Some(h) = self.nodes.get_mut(&id) else {
+            return;
+        };
+        let now = skewed(self.now, h.clock_offset_us);
+        let Some(r) = h.raft.as_mut() else {
+            return;
+        };
+        // Rejections (wrong recipient, unknown sender) change nothing; the
+        // core counts them by kind, and the world counts them in total.
+        if r.step(now, msg).is_err() {
+            self.rejected_inputs += 1;
+        }
+    }
+
+    pub(in crate::world) fn drain_inbox(&mut self, id: NodeId) {
+        loop {
+            let h = self.nodes.get_mut(&id).expect("node exists");
+            if h.status != NodeStatus::Up || h.pending_write.is_some() {
+                return;
+            }
+            let Some(input) = h.inbox.pop_front() else {
+                return;
+            };
+            match input {
+                Deferred::Message(m) => self.step_node(id, m),
+                Deferred::Client { client, seq } => self.client_at_node(client, id, seq),
+            }
+            self.pump(id);
+        }
+    }
+
+    /// Drains the node's Ready batches: persist, send, apply, advance.
+    pub(in crate::world) fn pump(&mut self, id: NodeId) {
+        loop {
+            let Some(h) = self.nodes.get_mut(&id) else {
+                return;
+            };
+            if h.status != NodeStatus::Up || h.pending_write.is_some() {
+                break;
+            }
+            let Some(raft) = h.raft.as_mut() else { break };
+            if !raft.has_ready() {
+                break;
+            }
+            let ready = raft.ready();
+            if self.config.disk_latency > Micros(0) && ready.must_persist() {
+                h.write_generation += 1;
+                let generation = h.write_generation;
+                h.pending_write = Some(ready);
+                self.queue.push(
+                    self.now + self.config.disk_latency,
+                    EventKind::DiskDone {
+                        node: id,
+                        generation,
+                    },
+                );
+                break;
+            }
+            self.finish_ready(id, ready);
+        }
+        self.after_node_change(id);
+    }
+
+    pub(in crate::world) fn breach(&mut self, b: Breach) {
+        if self.violation.is_some() {
+            return;
+        }
+        let v = Violation {
+            invariant: b.invariant,
+            detail: *b.detail,
+            nodes: b.nodes,
+            index: b.index,
+            term: b.term,
+            event: self.events,
+            at: self.now,
+        };
+        self.note(NoteKind::Violation(v.clone()));
+        self.violation = Some(v);
+    }
+
+    pub(in crate::world) fn finish_ready(&mut self, id: NodeId, mut ready: Ready<KvCommand>) {
+        let check = self.config.check_invariants;
+        // 1. Persist (checked first: what reaches the disk is what counts).
+        if check {
+            let h = &self.nodes[&id];
+            let role = h.raft.as_ref().map_or(Role::Follower, |r| r.role());
+            let durable = &h.durable;
+            let res =
+                self.invariants
+                    .on_append(id, role, ready.truncate_from, &ready.entries, |i| {
+                        crate::invariants::durable_term_at(durable, i)
+                    });
+            if let Err(b) = res {
+                self.breach(b);
+            }
+        }
+        let h = self.nodes.get_mut(&id).expect("node exists");
+        h.durable.apply(&ready);
+        if let Some(snap) = &ready.snapshot {
+            match KvStore::from_bytes(&snap.data) {
+                Ok(kv) => h.kv = kv,
+                Err(e) => {
+                    let mut b = Breach::new(
+                        Invariant::StateMachineSafety,
+                        Detail::SnapshotUnreadable {
+                            node: id,
+                            error: e.to_string(),
+                        },
+                        vec![id],
+                    );
+                    b.index = Some(snap.last_index);
+                    b.term = Some(snap.last_term);
+                    self.breach(b);
+                }
+            }
+        }
+        // 2. Send.
+        for msg in std::mem::take(&mut ready.messages) {
+            for (mid, at) in self.network.send(self.now, msg, &mut self.rng_net) {
+                self.queue.push(at, EventKind::Deliver(mid));
+            }
+        }
+        // 3. Apply.
+        if check {
+            let term = self.nodes[&id].raft.as_ref().map_or(Term(0), |r| r.term());
+            if let Err(b) = self
+                .invariants
+                .on_commit(id, term, &ready.committed_entries)
+            {
+                self.breach(b);
+            }
+        }
+        let mut replies = Vec::new();
+        let h = self.nodes.get_mut(&id).expect("node exists");
+        for e in &ready.committed_entries {
+            if let EntryPayload::Command(cmd) = &e.payload {
+                let result = h.kv.apply(cmd);
+                if h.waiting_writes.remove(&(cmd.client, cmd.seq)) {
+                    replies.push((
+                        cmd.client,
+                        ClientReply::Done {
+                            node: id,
+                            seq: cmd.seq,
+                            result,
+                        },
+                    ));
+                }
+                // Older requests of this client can no longer be waited on.
+                let stale: Vec<_> = h
+                    .waiting_writes
+                    .range((cmd.client, 0)..(cmd.client, cmd.seq))
+                    .copied()
+                    .collect();
+                for k in stale {
+                    h.waiting_writes.remove(&k);
+                }
+            }
+        }
+        for rs in &ready.read_states {
+            if let Some(p) = h.pending_reads.get_mut(&rs.ctx) {
+                p.index = Some(rs.index);
+            }
+        }
+        // 4. Advance, then serve reads that are now safe.
+        let leader_commit_before;
+        {
+            let raft = h.raft.as_mut().expect("a running node has a core");
+            leader_commit_before = (raft.role() == Role::Leader).then(|| raft.commit_index());
+            raft.advance(&ready);
+            let applied = raft.applied_index();
+            let done: Vec<u64> = h
+                .pending_reads
+                .iter()
+                .filter(|(_, p)| p.index.is_some_and(|i| i <= applied))
+                .map(|(k, _)| *k)
+                .collect();
+            for ctx in done {
+                let p = h.pending_reads.remove(&ctx).expect("listed above");
+                let result = h.kv.apply_read(&p.op);
+                replies.push((
+                    p.client,
+                    ClientReply::Done {
+                        node: id,
+                        seq: p.seq,
+                        result,
+                    },
+                ));
+            }
+        }
+        for (client, reply) in replies {
+            self.reply_to_client(client, reply);
+        }
+        // Events: notes for the timeline, plus the committed-on-quorum check.
+        for ev in &ready.events {
+            match ev {
+                Event::RoleChanged {
+                    term,
+                    to: Role::Leader,
+                    ..
+                } => {
+                    let term = *term;
+                    self.note(NoteKind::LeaderElected { node: id, term });
+                }
+                Event::CommitAdvanced { to, .. } if leader_commit_before.is_some() => {
+                    let to = *to;
+                    self.note(NoteKind::Committed {
+                        node: id,
+                        index: to,
+                    });
+                    if check {
+                        self.check_commit_quorum(id, to);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.maybe_compact(id);
+    }
+
+    pub(in crate::world) fn check_commit_quorum(&mut self, leader: NodeId, commit: LogIndex) {
+        let Some(raft) = self.raft(leader) else {
+            return;
+        };
+        let Some(term) = raft.log().term_at(commit) else {
+            return;
+        };
+        let membership = raft.membership().clone();
+        let durable: BTreeMap<NodeId, &Durable<KvCommand>> =
+            self.nodes.iter().map(|(k, h)| (*k, &h.durable)).collect();
+        let res = self
+            .invariants
+            .on_leader_commit(leader, commit, term, &membership, &durable);
+        if let Err(b) = res {
+            self.breach(b);
+        }
+    }
+
+    pub(in crate::world) fn maybe_compact(&mut self, id: NodeId) {
+        let Some(every) = self.config.snapshot_every else {
+            return;
+        };
+        let h = self.nodes.get_mut(&id).expect("node exists");
+        let Some(raft) = h.raft.as_mut() else { return };
+        let applied = raft.applied_index();
+        let base = raft.log().first_index().0.saturating_sub(1);
+        if applied.0 >= base + every {
+            // A refusal (nothing new to compact) leaves the log as it is;
+            // the next apply tries again.
+            if raft.compact(applied, h.kv.to_bytes()).is_err() {
+                self.compactions_refused += 1;
+            }
+        }
+    }
+
+    /// After anything touched a node: re-arm its timer, drop reads it can
+    /// no longer serve, and run the per-node invariant checks.
+    pub(in crate::world) fn after_node_change(&mut self, id: NodeId) {
+        let now = self.now;
+        let Some(h) = self.nodes.get_mut(&id) else {
+            return;
+        };
+        let Some(raft) = h.raft.as_ref() else { return };
+        if raft.role() != Role::Leader {
+            h.pending_reads.retain(|_, p| p.index.is_some());
+        }
+        // Deadlines are in the node's own time; the queue runs on true time.
+        let deadline = raft
+            .next_deadline()
+            .map(|d| skewed(d, -h.clock_offset_us).max(now));
+        if deadline != h.timer_at && h.status == NodeStatus::Up {
+            h.timer_generation += 1;
+            h.timer_at = deadline;
+            if let Some(at) = deadline {
+                self.queue.push(
+                    at,
+                    EventKind::Timer {
+                        node: id,
+                        generation: h.timer_generation,
+                    },
+                );
+            }
+        }
+        if self.config.check_invariants {
+            let h = &self.nodes[&id];
+            let raft = h.raft.as_ref().expect("checked above");
+            let res = self.invariants.on_node_state(
+                id,
+                h.incarnation,
+                raft.role(),
+                raft.term(),
+                h.durable.term,
+                raft.commit_index(),
+                raft.applied_index(),
+                |i| raft.log().term_at(i),
+                raft.log().first_index(),
+            );
+            if let Err(b) = res {
+                self.breach(b);
+            }
+        }
+    }
+}
