@@ -40,17 +40,11 @@ impl<'a, H: Host> Exec<'a, H> {
     pub(super) fn node(&self, r: &NodeRef) -> Result<NodeId, DirectiveError> {
         let w = self.world();
         match r {
-            NodeRef::Id(n) => {
-                let id = NodeId(*n);
-                if w.nodes().contains_key(&id) {
-                    Ok(id)
-                } else {
-                    Err(DirectiveError::NoSuchNode {
-                        id,
-                        known: w.nodes().keys().copied().collect(),
-                    })
-                }
-            }
+            NodeRef::Id(id) if w.nodes().contains_key(id) => Ok(*id),
+            NodeRef::Id(id) => Err(DirectiveError::NoSuchNode {
+                id: *id,
+                known: w.nodes().keys().copied().collect(),
+            }),
             NodeRef::Leader => w.leader().ok_or(DirectiveError::NoLeader),
             NodeRef::AnyFollower => {
                 let leader = w.leader();
@@ -119,13 +113,11 @@ impl<'a, H: Host> Exec<'a, H> {
                 "setup directives (nodes, seed, set) must come before the run starts".into(),
             )),
             Directive::Set(s) => self.set(s),
-            Directive::Run { duration_us } => return Ok(self.run_for(*duration_us)),
-            Directive::RunUntilLeader { within_us } => return Ok(self.until_leader(*within_us)),
-            Directive::RunUntilCommitted {
-                index,
-                on,
-                within_us,
-            } => return self.until_committed(*index, on, *within_us),
+            Directive::Run { duration } => return Ok(self.run_for(*duration)),
+            Directive::RunUntilLeader { within } => return Ok(self.until_leader(*within)),
+            Directive::RunUntilCommitted { index, on, within } => {
+                return self.until_committed(*index, on, *within)
+            }
             Directive::Step(n) => return Ok(self.step(*n)),
             Directive::Crash(r) => self.on_node(r, Action::Crash, "crashed"),
             Directive::Restart(r) => self.restart(r),
@@ -159,13 +151,13 @@ impl<'a, H: Host> Exec<'a, H> {
 
     // Waits: they start here and run in `Wait::advance`.
 
-    fn run_for(&self, duration_us: u64) -> Started {
-        let until = self.world().now() + Micros(duration_us);
+    fn run_for(&self, duration: Micros) -> Started {
+        let until = self.world().now() + duration;
         Started::Wait(Wait::For { until })
     }
 
-    fn until_leader(&self, within_us: Option<u64>) -> Started {
-        let bound = within_us.map_or(DEFAULT_WITHIN, Micros);
+    fn until_leader(&self, within: Option<Micros>) -> Started {
+        let bound = within.unwrap_or(DEFAULT_WITHIN);
         let deadline = self.world().now() + bound;
         Started::Wait(Wait::Leader { deadline, bound })
     }
@@ -174,9 +166,9 @@ impl<'a, H: Host> Exec<'a, H> {
         &self,
         index: u64,
         on: &Option<NodeRef>,
-        within_us: Option<u64>,
+        within: Option<Micros>,
     ) -> Result<Started, DirectiveError> {
-        let bound = within_us.map_or(DEFAULT_WITHIN, Micros);
+        let bound = within.unwrap_or(DEFAULT_WITHIN);
         let on = match on {
             Some(r) => Some(self.node(r)?),
             None => None,
@@ -200,9 +192,9 @@ impl<'a, H: Host> Exec<'a, H> {
     fn set(&mut self, s: &Setting) -> Handled {
         let mut net = self.world().config().network.clone();
         match s {
-            Setting::Latency { min_us, max_us } => {
-                net.latency_min = Micros(*min_us);
-                net.latency_max = Micros(*max_us);
+            Setting::Latency { min, max } => {
+                net.latency_min = *min;
+                net.latency_max = *max;
             }
             Setting::Drop { probability } => net.drop_rate = *probability,
             Setting::Duplicate { probability } => net.duplicate_rate = *probability,
@@ -248,11 +240,9 @@ impl<'a, H: Host> Exec<'a, H> {
 
     // Network actions.
 
-    fn partition(&mut self, groups: &[Vec<u64>]) -> Handled {
-        let groups: Vec<BTreeSet<NodeId>> = groups
-            .iter()
-            .map(|g| g.iter().map(|n| NodeId(*n)).collect())
-            .collect();
+    fn partition(&mut self, groups: &[Vec<NodeId>]) -> Handled {
+        let groups: Vec<BTreeSet<NodeId>> =
+            groups.iter().map(|g| g.iter().copied().collect()).collect();
         self.act(Action::Partition(groups))?;
         did()
     }
@@ -288,18 +278,18 @@ impl<'a, H: Host> Exec<'a, H> {
 
     // Membership (thesis §4).
 
-    fn add(&mut self, node: u64, learner: bool) -> Handled {
-        let next = self.world().nodes().keys().last().map_or(1, |n| n.0 + 1);
+    fn add(&mut self, node: NodeId, learner: bool) -> Handled {
+        let next = NodeId(self.world().nodes().keys().last().map_or(1, |n| n.0 + 1));
         if node != next {
             return Err(DirectiveError::Script(format!(
-                "the next node to add is n{next}, not n{node}"
+                "the next node to add is {next}, not {node}"
             )));
         }
         self.act(Action::AddNode { learner })?;
         did()
     }
 
-    fn promote(&mut self, n: u64) -> Handled {
+    fn promote(&mut self, n: NodeId) -> Handled {
         // The core would accept a voter that does not exist and then wait
         // forever for its vote: refuse it here.
         let n = self.node(&NodeRef::Id(n))?;
@@ -307,10 +297,10 @@ impl<'a, H: Host> Exec<'a, H> {
         did()
     }
 
-    fn joint(&mut self, voters: &[u64], learners: &[u64]) -> Handled {
+    fn joint(&mut self, voters: &[NodeId], learners: &[NodeId]) -> Handled {
         self.act(Action::ChangeMembership {
-            voters: voters.iter().map(|n| NodeId(*n)).collect(),
-            learners: learners.iter().map(|n| NodeId(*n)).collect(),
+            voters: voters.iter().copied().collect(),
+            learners: learners.iter().copied().collect(),
         })?;
         did()
     }

@@ -1,7 +1,7 @@
 //! `expect ...`: checks on the world now, one handler per family. Each
 //! gives [`Reply::Held`] or [`Reply::Failed`] with the reason.
 
-use raftlab_core::Role;
+use raftlab_core::{NodeId, Role};
 
 use super::{DirectiveError, Exec, Host, Reply};
 use crate::linearizability::{check_all, CheckResult};
@@ -35,10 +35,10 @@ impl<H: Host> Exec<'_, H> {
 
     // Leadership.
 
-    fn expect_leader(&self, among: &[u64]) -> Reply {
+    fn expect_leader(&self, among: &[NodeId]) -> Reply {
         match self.world().leader() {
             None => Reply::Failed("there is no leader".into()),
-            Some(l) if among.is_empty() || among.contains(&l.0) => Reply::Held("ok".into()),
+            Some(l) if among.is_empty() || among.contains(&l) => Reply::Held("ok".into()),
             Some(l) => Reply::Failed(format!("the leader is {l}")),
         }
     }

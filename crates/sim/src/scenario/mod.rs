@@ -239,14 +239,14 @@ pub fn configure(c: &mut WorldConfig, d: &Directive) -> Result<bool, DirectiveEr
         Directive::Nodes(n) => c.nodes = *n as usize,
         Directive::Seed(s) => c.seed = *s,
         Directive::Set(s) => match s {
-            Setting::Election { min_us, max_us } => {
-                c.raft.election_timeout_min = Micros(*min_us);
-                c.raft.election_timeout_max = Micros(*max_us);
+            Setting::Election { min, max } => {
+                c.raft.election_timeout_min = *min;
+                c.raft.election_timeout_max = *max;
             }
-            Setting::Heartbeat { interval_us } => c.raft.heartbeat_interval = Micros(*interval_us),
-            Setting::Latency { min_us, max_us } => {
-                c.network.latency_min = Micros(*min_us);
-                c.network.latency_max = Micros(*max_us);
+            Setting::Heartbeat { interval } => c.raft.heartbeat_interval = *interval,
+            Setting::Latency { min, max } => {
+                c.network.latency_min = *min;
+                c.network.latency_max = *max;
             }
             Setting::Drop { probability } => c.network.drop_rate = *probability,
             Setting::Duplicate { probability } => c.network.duplicate_rate = *probability,
@@ -255,7 +255,7 @@ pub fn configure(c: &mut WorldConfig, d: &Directive) -> Result<bool, DirectiveEr
             Setting::CheckQuorum(on) => c.raft.check_quorum = *on,
             Setting::Backoff(on) => c.raft.election_backoff = *on,
             Setting::Lease(on) => c.raft.lease_reads = *on,
-            Setting::Disk { write_us } => c.disk_latency = Micros(*write_us),
+            Setting::Disk { write } => c.disk_latency = *write,
             Setting::SnapshotEvery { entries } => c.snapshot_every = Some(*entries),
             Setting::Bug { name, on } => {
                 set_bug(&mut c.raft.bugs, name, *on).map_err(DirectiveError::Script)?
