@@ -5,6 +5,11 @@
 //! Scripts start with setup directives (`nodes`, `seed`, `set ...`); the
 //! world is built at the first other directive. Scripts run with the client
 //! workload off unless they ask for one, so transcripts stay readable.
+//!
+//! Each directive gives a typed [`Reply`] (did, held, failed) or a
+//! [`DirectiveError`]; both print as the transcript spells them. The
+//! dispatcher with one handler per directive is in `exec.rs`, waits in
+//! `wait.rs`, expectations in `expect.rs`, `show` in `show.rs`.
 
 use raftlab_core::Micros;
 

@@ -11,7 +11,7 @@ pub enum Started {
     /// It is done; what it gave.
     Done(Reply),
     /// Time must pass first: run the world until the wait is over (at once
-    /// with [`Exec::run`], or a frame at a time with [`Wait::advance`]),
+    /// with [`Exec::run`](super::Exec::run), or a frame at a time with [`Wait::advance`]),
     /// then [`Wait::report`] gives the output block.
     Wait(Wait),
 }
