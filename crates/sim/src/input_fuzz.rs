@@ -399,8 +399,8 @@ fn count(l: Count, v: u64) -> Result<(), String> {
     l.check(v).map(|_| ()).map_err(|e| e.to_string())
 }
 
-fn duration(l: Duration, us: u64) -> Result<(), String> {
-    l.check(Micros(us)).map(|_| ()).map_err(|e| e.to_string())
+fn duration(l: Duration, t: Micros) -> Result<(), String> {
+    l.check(t).map(|_| ()).map_err(|e| e.to_string())
 }
 
 fn real(l: Real, v: f64) -> Result<(), String> {
@@ -414,18 +414,18 @@ pub fn within_limits(d: &Directive) -> Result<(), String> {
         Directive::Nodes(n) => count(limits::NODES, *n),
         Directive::Seed(s) => count(limits::SEED, *s),
         Directive::Set(s) => match s {
-            Setting::Election { min_us, max_us } => {
-                duration(limits::ELECTION, *min_us)?;
-                duration(limits::ELECTION, *max_us)
+            Setting::Election { min, max } => {
+                duration(limits::ELECTION, *min)?;
+                duration(limits::ELECTION, *max)
             }
-            Setting::Heartbeat { interval_us } => duration(limits::HEARTBEAT, *interval_us),
-            Setting::Latency { min_us, max_us } => {
-                duration(limits::LATENCY, *min_us)?;
-                duration(limits::LATENCY, *max_us)
+            Setting::Heartbeat { interval } => duration(limits::HEARTBEAT, *interval),
+            Setting::Latency { min, max } => {
+                duration(limits::LATENCY, *min)?;
+                duration(limits::LATENCY, *max)
             }
             Setting::Drop { probability } => real(limits::DROP, *probability),
             Setting::Duplicate { probability } => real(limits::DUPLICATE, *probability),
-            Setting::Disk { write_us } => duration(limits::DISK, *write_us),
+            Setting::Disk { write } => duration(limits::DISK, *write),
             Setting::SnapshotEvery { entries } => count(limits::SNAPSHOT_EVERY, *entries),
             Setting::Reorder(_)
             | Setting::PreVote(_)
@@ -434,18 +434,18 @@ pub fn within_limits(d: &Directive) -> Result<(), String> {
             | Setting::Lease(_)
             | Setting::Bug { .. } => Ok(()),
         },
-        Directive::Run { duration_us } => duration(limits::RUN, *duration_us),
-        Directive::RunUntilLeader { within_us } => {
-            within_us.map_or(Ok(()), |w| duration(limits::WITHIN, w))
+        Directive::Run { duration: t } => duration(limits::RUN, *t),
+        Directive::RunUntilLeader { within } => {
+            within.map_or(Ok(()), |w| duration(limits::WITHIN, w))
         }
-        Directive::RunUntilCommitted {
-            index, within_us, ..
-        } => {
+        Directive::RunUntilCommitted { index, within, .. } => {
             count(limits::LOG_INDEX, *index)?;
-            within_us.map_or(Ok(()), |w| duration(limits::WITHIN, w))
+            within.map_or(Ok(()), |w| duration(limits::WITHIN, w))
         }
         Directive::Step(n) => count(limits::STEP, *n),
-        Directive::Skew { offset_us, .. } => duration(limits::SKEW, offset_us.unsigned_abs()),
+        Directive::Skew { offset_us, .. } => {
+            duration(limits::SKEW, Micros(offset_us.unsigned_abs()))
+        }
         Directive::Workload(w) => {
             real(limits::WORKLOAD, w.ops_per_s)?;
             w.reads.map_or(Ok(()), |r| real(limits::READS, r))?;
@@ -455,15 +455,15 @@ pub fn within_limits(d: &Directive) -> Result<(), String> {
         Directive::Expect(Expectation::Term { value, .. }) => count(limits::TERM, *value),
         Directive::Expect(Expectation::Committed { value, .. })
         | Directive::Expect(Expectation::Applied { value, .. }) => count(limits::LOG_INDEX, *value),
-        Directive::Add { node, .. } | Directive::Promote(node) => count(limits::NODES, *node),
+        Directive::Add { node, .. } | Directive::Promote(node) => count(limits::NODES, node.0),
         Directive::Joint { voters, learners } => voters
             .iter()
             .chain(learners)
-            .try_for_each(|n| count(limits::NODES, *n)),
+            .try_for_each(|n| count(limits::NODES, n.0)),
         Directive::Partition(groups) => groups
             .iter()
             .flatten()
-            .try_for_each(|n| count(limits::NODES, *n)),
+            .try_for_each(|n| count(limits::NODES, n.0)),
         _ => Ok(()),
     }
 }
@@ -518,24 +518,24 @@ const TRACE_EVENTS: usize = 100;
 pub fn config_within_limits(c: &WorldConfig) -> Result<(), String> {
     let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
     count(limits::NODES, n(c.nodes))?;
-    duration(limits::ELECTION, c.raft.election_timeout_min.0)?;
-    duration(limits::ELECTION, c.raft.election_timeout_max.0)?;
-    duration(limits::HEARTBEAT, c.raft.heartbeat_interval.0)?;
+    duration(limits::ELECTION, c.raft.election_timeout_min)?;
+    duration(limits::ELECTION, c.raft.election_timeout_max)?;
+    duration(limits::HEARTBEAT, c.raft.heartbeat_interval)?;
     if c.raft.heartbeat_interval >= c.raft.election_timeout_min {
         return Err("heartbeat not shorter than the election timeout".into());
     }
     count(limits::MAX_INFLIGHT, n(c.raft.max_inflight_msgs))?;
     count(limits::MAX_ENTRIES_PER_MSG, n(c.raft.max_entries_per_msg))?;
-    duration(limits::LATENCY, c.network.latency_min.0)?;
-    duration(limits::LATENCY, c.network.latency_max.0)?;
+    duration(limits::LATENCY, c.network.latency_min)?;
+    duration(limits::LATENCY, c.network.latency_max)?;
     real(limits::DROP, c.network.drop_rate)?;
     real(limits::DUPLICATE, c.network.duplicate_rate)?;
-    duration(limits::DISK, c.disk_latency.0)?;
+    duration(limits::DISK, c.disk_latency)?;
     real(limits::WORKLOAD, c.workload.ops_per_sec)?;
     real(limits::READS, c.workload.read_fraction)?;
     count(limits::KEYS, u64::from(c.workload.keys))?;
     count(limits::CLIENTS, u64::from(c.workload.clients))?;
-    duration(limits::CLIENT_TIMEOUT, c.client_timeout.0)?;
+    duration(limits::CLIENT_TIMEOUT, c.client_timeout)?;
     count(limits::CLIENT_ATTEMPTS, u64::from(c.client_max_attempts))?;
     if let Some(e) = c.snapshot_every {
         count(limits::SNAPSHOT_EVERY, e)?;

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use raftlab_core::Micros;
 
 use crate::config::WorldConfig;
-use crate::scenario::{configure, script_config, Exec, Host, Started, Wait};
+use crate::scenario::{configure, script_config, DirectiveError, Exec, Host, Reply, Started, Wait};
 use crate::script::{parse_script, Directive, Step};
 
 /// The languages every tour is written in.
@@ -192,11 +192,25 @@ pub fn builtin() -> Result<Vec<Tour>, String> {
 pub struct Outcome {
     /// The directive as written.
     pub text: String,
-    /// Its output block (empty for most actions).
-    pub output: String,
+    /// What it gave, or why it could not run (an action the world
+    /// refused, a node that is not there).
+    pub result: Result<Reply, DirectiveError>,
+}
+
+impl Outcome {
+    /// Its output block as a transcript shows it (empty for most actions).
+    pub fn output(&self) -> String {
+        match &self.result {
+            Ok(reply) => reply.to_string(),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
     /// Whether it failed: an expectation that did not hold, a `run until`
-    /// that ran out of time, or an action the world refused.
-    pub failed: bool,
+    /// that ran out of time, or a directive that could not run.
+    pub fn failed(&self) -> bool {
+        self.result.as_ref().map_or(true, Reply::failed)
+    }
 }
 
 /// Where a [`TourRun`] is.
@@ -270,8 +284,8 @@ impl TourRun {
                 if !wait.advance(host, limit) {
                     return Phase::Running;
                 }
-                let output = wait.report(host.world());
-                self.finish_step(output);
+                let reply = wait.report(host.world());
+                self.finish_step(Ok(reply));
                 self.wait = None;
                 continue;
             }
@@ -285,21 +299,16 @@ impl TourRun {
             };
             let directive = step.directive.clone();
             match Exec::new(host).start(&directive) {
-                Ok(Started::Done(output)) => self.finish_step(output),
+                Ok(Started::Done(reply)) => self.finish_step(Ok(reply)),
                 Ok(Started::Wait(wait)) => self.wait = Some(wait),
-                Err(e) => self.finish_step(format!("error: {e}")),
+                Err(e) => self.finish_step(Err(e)),
             }
         }
     }
 
-    fn finish_step(&mut self, output: String) {
+    fn finish_step(&mut self, result: Result<Reply, DirectiveError>) {
         let text = self.tour.stops[self.stop].steps[self.step].text.clone();
-        let failed = output.starts_with("FAILED") || output.starts_with("error:");
-        self.outcomes.push(Outcome {
-            text,
-            output,
-            failed,
-        });
+        self.outcomes.push(Outcome { text, result });
         self.step += 1;
     }
 }

@@ -3,7 +3,9 @@
 //! `cargo run -p raftlab-sim --bin raftlab-sim -- run crates/sim/scenarios/*.txt --rewrite`
 //! (or `RAFTLAB_REWRITE=1 cargo test -p raftlab-sim --test scenarios`).
 
-use raftlab_sim::scenario::{check_dir, run_file};
+use raftlab_core::NodeId;
+use raftlab_sim::scenario::{check_dir, run_file, DirectiveError, Reply, Runner};
+use raftlab_sim::script::parse_line;
 
 #[test]
 fn every_scenario_matches_its_golden_transcript() {
@@ -43,5 +45,50 @@ fn bad_scripts_get_a_line_number_not_a_panic() {
         report.mismatches[0].contains("no leader"),
         "{:?}",
         report.mismatches
+    );
+}
+
+/// Callers match on what a directive gave; only the transcript reads text,
+/// and it spells each kind as the golden files do.
+#[test]
+fn directives_give_typed_replies_that_print_as_the_transcript() {
+    let mut r = Runner::default();
+    let mut exec = |line: &str| r.exec(&parse_line(line).unwrap());
+    assert_eq!(exec("nodes 3"), Ok(Reply::Did(String::new())));
+    let no_leader = exec("expect leader").unwrap();
+    assert_eq!(no_leader, Reply::Failed("there is no leader".into()));
+    assert_eq!(no_leader.to_string(), "FAILED: there is no leader");
+    assert_eq!(exec("expect no leader"), Ok(Reply::Held("ok".into())));
+    assert_eq!(exec("crash n2"), Ok(Reply::Did("crashed n2".into())));
+    let refused = exec("transfer leader").unwrap_err();
+    assert_eq!(refused, DirectiveError::NoLeader);
+    assert_eq!(refused.to_string(), "there is no leader right now");
+    let late = exec("seed 3").unwrap_err();
+    assert!(matches!(late, DirectiveError::Script(_)), "{late:?}");
+    let waited = exec("run until leader within 2s").unwrap();
+    assert!(
+        matches!(&waited, Reply::Held(s) if s.starts_with("leader n")),
+        "{waited}"
+    );
+}
+
+#[test]
+fn a_node_outside_the_cluster_is_a_typed_error() {
+    let mut r = Runner::default();
+    r.exec(&parse_line("nodes 3").unwrap()).unwrap();
+    r.exec(&parse_line("run 1ms").unwrap()).unwrap();
+    // `nodes 3` in the same script would make the parser refuse n5 first;
+    // a line parsed alone reaches the executor.
+    let err = r.exec(&parse_line("crash n5").unwrap()).unwrap_err();
+    assert_eq!(
+        err,
+        DirectiveError::NoSuchNode {
+            id: NodeId(5),
+            known: vec![NodeId(1), NodeId(2), NodeId(3)],
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "there is no node n5 in the cluster (it has n1 n2 n3)"
     );
 }

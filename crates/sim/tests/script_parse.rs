@@ -2,6 +2,7 @@
 //! blocks and rewriting.
 
 use proptest::prelude::*;
+use raftlab_core::{Micros, NodeId};
 use raftlab_sim::kv::KvOp;
 use raftlab_sim::script::{
     parse_duration, parse_line, parse_script, rewrite, Directive, Expectation, NodeRef, Setting,
@@ -130,8 +131,8 @@ fn parsed_values() {
     assert_eq!(
         parse_line("set election 150ms..300ms").unwrap(),
         Directive::Set(Setting::Election {
-            min_us: 150_000,
-            max_us: 300_000
+            min: Micros(150_000),
+            max: Micros(300_000)
         })
     );
     assert_eq!(
@@ -147,7 +148,9 @@ fn parsed_values() {
     );
     assert_eq!(
         parse_line("expect leader in {n3 n4}").unwrap(),
-        Directive::Expect(Expectation::Leader { among: vec![3, 4] })
+        Directive::Expect(Expectation::Leader {
+            among: vec![NodeId(3), NodeId(4)]
+        })
     );
 }
 

@@ -33,7 +33,7 @@ fn frames(text: &str, frame_us: &[u64]) -> Vec<String> {
             break;
         }
     }
-    run.outcomes.iter().map(|o| o.output.clone()).collect()
+    run.outcomes.iter().map(|o| o.output()).collect()
 }
 
 /// Reference: the tester's report (a timed-out wait diverges between the

@@ -60,7 +60,7 @@ fn play(text_id: &str, text: &str, frame_us: &[u64]) -> Vec<String> {
         match run.advance(&mut tl, limit) {
             Phase::Running => continue,
             phase => {
-                outputs.extend(run.outcomes.iter().map(|o| o.output.clone()));
+                outputs.extend(run.outcomes.iter().map(|o| o.output()));
                 if phase == Phase::Finished {
                     return outputs;
                 }
@@ -144,7 +144,7 @@ fn every_stop_replays_exactly_from_where_it_began() {
             match run.advance(&mut tl, limit) {
                 Phase::Running => continue,
                 phase => {
-                    first.push(run.outcomes.iter().map(|o| o.output.clone()).collect());
+                    first.push(run.outcomes.iter().map(|o| o.output()).collect());
                     if phase == Phase::Finished {
                         break;
                     }
@@ -165,7 +165,7 @@ fn every_stop_replays_exactly_from_where_it_began() {
                     break;
                 }
             }
-            let again: Vec<String> = run.outcomes.iter().map(|o| o.output.clone()).collect();
+            let again: Vec<String> = run.outcomes.iter().map(|o| o.output()).collect();
             assert_eq!(
                 again, first[stop],
                 "{}: stop {stop} replayed differently",

@@ -1,6 +1,7 @@
 //! What the tour card shows: the progress line and the rows of "what the
 //! script did", with the checks (`expect ...`) marked as holding or not.
 
+use raftlab_sim::scenario::Reply;
 use raftlab_sim::tour::{Outcome, Phase, Tour};
 
 use crate::i18n::{Lang, K};
@@ -45,29 +46,23 @@ pub fn outcome_rows(outcomes: &[Outcome], lang: Lang) -> Vec<OutcomeRow> {
         .iter()
         .map(|o| {
             let check = o.text.starts_with("expect ");
-            let status = if o.failed {
-                RowStatus::Failed
-            } else if check {
-                RowStatus::Holds
-            } else {
-                RowStatus::Did
-            };
-            let result = match status {
-                RowStatus::Holds => lang.t(K::TourCheckOk).to_string(),
-                RowStatus::Failed if check => {
-                    let why = o.output.trim_start_matches("FAILED:").trim();
-                    format!("{} ({why})", lang.t(K::TourCheckFailed))
-                }
+            let (status, result) = match &o.result {
+                Ok(Reply::Failed(why)) if check => (
+                    RowStatus::Failed,
+                    format!("{} ({why})", lang.t(K::TourCheckFailed)),
+                ),
                 // A wait that ran out or an action refused: only a broken
                 // tour gets here (every built-in one is tested to pass), so
                 // it is shown exactly as the script runner reports it.
-                RowStatus::Failed => o.output.clone(),
-                RowStatus::Did => o
-                    .output
-                    .lines()
-                    .map(|line| output_in(line, lang))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                Ok(Reply::Failed(_)) | Err(_) => (RowStatus::Failed, o.output()),
+                Ok(_) if check => (RowStatus::Holds, lang.t(K::TourCheckOk).to_string()),
+                Ok(Reply::Did(out) | Reply::Held(out)) => (
+                    RowStatus::Did,
+                    out.lines()
+                        .map(|line| output_in(line, lang))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
             };
             OutcomeRow {
                 code: o.text.clone(),
@@ -213,13 +208,13 @@ pub fn find(tours: &[Tour], id: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use raftlab_sim::scenario::DirectiveError;
     use raftlab_sim::tour::builtin;
 
-    fn outcome(text: &str, output: &str, failed: bool) -> Outcome {
+    fn outcome(text: &str, reply: Reply) -> Outcome {
         Outcome {
             text: text.into(),
-            output: output.into(),
-            failed,
+            result: Ok(reply),
         }
     }
 
@@ -227,13 +222,12 @@ mod tests {
     fn checks_are_marked_and_translated() {
         let rows = outcome_rows(
             &[
-                outcome("crash leader", "crashed n3", false),
-                outcome("expect leader in {n1 n2}", "ok", false),
-                outcome("expect no leader", "FAILED: n2 is leader", true),
+                outcome("crash leader", Reply::Did("crashed n3".into())),
+                outcome("expect leader in {n1 n2}", Reply::Held("ok".into())),
+                outcome("expect no leader", Reply::Failed("n2 is leader".into())),
                 outcome(
                     "run until leader within 2s",
-                    "FAILED: no leader within 2000 ms",
-                    true,
+                    Reply::Failed("no leader within 2000 ms".into()),
                 ),
             ],
             Lang::Zh,
@@ -245,7 +239,14 @@ mod tests {
         assert_eq!(rows[2].status, RowStatus::Failed);
         assert_eq!(rows[2].result, "不成立 (n2 is leader)");
         assert_eq!(rows[3].status, RowStatus::Failed);
-        assert!(rows[3].result.starts_with("FAILED"));
+        assert_eq!(rows[3].result, "FAILED: no leader within 2000 ms");
+        let refused = Outcome {
+            text: "crash leader".into(),
+            result: Err(DirectiveError::NoLeader),
+        };
+        let rows = outcome_rows(&[refused], Lang::Zh);
+        assert_eq!(rows[0].status, RowStatus::Failed);
+        assert_eq!(rows[0].result, "error: there is no leader right now");
     }
 
     #[test]

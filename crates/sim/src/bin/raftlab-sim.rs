@@ -725,8 +725,8 @@ fn tour(args: &[String]) -> Result<(), String> {
         }
         let phase = run.advance(&mut world, Micros(u64::MAX));
         for o in &run.outcomes {
-            failed += usize::from(o.failed);
-            match o.output.as_str() {
+            failed += usize::from(o.failed());
+            match o.output().as_str() {
                 "" => outln!("  > {}", o.text),
                 out => outln!("  > {}\n    {}", o.text, out.replace('\n', "\n    ")),
             }

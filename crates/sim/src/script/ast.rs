@@ -2,13 +2,15 @@
 
 use std::fmt;
 
+use raftlab_core::{Micros, NodeId};
+
 use crate::kv::KvOp;
 
 /// A node named in a script.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NodeRef {
     /// A node by id: `n3`.
-    Id(u64),
+    Id(NodeId),
     /// Whichever node is leader when the directive runs: `leader`.
     Leader,
     /// Some follower, chosen deterministically by the executor: `follower`.
@@ -18,20 +20,21 @@ pub enum NodeRef {
 impl fmt::Display for NodeRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            NodeRef::Id(id) => write!(f, "n{id}"),
+            NodeRef::Id(id) => write!(f, "{id}"),
             NodeRef::Leader => write!(f, "leader"),
             NodeRef::AnyFollower => write!(f, "follower"),
         }
     }
 }
 
-/// A duration in microseconds, spelled canonically (`2s`, `300ms`, `500us`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Micros(pub u64);
+/// A duration spelled canonically in a script (`2s`, `300ms`, `500us`);
+/// the core's own `Display` for [`Micros`] is for logs (`300000µs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spelled(pub Micros);
 
-impl fmt::Display for Micros {
+impl fmt::Display for Spelled {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let us = self.0;
+        let us = self.0 .0;
         if us != 0 && us.is_multiple_of(1_000_000) {
             write!(f, "{}s", us / 1_000_000)
         } else if us.is_multiple_of(1_000) {
@@ -134,21 +137,21 @@ pub enum Setting {
     /// `set election 150ms..300ms`: randomized election timeout range.
     Election {
         /// Lower bound.
-        min_us: u64,
+        min: Micros,
         /// Upper bound (inclusive).
-        max_us: u64,
+        max: Micros,
     },
     /// `set heartbeat 50ms`
     Heartbeat {
         /// Interval between leader heartbeats.
-        interval_us: u64,
+        interval: Micros,
     },
     /// `set latency 5ms..15ms`: one-way message delay range.
     Latency {
         /// Lower bound.
-        min_us: u64,
+        min: Micros,
         /// Upper bound (inclusive).
-        max_us: u64,
+        max: Micros,
     },
     /// `set drop 0.1`: probability that a message is lost.
     Drop {
@@ -173,7 +176,7 @@ pub enum Setting {
     /// `set disk 2ms`: time to persist before a node may answer.
     Disk {
         /// Write latency.
-        write_us: u64,
+        write: Micros,
     },
     /// `set snapshot-every 100`: log entries between snapshots.
     SnapshotEvery {
@@ -200,12 +203,12 @@ fn on_off(on: bool) -> &'static str {
 impl fmt::Display for Setting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Setting::Election { min_us, max_us } => {
-                write!(f, "election {}..{}", Micros(*min_us), Micros(*max_us))
+            Setting::Election { min, max } => {
+                write!(f, "election {}..{}", Spelled(*min), Spelled(*max))
             }
-            Setting::Heartbeat { interval_us } => write!(f, "heartbeat {}", Micros(*interval_us)),
-            Setting::Latency { min_us, max_us } => {
-                write!(f, "latency {}..{}", Micros(*min_us), Micros(*max_us))
+            Setting::Heartbeat { interval } => write!(f, "heartbeat {}", Spelled(*interval)),
+            Setting::Latency { min, max } => {
+                write!(f, "latency {}..{}", Spelled(*min), Spelled(*max))
             }
             Setting::Drop { probability } => write!(f, "drop {probability}"),
             Setting::Duplicate { probability } => write!(f, "duplicate {probability}"),
@@ -214,7 +217,7 @@ impl fmt::Display for Setting {
             Setting::CheckQuorum(on) => write!(f, "checkquorum {}", on_off(*on)),
             Setting::Backoff(on) => write!(f, "backoff {}", on_off(*on)),
             Setting::Lease(on) => write!(f, "lease {}", on_off(*on)),
-            Setting::Disk { write_us } => write!(f, "disk {}", Micros(*write_us)),
+            Setting::Disk { write } => write!(f, "disk {}", Spelled(*write)),
             Setting::SnapshotEvery { entries } => write!(f, "snapshot-every {entries}"),
             Setting::Bug { name, on } => write!(f, "bug {name} {}", on_off(*on)),
         }
@@ -242,7 +245,7 @@ pub enum Expectation {
     /// term, optionally among the listed nodes.
     Leader {
         /// The nodes allowed to lead; any if empty.
-        among: Vec<u64>,
+        among: Vec<NodeId>,
     },
     /// `expect no leader`
     NoLeader,
@@ -335,13 +338,13 @@ pub enum Directive {
     /// `run 300ms`
     Run {
         /// Simulated time to advance.
-        duration_us: u64,
+        duration: Micros,
     },
     /// `run until leader [within 2s]`
     RunUntilLeader {
         /// Give up (and fail) after this long; the executor's default if
         /// `None`.
-        within_us: Option<u64>,
+        within: Option<Micros>,
     },
     /// `run until committed 4 [on n2] [within 2s]`
     RunUntilCommitted {
@@ -350,7 +353,7 @@ pub enum Directive {
         /// Where; the leader if `None`.
         on: Option<NodeRef>,
         /// Give up after this long.
-        within_us: Option<u64>,
+        within: Option<Micros>,
     },
     /// `step [N]`: deliver the next N events (default 1).
     Step(u64),
@@ -363,7 +366,7 @@ pub enum Directive {
     /// `resume n2`
     Resume(NodeRef),
     /// `partition {n1 n2} {n3 n4 n5}`: only nodes in the same group talk.
-    Partition(Vec<Vec<u64>>),
+    Partition(Vec<Vec<NodeId>>),
     /// `isolate n2`: cut a node off from everyone.
     Isolate(NodeRef),
     /// `cut n1 -> n2` (one way) or `cut n1 <-> n2` (both ways).
@@ -391,21 +394,21 @@ pub enum Directive {
     /// `add n6 [learner]`: membership change adding a node.
     Add {
         /// The new node's id.
-        node: u64,
+        node: NodeId,
         /// Whether it joins as a non-voting learner.
         learner: bool,
     },
     /// `promote n6`: learner to voter.
-    Promote(u64),
+    Promote(NodeId),
     /// `remove n3`
     Remove(NodeRef),
     /// `joint {n1 n2 n3} [learners {n6}]`: joint-consensus change to the
     /// given configuration (thesis §4.3).
     Joint {
         /// The new voters.
-        voters: Vec<u64>,
+        voters: Vec<NodeId>,
         /// The new learners.
-        learners: Vec<u64>,
+        learners: Vec<NodeId>,
     },
     /// `compact n2`: take a snapshot and truncate the log.
     Compact(NodeRef),
@@ -441,20 +444,20 @@ pub enum Directive {
     },
 }
 
-fn write_ids(f: &mut fmt::Formatter<'_>, ids: &[u64]) -> fmt::Result {
+fn write_ids(f: &mut fmt::Formatter<'_>, ids: &[NodeId]) -> fmt::Result {
     f.write_str("{")?;
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             f.write_str(" ")?;
         }
-        write!(f, "n{id}")?;
+        write!(f, "{id}")?;
     }
     f.write_str("}")
 }
 
-fn write_within(f: &mut fmt::Formatter<'_>, within_us: &Option<u64>) -> fmt::Result {
-    match within_us {
-        Some(us) => write!(f, " within {}", Micros(*us)),
+fn write_within(f: &mut fmt::Formatter<'_>, within: &Option<Micros>) -> fmt::Result {
+    match within {
+        Some(t) => write!(f, " within {}", Spelled(*t)),
         None => Ok(()),
     }
 }
@@ -509,21 +512,17 @@ impl fmt::Display for Directive {
             Directive::Nodes(n) => write!(f, "nodes {n}"),
             Directive::Seed(s) => write!(f, "seed {s}"),
             Directive::Set(s) => write!(f, "set {s}"),
-            Directive::Run { duration_us } => write!(f, "run {}", Micros(*duration_us)),
-            Directive::RunUntilLeader { within_us } => {
+            Directive::Run { duration } => write!(f, "run {}", Spelled(*duration)),
+            Directive::RunUntilLeader { within } => {
                 write!(f, "run until leader")?;
-                write_within(f, within_us)
+                write_within(f, within)
             }
-            Directive::RunUntilCommitted {
-                index,
-                on,
-                within_us,
-            } => {
+            Directive::RunUntilCommitted { index, on, within } => {
                 write!(f, "run until committed {index}")?;
                 if let Some(node) = on {
                     write!(f, " on {node}")?;
                 }
-                write_within(f, within_us)
+                write_within(f, within)
             }
             Directive::Step(n) => write!(f, "step {n}"),
             Directive::Crash(n) => write!(f, "crash {n}"),
@@ -551,18 +550,22 @@ impl fmt::Display for Directive {
             Directive::Heal(Some((a, b))) => write!(f, "heal {a} <-> {b}"),
             Directive::Skew { node, offset_us } => {
                 let sign = if *offset_us < 0 { '-' } else { '+' };
-                write!(f, "skew {node} {sign}{}", Micros(offset_us.unsigned_abs()))
+                write!(
+                    f,
+                    "skew {node} {sign}{}",
+                    Spelled(Micros(offset_us.unsigned_abs()))
+                )
             }
             Directive::Timeout(n) => write!(f, "timeout {n}"),
             Directive::Transfer(n) => write!(f, "transfer {n}"),
             Directive::Add { node, learner } => {
-                write!(f, "add n{node}")?;
+                write!(f, "add {node}")?;
                 if *learner {
                     write!(f, " learner")?;
                 }
                 Ok(())
             }
-            Directive::Promote(n) => write!(f, "promote n{n}"),
+            Directive::Promote(n) => write!(f, "promote {n}"),
             Directive::Remove(n) => write!(f, "remove {n}"),
             Directive::Joint { voters, learners } => {
                 write!(f, "joint ")?;

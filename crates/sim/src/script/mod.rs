@@ -74,7 +74,7 @@ mod error;
 mod parse;
 
 pub use ast::{
-    Cmp, Directive, Expectation, Micros, NodeRef, On, RoleName, Setting, Show, Workload,
+    Cmp, Directive, Expectation, NodeRef, On, RoleName, Setting, Show, Spelled, Workload,
 };
 pub use error::ScriptError;
 pub use parse::{parse_duration, MAX_NODES};

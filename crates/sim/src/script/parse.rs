@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use raftlab_core::Micros;
+use raftlab_core::{Micros, NodeId};
 
 use super::ast::NodeRef;
 use super::ast::{Cmp, Directive, Expectation, On, RoleName, Setting, Show, Workload};
@@ -140,13 +140,15 @@ impl<'a> Line<'a> {
     }
 
     /// The next word as a duration within `limit`.
-    fn duration(&mut self, limit: &Duration) -> Result<u64, ScriptError> {
+    fn duration(&mut self, limit: &Duration) -> Result<Micros, ScriptError> {
         let (col, w) = self.next(&format!("`{}` ({})", limit.name, limit.range()))?;
-        duration_within(w, w, limit).map_err(|m| self.err_at(col, m))
+        duration_within(w, w, limit)
+            .map(Micros)
+            .map_err(|m| self.err_at(col, m))
     }
 
     /// `150ms..300ms`, each end within `limit`, the first not above the second.
-    fn range(&mut self, limit: &Duration) -> Result<(u64, u64), ScriptError> {
+    fn range(&mut self, limit: &Duration) -> Result<(Micros, Micros), ScriptError> {
         let (col, w) = self.next(&format!("`{}` like 150ms..300ms", limit.name))?;
         let Some((a, b)) = w.split_once("..") else {
             return Err(self.err_at(
@@ -162,7 +164,7 @@ impl<'a> Line<'a> {
                 format!("`{}` minimum {a} is above its maximum {b}", limit.name),
             ));
         }
-        Ok((min, max))
+        Ok((Micros(min), Micros(max)))
     }
 
     fn cmp(&mut self) -> Result<Cmp, ScriptError> {
@@ -183,12 +185,12 @@ impl<'a> Line<'a> {
         })
     }
 
-    fn node_id(&mut self, known: &Known) -> Result<u64, ScriptError> {
+    fn node_id(&mut self, known: &Known) -> Result<NodeId, ScriptError> {
         let (col, w) = self.next("a node like n3")?;
         self.check_id(col, w, known)
     }
 
-    fn check_id(&self, col: usize, w: &str, known: &Known) -> Result<u64, ScriptError> {
+    fn check_id(&self, col: usize, w: &str, known: &Known) -> Result<NodeId, ScriptError> {
         let id = w
             .strip_prefix('n')
             .and_then(|d| d.parse::<u64>().ok())
@@ -198,7 +200,7 @@ impl<'a> Line<'a> {
             })?;
         match &known.0 {
             Some(set) if !set.contains(&id) => Err(self.err_at(col, format!("unknown node {w:?}"))),
-            _ => Ok(id),
+            _ => Ok(NodeId(id)),
         }
     }
 
@@ -211,7 +213,7 @@ impl<'a> Line<'a> {
         }
     }
 
-    fn group(&mut self, known: &Known) -> Result<Vec<u64>, ScriptError> {
+    fn group(&mut self, known: &Known) -> Result<Vec<NodeId>, ScriptError> {
         let (col, w) = self.next("a group like {n1 n2}")?;
         if w != "{" {
             return Err(self.err_at(col, format!("expected a group like {{n1 n2}}, got {w:?}")));
@@ -234,7 +236,7 @@ impl<'a> Line<'a> {
                 }
             })?;
             if ids.contains(&id) {
-                return Err(self.err_at(col, format!("n{id} listed twice")));
+                return Err(self.err_at(col, format!("{id} listed twice")));
             }
             ids.push(id);
         }
@@ -258,7 +260,7 @@ impl<'a> Line<'a> {
         }
     }
 
-    fn within(&mut self) -> Result<Option<u64>, ScriptError> {
+    fn within(&mut self) -> Result<Option<Micros>, ScriptError> {
         if self.eat("within") {
             Ok(Some(self.duration(&limits::WITHIN)?))
         } else {
@@ -373,7 +375,7 @@ pub(crate) fn parse_directive(
                 let (c, what) = l.next("leader or committed")?;
                 match what {
                     "leader" => Directive::RunUntilLeader {
-                        within_us: l.within()?,
+                        within: l.within()?,
                     },
                     "committed" => {
                         let index = l.count(&limits::LOG_INDEX)?;
@@ -385,7 +387,7 @@ pub(crate) fn parse_directive(
                         Directive::RunUntilCommitted {
                             index,
                             on,
-                            within_us: l.within()?,
+                            within: l.within()?,
                         }
                     }
                     _ => {
@@ -396,7 +398,7 @@ pub(crate) fn parse_directive(
                 }
             } else {
                 Directive::Run {
-                    duration_us: l.duration(&limits::RUN)?,
+                    duration: l.duration(&limits::RUN)?,
                 }
             }
         }
@@ -470,7 +472,7 @@ pub(crate) fn parse_directive(
             let (c, w) = l.next("a node like n6")?;
             let node = l.check_id(c, w, &Known(None))?;
             if let Some(set) = &mut known.0 {
-                set.insert(node);
+                set.insert(node.0);
             }
             Directive::Add {
                 node,
@@ -605,15 +607,15 @@ fn parse_setting(l: &mut Line) -> Result<Setting, ScriptError> {
     let (col, name) = l.next("a setting")?;
     Ok(match name {
         "election" => {
-            let (min_us, max_us) = l.range(&limits::ELECTION)?;
-            Setting::Election { min_us, max_us }
+            let (min, max) = l.range(&limits::ELECTION)?;
+            Setting::Election { min, max }
         }
         "heartbeat" => Setting::Heartbeat {
-            interval_us: l.duration(&limits::HEARTBEAT)?,
+            interval: l.duration(&limits::HEARTBEAT)?,
         },
         "latency" => {
-            let (min_us, max_us) = l.range(&limits::LATENCY)?;
-            Setting::Latency { min_us, max_us }
+            let (min, max) = l.range(&limits::LATENCY)?;
+            Setting::Latency { min, max }
         }
         "drop" => Setting::Drop {
             probability: l.real(&limits::DROP)?,
@@ -627,7 +629,7 @@ fn parse_setting(l: &mut Line) -> Result<Setting, ScriptError> {
         "backoff" => Setting::Backoff(l.on_off()?),
         "lease" => Setting::Lease(l.on_off()?),
         "disk" => Setting::Disk {
-            write_us: l.duration(&limits::DISK)?,
+            write: l.duration(&limits::DISK)?,
         },
         "snapshot-every" => Setting::SnapshotEvery {
             entries: l.count(&limits::SNAPSHOT_EVERY)?,
