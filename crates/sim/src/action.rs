@@ -118,3 +118,62 @@ pub struct LoggedAction {
     /// The action.
     pub action: Action,
 }
+
+/// A short English description, for the timeline's markers, trace errors
+/// and the CLI; the page words actions in `words.rs`.
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            Action::Crash(n) => format!("crash {n}"),
+            Action::Restart(n) => format!("restart {n}"),
+            Action::Pause(n) => format!("pause {n}"),
+            Action::Resume(n) => format!("resume {n}"),
+            Action::Campaign(n) => format!("timeout {n}"),
+            Action::TransferLeadership(n) => format!("transfer to {n}"),
+            Action::AddNode { learner } => {
+                format!("add node{}", if *learner { " (learner)" } else { "" })
+            }
+            Action::Promote(n) => format!("promote {n}"),
+            Action::RemoveNode(n) => format!("remove {n}"),
+            Action::ChangeMembership { voters, .. } => {
+                let v: Vec<String> = voters.iter().map(|n| n.to_string()).collect();
+                format!("joint change to {{{}}}", v.join(" "))
+            }
+            Action::Compact(n) => format!("compact {n}"),
+            Action::ClockSkew { node, offset_us } => {
+                let sign = if *offset_us < 0 { '-' } else { '+' };
+                let ms = offset_us.unsigned_abs() as f64 / 1000.0;
+                format!("skew {node} clock {sign}{ms} ms")
+            }
+            Action::Partition(groups) => {
+                let g: Vec<String> = groups
+                    .iter()
+                    .map(|g| {
+                        format!(
+                            "{{{}}}",
+                            g.iter()
+                                .map(|n| n.to_string())
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        )
+                    })
+                    .collect();
+                format!("partition {}", g.join(" "))
+            }
+            Action::Cut { source, target } => format!("cut {source} -> {target}"),
+            Action::HealLink { source, target } => format!("heal {source} -> {target}"),
+            Action::HealAll => "heal".to_string(),
+            Action::Hold(m) => format!("hold {m}"),
+            Action::Release(m) => format!("release {m}"),
+            Action::Drop(m) => format!("drop {m}"),
+            Action::SetNetwork(_) => "network settings".to_string(),
+            Action::SetLink { source, target, .. } => format!("link {source} -> {target} settings"),
+            Action::SetWorkload(w) => format!("workload {} ops/s", w.ops_per_sec),
+            Action::ClientRequest { op, via } => match via {
+                Some(v) => format!("{op} via {v}"),
+                None => op.to_string(),
+            },
+        };
+        f.write_str(&text)
+    }
+}

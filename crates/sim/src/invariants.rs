@@ -4,6 +4,9 @@
 //! every event, at a cost proportional to the change rather than to the
 //! size of the logs.
 //!
+//! Long because each of Figure 3's properties is checked incrementally here,
+//! with a [`Detail`] for every way it can break and its English sentence.
+//!
 //! How each property is checked:
 //! - **Election Safety** (§5.2): a map term → leader; a second leader in a
 //!   term is a violation.

@@ -34,6 +34,7 @@ pub mod profile;
 pub mod queue;
 pub mod scenario;
 pub mod script;
+pub mod sizer;
 pub mod snapshot;
 pub mod timeline;
 pub mod tour;

@@ -1,6 +1,9 @@
 //! A plain, serializable picture of the world at one instant: what the page
 //! draws and what `window.raftlab.snapshot()` returns. It is computed on
 //! demand from the world and owns no references into it.
+//!
+//! Long because it is the page's whole view of the world — a typed view of
+//! each part (nodes, logs, progress, messages, clients) and how it is built.
 
 use std::collections::BTreeMap;
 use std::fmt;

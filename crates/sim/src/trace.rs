@@ -355,7 +355,7 @@ impl Trace {
                     w.apply(a.action.clone())
                         .map_err(|error| ReplayError::Refused {
                             number: i + 1,
-                            what: crate::timeline::describe_action(&a.action),
+                            what: a.action.to_string(),
                             at_event: a.at_event,
                             at: a.at,
                             error,
@@ -514,7 +514,7 @@ impl Trace {
                 return Err(TraceError::Invalid(format!(
                     "action {} ({}) is out of order",
                     i + 1,
-                    crate::timeline::describe_action(&a.action)
+                    a.action
                 )));
             }
             last = (a.at_event, a.at);
@@ -532,7 +532,7 @@ impl Trace {
                      saved the settings as they were at the end of the run, not the start, \
                      so it cannot be replayed exactly",
                     i + 1,
-                    crate::timeline::describe_action(&a.action)
+                    a.action
                 )));
             }
         }

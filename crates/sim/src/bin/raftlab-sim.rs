@@ -1,6 +1,9 @@
 //! The headless runner: chaos fuzzing over seed ranges, scenario scripts,
 //! traces, and throughput benchmarks.
 //!
+//! Long because it parses every subcommand's arguments (each number
+//! checked against `limits.rs`) and prints their progress and results.
+//!
 //! ```text
 //! raftlab-sim fuzz [--seed N | --seeds A..B | --seeds N] [--events M] [--nodes K]
 //!                  [--bug NAME]... [--no-membership] [--expect-violation]

@@ -1,4 +1,7 @@
 //! The parsed form of a scenario script, and its canonical spelling.
+//!
+//! Long because every directive is a typed variant with its canonical
+//! printing beside it (the round-trip tests read both).
 
 use std::fmt;
 

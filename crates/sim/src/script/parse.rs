@@ -1,5 +1,8 @@
 //! Parsing one directive line. Every error names the line and the column
 //! of the offending word; nothing here panics on any input.
+//!
+//! Long because it parses every directive of the scenario language, one
+//! function per family, with errors that name the line, column and range.
 
 use std::collections::BTreeSet;
 
