@@ -848,7 +848,7 @@ impl<'a, H: Host> Exec<'a, H> {
                     CheckResult::NotLinearizable {
                         key, explanation, ..
                     } => format!("FAILED: key {key:?}: {explanation}"),
-                    CheckResult::Unknown { key, reason } => {
+                    CheckResult::Undecided { key, reason, .. } => {
                         format!("FAILED: undecided for key {key:?}: {reason}")
                     }
                     CheckResult::Linearizable => "ok".into(),

@@ -21,7 +21,7 @@ use crate::client::{
 use crate::config::WorldConfig;
 use crate::invariants::{Breach, Detail, Invariants, Violation, LINEARIZABILITY};
 use crate::kv::{ClientId, KvCommand, KvOp, KvStore};
-use crate::linearizability::{CheckResult, LiveChecker};
+use crate::linearizability::{CheckConfig, CheckResult, LiveChecker};
 use crate::network::{DropReason, MsgId, Network};
 use crate::queue::{EventKind, EventQueue};
 use crate::{Refusal, SimError};
@@ -173,7 +173,7 @@ impl World {
             nodes: BTreeMap::new(),
             clients: BTreeMap::new(),
             invariants: Invariants::default(),
-            lin: LiveChecker::new(),
+            lin: LiveChecker::with_config(CheckConfig::LIVE),
             violation: None,
             client_log: VecDeque::new(),
             notes: Vec::new(),
@@ -1159,14 +1159,13 @@ impl World {
         if !self.config.check_linearizability {
             return;
         }
-        if let CheckResult::NotLinearizable {
-            key,
-            explanation,
-            why,
-            ..
-        } = self.lin.check_dirty()
-        {
-            self.breach(Breach::new(
+        match self.lin.check_dirty() {
+            CheckResult::NotLinearizable {
+                key,
+                explanation,
+                why,
+                ..
+            } => self.breach(Breach::new(
                 LINEARIZABILITY,
                 Detail::NotLinearizable {
                     key,
@@ -1174,7 +1173,10 @@ impl World {
                     why,
                 },
                 Vec::new(),
-            ));
+            )),
+            // Neither a pass nor a violation: the checker keeps it
+            // (`LiveChecker::undecided`) and the snapshot shows it.
+            CheckResult::Undecided { .. } | CheckResult::Linearizable => {}
         }
     }
 
