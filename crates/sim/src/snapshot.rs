@@ -15,6 +15,7 @@ use crate::config::LinkConfig;
 use crate::invariants::{Violation, INVARIANTS};
 use crate::kv::KvCommand;
 use crate::kv::KvOp;
+use crate::linearizability::Undecided;
 use crate::network::{DropReason, InFlight, MsgId};
 use crate::world::{NodeStatus, World};
 
@@ -52,6 +53,10 @@ pub struct WorldSnapshot {
     pub invariants: Vec<String>,
     /// The first violation, if any.
     pub violation: Option<Violation>,
+    /// Why the linearizability checker could not decide the client history,
+    /// if it could not: neither a violation nor a pass.
+    #[serde(default)]
+    pub linearizability_undecided: Option<Undecided>,
     /// Length of the canonical committed history.
     pub committed: u64,
 }
@@ -667,6 +672,7 @@ impl World {
             client_log: self.client_log().iter().cloned().collect(),
             invariants: INVARIANTS.iter().map(|s| s.to_string()).collect(),
             violation: self.violation().cloned(),
+            linearizability_undecided: self.linearizability().undecided().cloned(),
             committed: self.invariants().committed_len(),
         }
     }
