@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use raftlab_core::Micros;
-use raftlab_sim::fuzz::{bug_names, fuzz_one, set_bug, FuzzOptions};
+use raftlab_sim::fuzz::{bug_names, fuzz_one, set_bug, FuzzOptions, HistoryVerdict};
 use raftlab_sim::profile::ChaosProfile;
 use raftlab_sim::{Timeline, Trace, World, WorldConfig};
 
@@ -141,6 +141,9 @@ fn fuzz(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let total = seeds.end - seeds.start;
     let (mut passed, mut failed, mut events) = (0u64, 0u64, 0u64);
+    // How the calm phase's linearizability checks went: decided (at first,
+    // or by the longer search), undecided.
+    let (mut decided, mut decided_longer, mut undecided) = (0u64, 0u64, 0u64);
     let mut first_catch = None;
     for (n, seed) in seeds.clone().enumerate() {
         let o = fuzz_one(&FuzzOptions {
@@ -148,8 +151,21 @@ fn fuzz(args: &[String]) -> Result<(), String> {
             ..opts.clone()
         });
         events += o.events;
+        match o.history {
+            HistoryVerdict::NotChecked => {}
+            HistoryVerdict::Decided => decided += 1,
+            HistoryVerdict::DecidedByLongerSearch => decided_longer += 1,
+            HistoryVerdict::Undecided => undecided += 1,
+        }
         if o.passed() {
             passed += 1;
+        } else if expect_violation && o.history == HistoryVerdict::Undecided {
+            // Not a catch: the checker could not tell.
+            failed += 1;
+            outln!(
+                "undecided at seed {seed} (not a catch): {}",
+                o.liveness.clone().unwrap_or_default()
+            );
         } else {
             failed += 1;
             first_catch.get_or_insert(seed);
@@ -192,6 +208,11 @@ fn fuzz(args: &[String]) -> Result<(), String> {
         };
     }
     outln!("{passed} passed, {failed} failed");
+    outln!(
+        "linearizability: {} of {} histories checked decided ({decided_longer} only by the longer search), {undecided} undecided",
+        decided + decided_longer,
+        decided + decided_longer + undecided,
+    );
     if failed > 0 {
         Err(format!("{failed} seed(s) failed"))
     } else {
