@@ -374,6 +374,14 @@ strings! {
     CheckerBad => "✗ {name} violated", "✗ {name} 被违反";
     CheckerJump => "Jump to the event", "跳到该事件";
     CheckerTitle => "Safety checkers run after every event", "每个事件之后都会运行安全检查";
+    CheckerUndecided => "✓ {n} invariants hold · linearizability undecided", "✓ {n} 条不变式成立 · 线性一致性未判定";
+    CheckerUndecidedItem => "? {name}: undecided", "? {name}：未判定";
+    UndecidedSteps => "at {t}, the search for an order of the operations on key {key} used up its budget of {steps} steps: the history is not proven linearizable (later violations are still caught)",
+        "在 {t}，为键 {key} 的操作寻找顺序的搜索用完了 {steps} 步的预算：这段历史未能证明满足线性一致性（之后的违规仍会被发现）";
+    UndecidedConfigs => "at {t}, key {key} could have been in more than {n} states at once, too many to follow: the history is not proven linearizable (later violations are still caught)",
+        "在 {t}，键 {key} 可能同时处于超过 {n} 种状态，多到无法逐一跟踪：这段历史未能证明满足线性一致性（之后的违规仍会被发现）";
+    UndecidedInFlight => "at {t}, more than {n} operations on key {key} were in flight at once, too many to follow: the history is not proven linearizable (later violations are still caught)",
+        "在 {t}，键 {key} 上同时进行中的操作超过 {n} 个，多到无法逐一跟踪：这段历史未能证明满足线性一致性（之后的违规仍会被发现）";
     // Settings
     SettingsHeading => "Settings", "设置";
     SettingsHelp => "Changing settings restarts the run with the same seed.", "更改设置会用同一个种子重新开始运行。";

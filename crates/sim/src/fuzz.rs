@@ -5,7 +5,9 @@
 //! **calm phase** with all faults healed, in which a leader must emerge, a
 //! new write must commit within a bound, every member must converge on the
 //! same state, and the whole client history must be linearizable — so no
-//! acknowledged write was lost.
+//! acknowledged write was lost. A history the checker's search cannot
+//! decide within its budget gets a second, longer search; if that cannot
+//! decide it either, the run fails: undecided is not a pass.
 
 use std::collections::BTreeSet;
 
@@ -16,7 +18,7 @@ use crate::action::Action;
 use crate::config::{LinkConfig, WorkloadConfig, WorldConfig};
 use crate::invariants::Violation;
 use crate::kv::KvOp;
-use crate::linearizability::CheckResult;
+use crate::linearizability::{check_all_with, CheckConfig, CheckResult};
 use crate::profile::{fault_gap, targeted_action, targeted_config, ChaosProfile};
 use crate::world::{NodeStatus, World};
 
@@ -94,8 +96,27 @@ pub struct FuzzOutcome {
     pub committed: u64,
     /// A safety violation.
     pub violation: Option<Violation>,
-    /// A liveness failure in the calm phase.
+    /// A liveness failure in the calm phase (or a client history that is
+    /// not linearizable, or that no search could decide).
     pub liveness: Option<String>,
+    /// How the final linearizability check went.
+    #[serde(default)]
+    pub history: HistoryVerdict,
+}
+
+/// How the calm phase's linearizability check of the whole client history
+/// went.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HistoryVerdict {
+    /// Not checked: the run failed before the calm phase got there.
+    #[default]
+    NotChecked,
+    /// Decided within the offline budget ([`CheckConfig::OFFLINE`]).
+    Decided,
+    /// Decided only by the longer search ([`CheckConfig::THOROUGH`]).
+    DecidedByLongerSearch,
+    /// Neither search decided it (the run fails).
+    Undecided,
 }
 
 impl FuzzOutcome {
@@ -260,6 +281,7 @@ pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
         committed: 0,
         violation: None,
         liveness: None,
+        history: HistoryVerdict::NotChecked,
     };
     let mut world = match World::new(config) {
         Ok(w) => w,
@@ -275,7 +297,7 @@ pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
         targeted_chaos(&mut world, &mut rng, opts, &mut out);
     }
     if world.violation().is_none() {
-        out.liveness = calm_phase(&mut world, opts.calm_bound).err();
+        out.liveness = calm_phase(&mut world, opts.calm_bound, &mut out.history).err();
     }
     out.events = world.event_count();
     out.sim_time = world.now();
@@ -419,8 +441,12 @@ fn mixed_chaos(world: &mut World, rng: &mut DetRng, opts: &FuzzOptions, out: &mu
 }
 
 /// Heals everything, then demands progress, convergence and a
-/// linearizable history.
-fn calm_phase(world: &mut World, bound: Micros) -> Result<(), String> {
+/// linearizable history; says in `verdict` how the history was decided.
+fn calm_phase(
+    world: &mut World,
+    bound: Micros,
+    verdict: &mut HistoryVerdict,
+) -> Result<(), String> {
     let start = world.now();
     let deadline = start + bound;
     let ids: Vec<NodeId> = world.nodes().keys().copied().collect();
@@ -544,13 +570,29 @@ fn calm_phase(world: &mut World, bound: Micros) -> Result<(), String> {
     if world.violation().is_some() {
         return Ok(());
     }
-    // 4. The whole history is linearizable.
-    match crate::linearizability::check_all(world.linearizability().history()) {
+    // 4. The whole history is linearizable, and the search decided so: an
+    // undecided history gets a longer search, then fails the run.
+    let history = world.linearizability().history();
+    let mut result = check_all_with(history, &CheckConfig::OFFLINE);
+    *verdict = HistoryVerdict::Decided;
+    if result.is_undecided() {
+        result = check_all_with(history, &CheckConfig::THOROUGH);
+        *verdict = HistoryVerdict::DecidedByLongerSearch;
+    }
+    match result {
+        CheckResult::Linearizable => Ok(()),
         CheckResult::NotLinearizable {
             key, explanation, ..
         } => Err(format!(
             "linearizability: history of key {key:?} is not linearizable: {explanation}"
         )),
-        _ => Ok(()),
+        CheckResult::Undecided { key, reason, .. } => {
+            *verdict = HistoryVerdict::Undecided;
+            Err(format!(
+                "linearizability undecided: the history of key {key:?} is too hard for the \
+                 search even with {} steps: {reason}",
+                CheckConfig::THOROUGH.max_steps
+            ))
+        }
     }
 }

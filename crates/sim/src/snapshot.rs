@@ -19,6 +19,7 @@ use crate::config::LinkConfig;
 use crate::invariants::{Invariant, Violation};
 use crate::kv::KvCommand;
 use crate::kv::KvOp;
+use crate::linearizability::Undecided;
 use crate::network::{DropReason, InFlight, MsgId};
 use crate::world::{NodeStatus, World};
 
@@ -56,6 +57,10 @@ pub struct WorldSnapshot {
     pub invariants: Vec<Invariant>,
     /// The first violation, if any.
     pub violation: Option<Violation>,
+    /// Why the linearizability checker could not decide the client history,
+    /// if it could not: neither a violation nor a pass.
+    #[serde(default)]
+    pub linearizability_undecided: Option<Undecided>,
     /// Length of the canonical committed history.
     pub committed: u64,
 }
@@ -612,6 +617,7 @@ impl World {
             client_log: self.client_log().iter().cloned().collect(),
             invariants: Invariant::ALL.to_vec(),
             violation: self.violation().cloned(),
+            linearizability_undecided: self.linearizability().undecided().cloned(),
             committed: self.invariants().committed_len(),
         }
     }

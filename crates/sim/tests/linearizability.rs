@@ -385,9 +385,13 @@ fn exhausted_budget_is_unknown_not_a_hang() {
         op(&mut h, i, append(&i.to_string()), 0, 100, KvResult::Ok);
     }
     op(&mut h, 99, get(), 200, 210, value("impossible"));
-    let result = check_key_with(&h, "x", &CheckConfig { max_steps: 1000 });
+    let budget = CheckConfig {
+        max_steps: 1000,
+        ..CheckConfig::default()
+    };
+    let result = check_key_with(&h, "x", &budget);
     assert!(
-        matches!(result, CheckResult::Unknown { ref key, .. } if key == "x"),
+        matches!(result, CheckResult::Undecided { ref key, .. } if key == "x"),
         "{result:?}"
     );
 }
@@ -648,4 +652,188 @@ fn ten_thousand_ops_single_key() {
 
 fn op_at(h: &mut History, client: u64, o: KvOp, invoke_us: u64, complete_us: u64, r: KvResult) {
     op(h, client, o, invoke_us, complete_us, r);
+}
+
+/// Sixteen writes to one key time out (each may or may not have taken
+/// effect, at any time since), then the key serves 150 more operations,
+/// some reads seeing one of those writes land late. Checking the old way
+/// enumerated every subset of them at every completion (2^16 and more); now
+/// each check costs a bounded number of steps, every verdict is decided,
+/// and a stale read at the end is still caught. Reference: Raft thesis
+/// §6.3 (a client that gives up cannot know whether its command applied).
+#[test]
+fn sixteen_timed_out_writes_on_one_key_cost_bounded_steps() {
+    let mut live = LiveChecker::with_config(CheckConfig::LIVE);
+    live_op(&mut live, 1, put("0"), 0, KvResult::Ok);
+    for i in 0..16u64 {
+        let lost = match i % 8 {
+            6 => append(&format!("a{i}")),
+            7 => cas("0", &format!("c{i}")),
+            _ => put(&format!("p{i}")),
+        };
+        let id = live.invoke(ClientId(10 + i), lost, 100 + i);
+        live.give_up(id).expect("pending op is given up");
+    }
+    assert_eq!(live.check_dirty(), CheckResult::Linearizable);
+    let landing = [1u64, 2, 3, 4, 5];
+    let mut at = 10_000;
+    let mut most_steps = 0;
+    for round in 0..30u64 {
+        let mut step = |live: &mut LiveChecker, o: KvOp, r: KvResult| {
+            at += 100;
+            let before = live.stats().steps;
+            let verdict = live_op(live, 1 + round % 3, o, at, r);
+            most_steps = most_steps.max(live.stats().steps - before);
+            verdict
+        };
+        let v = format!("v{round}");
+        assert!(step(&mut live, put(&v), KvResult::Ok).is_linearizable());
+        assert!(step(&mut live, get(), value(&v)).is_linearizable());
+        assert!(step(&mut live, append("z"), KvResult::Ok).is_linearizable());
+        assert!(step(&mut live, get(), value(&format!("{v}z"))).is_linearizable());
+        if let Some(k) = landing.get(round as usize / 6).filter(|_| round % 6 == 5) {
+            // A timed-out put lands just now.
+            let late = value(&format!("p{k}"));
+            assert!(step(&mut live, get(), late).is_linearizable());
+        }
+    }
+    assert_eq!(live.stats().widened, 0);
+    assert!(live.undecided().is_none());
+    // About (timed-out writes) x (configurations an append leaves: any of
+    // the puts, then any order of the two appends), ~1,200 here; the same
+    // in the first round as in the last.
+    assert!(most_steps <= 2_000, "a check took {most_steps} steps");
+    // "p1" landed and was overwritten since: reading it again is stale.
+    at += 100;
+    let stale = live_op(&mut live, 4, get(), at, value("p1"));
+    assert!(
+        matches!(stale, CheckResult::NotLinearizable { ref key, .. } if key == "x"),
+        "{stale}"
+    );
+}
+
+/// A tiny budget: the search widens and says so. The verdict is undecided
+/// (neither a pass nor a violation), the checker reports why, and a
+/// violation after the widening is still caught, since widening only ever
+/// allows more.
+#[test]
+fn exhausted_live_budget_is_reported_undecided_and_violations_still_caught() {
+    let tiny = CheckConfig {
+        max_steps: 50,
+        max_configs: 4_096,
+    };
+    let mut live = LiveChecker::with_config(tiny);
+    live_op(&mut live, 1, put(""), 0, KvResult::Ok);
+    for i in 0..4u64 {
+        let id = live.invoke(ClientId(10 + i), append(&i.to_string()), 10 + i);
+        live.give_up(id).expect("pending op is given up");
+    }
+    // Four concurrent appends, four that timed out: too many orders for
+    // 50 steps.
+    let ids: Vec<OpId> = (0..4u64)
+        .map(|i| live.invoke(ClientId(i), append(&format!("c{i}")), 100))
+        .collect();
+    for id in ids {
+        live.complete(id, KvResult::Ok, 200)
+            .expect("pending op completes");
+    }
+    let verdict = live.check_dirty();
+    let CheckResult::Undecided { key, why, .. } = &verdict else {
+        panic!("expected undecided, got {verdict}");
+    };
+    assert_eq!(key, "x");
+    assert_eq!(why.limit, raftlab_sim::linearizability::Limit::Steps(50));
+    assert_eq!(live.undecided(), Some(why.as_ref()));
+    assert!(!verdict.is_linearizable());
+    // Later: a write completes, then a read returns what nobody wrote.
+    live_op(&mut live, 1, put("9"), 1_000, KvResult::Ok);
+    let bad = live_op(&mut live, 2, get(), 2_000, value("never"));
+    assert!(matches!(bad, CheckResult::NotLinearizable { .. }), "{bad}");
+}
+
+/// Runs script lines (the scenario language) and returns the world.
+fn run_script(lines: &[&str]) -> raftlab_sim::World {
+    let mut runner = raftlab_sim::scenario::Runner::default();
+    for line in lines {
+        let d = raftlab_sim::script::parse_line(line).expect("a valid line");
+        runner.exec(&d).expect("the line runs");
+    }
+    runner.world.expect("a world was built")
+}
+
+/// The most given-up writes the live checker holds on one key.
+fn most_timed_out_writes(world: &raftlab_sim::World) -> usize {
+    let history = world.linearizability().history();
+    history
+        .keys()
+        .map(|k| {
+            history
+                .key_ops(k)
+                .iter()
+                .filter(|o| o.outcome == raftlab_sim::linearizability::Outcome::Unknown)
+                .filter(|o| !o.op.is_read())
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The live checker's bound, in search steps: a world's checks never take
+/// more than [`CheckConfig::LIVE`] allows per completed operation, and a
+/// whole run stays far under a second of checker time (~115 ns a step in
+/// the `fast` profile: 500,000 steps is under 0.1 s).
+fn assert_cheap_and_decided(world: &raftlab_sim::World, what: &str) {
+    let lin = world.linearizability();
+    let stats = lin.stats();
+    assert!(
+        world.violation().is_none(),
+        "{what}: {:?}",
+        world.violation()
+    );
+    assert!(lin.undecided().is_none(), "{what}: {:?}", lin.undecided());
+    assert!(
+        stats.max_steps_per_call <= CheckConfig::LIVE.max_steps,
+        "{what}: {stats:?}"
+    );
+    assert!(stats.steps <= 500_000, "{what}: {stats:?}");
+}
+
+/// The page's defaults with three of five servers down for three minutes:
+/// a dozen and more writes on one key time out, and the first completion
+/// after the restart used to enumerate every subset of them (85 s of
+/// checker time for this run, measured before).
+#[test]
+fn three_minute_outage_stays_cheap_and_decided() {
+    let world = run_script(&[
+        "nodes 5",
+        "workload 12",
+        "run 5s",
+        "crash n1",
+        "crash n2",
+        "crash n3",
+        "run 180s",
+        "restart n1",
+        "restart n2",
+        "restart n3",
+        "run 30s",
+    ]);
+    assert!(most_timed_out_writes(&world) >= 12);
+    assert_cheap_and_decided(&world, "outage");
+}
+
+/// A slow network (every round trip longer than an election timeout) with
+/// the stale-read bug: writes keep timing out, and the old checker spent
+/// over 30 s on this run.
+#[test]
+fn slow_network_with_timed_out_writes_stays_cheap_and_decided() {
+    let world = run_script(&[
+        "nodes 5",
+        "seed 1",
+        "set latency 100ms..200ms",
+        "set bug read_index_without_quorum on",
+        "workload 12",
+        "run 120s",
+    ]);
+    assert!(most_timed_out_writes(&world) >= 12);
+    assert_cheap_and_decided(&world, "slow network");
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use raftlab_core::MessageKind;
+use raftlab_sim::invariants::Invariant;
 
 use crate::driver::Ui;
 use crate::i18n::{Lang, K};
@@ -10,26 +11,55 @@ use crate::view_model::message::{glyph, kind_name, Shape};
 use crate::view_model::params::ParamError;
 use crate::view_model::words;
 
-/// Green with the invariants that hold, or red with the violation.
+/// Green with the invariants that hold, red with the violation, or plain
+/// when the linearizability checker could not decide (neither).
 #[component]
 pub fn CheckerBadge(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
     let state = Memo::new(move |_| {
-        ui.snapshot
-            .with(|s| (s.invariants.clone(), s.violation.clone()))
+        ui.snapshot.with(|s| {
+            (
+                s.invariants.clone(),
+                s.violation.clone(),
+                s.linearizability_undecided.clone(),
+            )
+        })
     });
     move || {
         let lang = lang.get();
-        let (names, violation) = state.get();
-        match violation {
-            None => view! {
+        let (names, violation, undecided) = state.get();
+        match (violation, undecided) {
+            (None, Some(u)) => {
+                let holding = names.len().saturating_sub(1);
+                let items = names
+                    .into_iter()
+                    .map(|n| {
+                        let name = words::invariant_name(lang, n);
+                        if n == Invariant::Linearizability {
+                            lang.f(K::CheckerUndecidedItem, &[("name", &name)])
+                        } else {
+                            format!("✓ {name}")
+                        }
+                    })
+                    .map(|line| view! { <li>{line}</li> })
+                    .collect_view();
+                view! {
+                    <details class="checker undecided" data-testid="checker-badge" data-state="undecided" title=lang.t(K::CheckerTitle)>
+                        <summary>{lang.f(K::CheckerUndecided, &[("n", &holding)])}</summary>
+                        <ul>{items}</ul>
+                        <p data-testid="undecided-message">{words::undecided_detail(lang, &u)}</p>
+                    </details>
+                }
+                .into_any()
+            }
+            (None, None) => view! {
                 <details class="checker ok" data-testid="checker-badge" data-state="ok" title=lang.t(K::CheckerTitle)>
                     <summary>{lang.f(K::CheckerOk, &[("n", &names.len())])}</summary>
                     <ul>{names.into_iter().map(|n| view! { <li>"✓ " {words::invariant_name(lang, n)}</li> }).collect_view()}</ul>
                 </details>
             }
             .into_any(),
-            Some(v) => {
+            (Some(v), _) => {
                 let at = v.at;
                 view! {
                     <details class="checker bad" data-testid="checker-badge" data-state="violated" open>

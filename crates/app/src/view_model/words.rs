@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use raftlab_core::{ConfChange, MessageKind, Micros, NodeId, ProgressState, ProposeError};
 use raftlab_sim::invariants::{Detail, Invariant};
 use raftlab_sim::kv::{KvError, KvResult};
+use raftlab_sim::linearizability::{Limit, Undecided};
 use raftlab_sim::network::DropReason;
 use raftlab_sim::snapshot::{BodyView, EntryKind, LogEntryView, MessageSnapshot};
 use raftlab_sim::{Action, Refusal, SimError, Violation};
@@ -434,6 +435,18 @@ pub fn violation_detail(lang: Lang, d: &Detail) -> String {
         }
         Detail::HistoryBookkeeping { .. } => lang.t(K::VHistoryBookkeeping).to_string(),
     }
+}
+
+/// Why the linearizability checker could not decide the client history:
+/// neither a violation nor a pass.
+pub fn undecided_detail(lang: Lang, u: &Undecided) -> String {
+    let t = super::timeline::time_label(Micros(u.at_us));
+    let (k, n) = match u.limit {
+        Limit::Steps(n) => (K::UndecidedSteps, ("steps", n)),
+        Limit::Configurations(n) => (K::UndecidedConfigs, ("n", n as u64)),
+        Limit::InFlight(n) => (K::UndecidedInFlight, ("n", n as u64)),
+    };
+    lang.f(k, &[("key", &u.key), ("t", &t), (n.0, &n.1)])
 }
 
 /// A violation for the timeline: `Log Matching violated: ...`.
@@ -1001,6 +1014,7 @@ pub(crate) mod tests {
                 .iter()
                 .map(|&i| invariant_name(lang, i).to_string()),
         );
+        out.extend(undecideds().iter().map(|u| undecided_detail(lang, u)));
         out.extend(actions().iter().map(|a| action(lang, a)));
         out.extend(errors().iter().map(|e| sim_error(lang, e)));
         for r in [
@@ -1092,6 +1106,39 @@ pub(crate) mod tests {
             kv_result(Lang::Zh, &KvResult::Error(KvError::KeyDoesNotExist)),
             "错误 20：键不存在"
         );
+    }
+
+    fn undecideds() -> Vec<Undecided> {
+        [
+            Limit::Steps(20_000),
+            Limit::Configurations(4_096),
+            Limit::InFlight(128),
+        ]
+        .into_iter()
+        .map(|limit| Undecided {
+            key: "b".into(),
+            at_us: 161_645_753,
+            limit,
+        })
+        .collect()
+    }
+
+    /// An undecided verdict says which key, when and which limit, and that
+    /// the history is not proven: it reads as neither a pass nor a
+    /// violation.
+    #[test]
+    fn an_undecided_check_says_what_ran_out_and_that_nothing_is_proven() {
+        let u = &undecideds()[0];
+        let en = undecided_detail(Lang::En, u);
+        for part in ["key b", "161.646 s", "20000 steps", "not proven"] {
+            assert!(en.contains(part), "{part:?} in {en}");
+        }
+        let zh = undecided_detail(Lang::Zh, u);
+        for part in ["键 b", "161.646 s", "20000 步", "未能证明"] {
+            assert!(zh.contains(part), "{part:?} in {zh}");
+        }
+        let configs = undecided_detail(Lang::En, &undecideds()[1]);
+        assert!(configs.contains("4096 states"), "{configs}");
     }
 
     #[test]

@@ -27,7 +27,7 @@ use std::time::Instant;
 
 use raftlab_core::Micros;
 use raftlab_core::BUG_SWITCHES;
-use raftlab_sim::fuzz::{fuzz_one, FuzzOptions};
+use raftlab_sim::fuzz::{fuzz_one, FuzzOptions, HistoryVerdict};
 use raftlab_sim::limits::{self, Count, Real};
 use raftlab_sim::profile::ChaosProfile;
 use raftlab_sim::{Timeline, Trace, World, WorldConfig};
@@ -210,6 +210,9 @@ fn fuzz(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let mut progress = Progress::new();
     let (mut passed, mut failed, mut events) = (0u64, 0u64, 0u64);
+    // How the calm phase's linearizability checks went: decided (at first,
+    // or by the longer search), undecided.
+    let (mut decided, mut decided_longer, mut undecided) = (0u64, 0u64, 0u64);
     let mut first_catch = None;
     for (n, seed) in (seeds.0..=seeds.1).enumerate() {
         progress.tick(|| {
@@ -223,8 +226,21 @@ fn fuzz(args: &[String]) -> Result<(), String> {
             ..opts.clone()
         });
         events = events.saturating_add(o.events);
+        match o.history {
+            HistoryVerdict::NotChecked => {}
+            HistoryVerdict::Decided => decided += 1,
+            HistoryVerdict::DecidedByLongerSearch => decided_longer += 1,
+            HistoryVerdict::Undecided => undecided += 1,
+        }
         if o.passed() {
             passed += 1;
+        } else if expect_violation && o.history == HistoryVerdict::Undecided {
+            // Not a catch: the checker could not tell.
+            failed += 1;
+            outln!(
+                "undecided at seed {seed} (not a catch): {}",
+                o.liveness.clone().unwrap_or_default()
+            );
         } else {
             failed += 1;
             first_catch.get_or_insert(seed);
@@ -267,6 +283,11 @@ fn fuzz(args: &[String]) -> Result<(), String> {
         };
     }
     outln!("{passed} passed, {failed} failed");
+    outln!(
+        "linearizability: {} of {} histories checked decided ({decided_longer} only by the longer search), {undecided} undecided",
+        decided + decided_longer,
+        decided + decided_longer + undecided,
+    );
     if failed > 0 {
         Err(format!("{failed} seed(s) failed"))
     } else {

@@ -173,7 +173,7 @@ impl<H: Host> Exec<'_, H> {
             CheckResult::NotLinearizable {
                 key, explanation, ..
             } => Reply::Failed(format!("key {key:?}: {explanation}")),
-            CheckResult::Unknown { key, reason } => {
+            CheckResult::Undecided { key, reason, .. } => {
                 Reply::Failed(format!("undecided for key {key:?}: {reason}"))
             }
             CheckResult::Linearizable => Reply::Held("ok".into()),

@@ -16,7 +16,7 @@ use crate::client::{Client, ClientEvent, USER_CLIENT};
 use crate::config::WorldConfig;
 use crate::invariants::{Invariants, Violation};
 use crate::kv::{ClientId, KvCommand, KvStore};
-use crate::linearizability::LiveChecker;
+use crate::linearizability::{CheckConfig, LiveChecker};
 use crate::network::{DropReason, MsgId, Network};
 use crate::queue::{EventKind, EventQueue};
 use crate::SimError;
@@ -126,7 +126,7 @@ impl World {
             nodes: BTreeMap::new(),
             clients: BTreeMap::new(),
             invariants: Invariants::default(),
-            lin: LiveChecker::new(),
+            lin: LiveChecker::with_config(CheckConfig::LIVE),
             violation: None,
             client_log: VecDeque::new(),
             notes: Vec::new(),
