@@ -197,7 +197,9 @@ class Crate:
                 i = j
                 continue
             elif kind == "ident" and toks[i + 1][1] == "::" and toks[i - 1][1] != "::" \
-                    and toks[i - 1][1] != "$":
+                    and toks[i - 1][1] != "$" \
+                    and not (toks[i - 1][1] == "in" and toks[i - 2][1] == "("):
+                # (`pub(in crate::world)` names a visibility, not an item.)
                 segs, j = [val], i + 1
                 while toks[j][1] == "::" and toks[j + 1][0] == "ident":
                     segs.append(toks[j + 1][1])

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every check the project has, in order, stopping at the first failure:
-#   fmt, clippy, native tests, the chaos fuzzer (200 seeds x 20,000 events)
+#   fmt, no import cycles between a crate's files, clippy, native tests, the chaos fuzzer (200 seeds x 20,000 events)
 #   and bug-switch detection, wasm tests in headless Chromium, the release
 #   build (trunk build --release -> dist/), Playwright end-to-end tests on dist/.
 # Prints one banner per stage, a summary, and the size of the wasm bundle.
@@ -17,6 +17,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 
 STAGES=(
   "fmt|cargo fmt --all -- --check"
+  "import cycles|for c in core sim app; do python3 scripts/import-cycles.py crates/$c/src || exit 1; done"
   "clippy|cargo clippy --workspace --all-targets -- -D warnings"
   "native tests|cargo test --workspace"
   "chaos fuzz + bug switches|bash scripts/fuzz.sh"

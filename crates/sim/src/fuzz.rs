@@ -168,11 +168,6 @@ pub fn chaos_config(opts: &FuzzOptions, rng: &mut DetRng) -> WorldConfig {
     c
 }
 
-/// A uniformly chosen id (chaos picks its victims with it).
-pub(crate) fn pick<T: Copy>(rng: &mut DetRng, ids: &[T]) -> Option<T> {
-    rng.choose(ids).copied()
-}
-
 /// One random fault, derived from the RNG and the world's state.
 fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<Action> {
     let all: Vec<NodeId> = world.nodes().keys().copied().collect();
@@ -191,10 +186,10 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
     );
     let msgs: Vec<_> = world.network().in_flight.keys().copied().collect();
     match rng.gen_range(0..=15) {
-        0 | 1 => pick(rng, &up).map(Action::Crash),
-        2 | 3 => pick(rng, &crashed).map(Action::Restart),
-        4 => pick(rng, &up).map(Action::Pause),
-        5 => pick(rng, &paused).map(Action::Resume),
+        0 | 1 => rng.choose(&up).copied().map(Action::Crash),
+        2 | 3 => rng.choose(&crashed).copied().map(Action::Restart),
+        4 => rng.choose(&up).copied().map(Action::Pause),
+        5 => rng.choose(&paused).copied().map(Action::Resume),
         6 => {
             let mut a = BTreeSet::new();
             let mut b = BTreeSet::new();
@@ -209,30 +204,30 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
         }
         7 | 8 => Some(Action::HealAll),
         9 => {
-            let s = pick(rng, &all)?;
-            let t = pick(rng, &all)?;
+            let s = rng.choose(&all).copied()?;
+            let t = rng.choose(&all).copied()?;
             (s != t).then_some(Action::Cut {
                 source: s,
                 target: t,
             })
         }
-        10 => pick(rng, &up).map(Action::Campaign),
-        11 => pick(rng, &up).map(Action::TransferLeadership),
-        12 => pick(rng, &up).map(Action::Compact),
+        10 => rng.choose(&up).copied().map(Action::Campaign),
+        11 => rng.choose(&up).copied().map(Action::TransferLeadership),
+        12 => rng.choose(&up).copied().map(Action::Compact),
         13 if opts.membership_changes => {
             let leader = world.leader()?;
             let m = world.raft(leader)?.membership().clone();
             let voters: Vec<NodeId> = m.voters.iter().copied().collect();
             let learners: Vec<NodeId> = m.learners.iter().copied().collect();
             match rng.gen_range(0..=3) {
-                0 if voters.len() > 3 => pick(rng, &voters).map(Action::RemoveNode),
+                0 if voters.len() > 3 => rng.choose(&voters).copied().map(Action::RemoveNode),
                 1 if all.len() < 9 => Some(Action::AddNode {
                     learner: rng.gen_bool(0.5),
                 }),
-                2 => pick(rng, &learners).map(Action::Promote),
+                2 => rng.choose(&learners).copied().map(Action::Promote),
                 _ if voters.len() >= 3 => {
                     // Joint consensus: swap one voter for another known node.
-                    let out = pick(rng, &voters)?;
+                    let out = rng.choose(&voters).copied()?;
                     let candidates: Vec<NodeId> = all
                         .iter()
                         .copied()
@@ -240,7 +235,7 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
                             !m.voters.contains(n) && world.nodes()[n].status == NodeStatus::Up
                         })
                         .collect();
-                    let inn = pick(rng, &candidates)?;
+                    let inn = rng.choose(&candidates).copied()?;
                     let mut v = m.voters.clone();
                     v.remove(&out);
                     v.insert(inn);
@@ -252,10 +247,10 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
                 _ => None,
             }
         }
-        14 => pick(rng, &msgs).map(Action::Drop),
+        14 => rng.choose(&msgs).copied().map(Action::Drop),
         _ => {
-            let a = pick(rng, &all)?;
-            let b = pick(rng, &all)?;
+            let a = rng.choose(&all).copied()?;
+            let b = rng.choose(&all).copied()?;
             (a != b).then_some(Action::HealLink {
                 source: a,
                 target: b,
@@ -270,7 +265,7 @@ pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
     let mut rng = DetRng::new(opts.seed ^ 0x5eed_f00d_cafe_d00d);
     let config = match opts.profile {
         ChaosProfile::Mixed => chaos_config(opts, &mut rng),
-        targeted => targeted_config(opts, targeted, &mut rng),
+        targeted => targeted_config(opts.seed, opts.bugs, opts.nodes, targeted, &mut rng),
     };
     let mut out = FuzzOutcome {
         options: opts.clone(),

@@ -58,7 +58,7 @@
 //!   `put b 19` given up twice), only the first unused one is tried;
 //! - **reachability**: a configuration is dropped when some read or CAS in
 //!   flight needs a value that no operation that may still go before it can
-//!   build from the current one (an over-approximation: [`reaches`]).
+//!   build from the current one (an over-approximation: `reaches`).
 //!
 //! # Limits, and undecided verdicts
 //!

@@ -12,12 +12,11 @@
 //!   concurrent elections, while jittered links and a slow disk keep vote
 //!   requests and grants in flight across the restart.
 
-use raftlab_core::{DetRng, Micros, NodeId};
+use raftlab_core::{Bugs, DetRng, Micros, NodeId};
 use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
 use crate::config::{LinkConfig, WorkloadConfig, WorldConfig};
-use crate::fuzz::{pick, FuzzOptions};
 use crate::world::{NodeStatus, World};
 
 /// Which fault schedule the fuzzer runs.
@@ -70,17 +69,20 @@ impl ChaosProfile {
     }
 }
 
-/// The world configuration a targeted profile's seed chooses.
+/// The world configuration a targeted profile's seed chooses (`nodes`: the
+/// cluster size the run asked for, if any).
 pub(crate) fn targeted_config(
-    opts: &FuzzOptions,
+    seed: u64,
+    bugs: Bugs,
+    nodes: Option<usize>,
     profile: ChaosProfile,
     rng: &mut DetRng,
 ) -> WorldConfig {
     let mut c = WorldConfig {
-        seed: opts.seed,
+        seed,
         ..WorldConfig::default()
     };
-    c.raft.bugs = opts.bugs;
+    c.raft.bugs = bugs;
     c.raft.pre_vote = rng.gen_bool(0.3);
     c.raft.check_quorum = rng.gen_bool(0.3);
     c.raft.lease_reads = c.raft.check_quorum && rng.gen_bool(0.3);
@@ -92,9 +94,7 @@ pub(crate) fn targeted_config(
     match profile {
         // `Mixed` has its own configuration (`fuzz::chaos_config`); it never reaches here.
         ChaosProfile::Figure8 | ChaosProfile::Mixed => {
-            c.nodes = opts
-                .nodes
-                .unwrap_or_else(|| [3, 3, 3, 5][rng.gen_range(0..=3) as usize]);
+            c.nodes = nodes.unwrap_or_else(|| [3, 3, 3, 5][rng.gen_range(0..=3) as usize]);
             // One entry per AppendEntries: a follower acknowledges an earlier
             // term's entry before the new leader's own (Figure 8 (c)).
             c.raft.max_entries_per_msg = 1;
@@ -116,9 +116,7 @@ pub(crate) fn targeted_config(
             c.snapshot_every = Some(200);
         }
         ChaosProfile::Restarts => {
-            c.nodes = opts
-                .nodes
-                .unwrap_or_else(|| [3, 3, 5][rng.gen_range(0..=2) as usize]);
+            c.nodes = nodes.unwrap_or_else(|| [3, 3, 5][rng.gen_range(0..=2) as usize]);
             let lat_min = rng.gen_range(1..=5);
             c.network = LinkConfig {
                 latency_min: Micros::from_ms(lat_min),
@@ -170,10 +168,15 @@ pub(crate) fn targeted_action(
                 let outage = Micros::from_ms(rng.gen_range(5..=400));
                 world.leader().map(|l| (Action::Crash(l), Some(outage)))
             }
-            4 | 5 => pick(rng, &up).map(|n| (Action::Campaign(n), None)),
+            4 | 5 => rng
+                .choose(&up)
+                .copied()
+                .map(|n| (Action::Campaign(n), None)),
             6 => {
                 let outage = Micros::from_ms(rng.gen_range(5..=200));
-                pick(rng, &up).map(|n| (Action::Crash(n), Some(outage)))
+                rng.choose(&up)
+                    .copied()
+                    .map(|n| (Action::Crash(n), Some(outage)))
             }
             _ => None,
         },
@@ -182,9 +185,14 @@ pub(crate) fn targeted_action(
             // vote requests sent before the crash are still on the wire.
             0..=4 => {
                 let outage = Micros::from_ms(rng.gen_range(0..=15));
-                pick(rng, &up).map(|n| (Action::Crash(n), Some(outage)))
+                rng.choose(&up)
+                    .copied()
+                    .map(|n| (Action::Crash(n), Some(outage)))
             }
-            5..=8 => pick(rng, &up).map(|n| (Action::Campaign(n), None)),
+            5..=8 => rng
+                .choose(&up)
+                .copied()
+                .map(|n| (Action::Campaign(n), None)),
             _ => {
                 let outage = Micros::from_ms(rng.gen_range(0..=15));
                 world.leader().map(|l| (Action::Crash(l), Some(outage)))

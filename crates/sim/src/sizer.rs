@@ -19,7 +19,7 @@ use crate::world::{NodeHost, World};
 /// Estimated heap and inline bytes one clone of `w` holds: what a
 /// checkpoint costs. Cheap next to the clone it sizes (one walk over the
 /// same data, no allocation): the nodes, network, queue, clients and
-/// settings are measured through their `Serialize` impls by [`Sizer`],
+/// settings are measured through their `Serialize` impls by `Sizer`,
 /// which counts each value at its in-memory size; the checkers' state
 /// (not serializable) from its lengths. Parts shared between clones (the
 /// committed history's and the action log's full chunks) are counted only

@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 
 use raftlab_core::{Micros, NodeId};
 
-use super::{DirectiveError, Host, Reply, Started, Wait, DEFAULT_WITHIN, PROGRESS_EVERY};
+use super::host::{Host, DEFAULT_WITHIN, PROGRESS_EVERY};
+use super::reply::{DirectiveError, Reply};
+use super::wait::{Started, Wait};
 use crate::action::Action;
 use crate::kv::KvOp;
 use crate::limits;

@@ -11,32 +11,22 @@
 //! dispatcher with one handler per directive is in `exec.rs`, waits in
 //! `wait.rs`, expectations in `expect.rs`, `show` in `show.rs`.
 
-use raftlab_core::Micros;
-
-use crate::action::Action;
 use crate::config::{WorkloadConfig, WorldConfig};
 use crate::script::{parse_script, rewrite, Step};
 use crate::script::{Directive, Setting};
-use crate::timeline::Timeline;
 use crate::world::World;
-use crate::SimError;
 
 mod exec;
 mod expect;
+mod host;
 mod reply;
 mod show;
 mod wait;
 
 pub use exec::Exec;
+pub use host::{Host, PROGRESS_EVERY};
 pub use reply::{DirectiveError, Reply};
 pub use wait::{Started, Wait};
-
-/// Longest a `run until` waits when the script names no bound.
-const DEFAULT_WITHIN: Micros = Micros(10_000_000);
-
-/// How much simulated time a directive runs between progress reports
-/// ([`run_file_with_progress`]).
-pub const PROGRESS_EVERY: Micros = Micros(60_000_000);
 
 /// The result of running one script.
 #[derive(Clone, Debug)]
@@ -177,50 +167,6 @@ fn indent(s: &str) -> String {
         .map(|l| format!("    {l}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// What a script runs against: a bare [`World`] (the test suite and the
-/// CLI) or a [`Timeline`] (the page's guided tours, so every scripted action
-/// lands in the action log and the run can be scrubbed like any other).
-pub trait Host {
-    /// The world now.
-    fn world(&self) -> &World;
-    /// Applies a user action now.
-    fn apply(&mut self, action: Action) -> Result<(), SimError>;
-    /// Processes one event; false when nothing more can happen.
-    fn step(&mut self) -> bool;
-    /// Processes every event up to `t` and sets the clock to `t`.
-    fn run_until(&mut self, t: Micros);
-}
-
-impl Host for World {
-    fn world(&self) -> &World {
-        self
-    }
-    fn apply(&mut self, action: Action) -> Result<(), SimError> {
-        World::apply(self, action)
-    }
-    fn step(&mut self) -> bool {
-        World::step(self)
-    }
-    fn run_until(&mut self, t: Micros) {
-        World::run_until(self, t)
-    }
-}
-
-impl Host for Timeline {
-    fn world(&self) -> &World {
-        Timeline::world(self)
-    }
-    fn apply(&mut self, action: Action) -> Result<(), SimError> {
-        Timeline::apply(self, action)
-    }
-    fn step(&mut self) -> bool {
-        self.step_event()
-    }
-    fn run_until(&mut self, t: Micros) {
-        self.advance_to(t)
-    }
 }
 
 /// The settings a script starts from: the defaults with the background

@@ -2,7 +2,8 @@
 
 use raftlab_core::{LogIndex, Micros, NodeId};
 
-use super::{Host, Reply};
+use super::host::Host;
+use super::reply::Reply;
 use crate::world::World;
 
 /// What starting a directive gave.

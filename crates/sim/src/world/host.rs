@@ -3,86 +3,18 @@
 //! send, apply), timers, disk writes and compaction — and the safety checks
 //! run on what it persists and applies.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 
 use raftlab_core::{
-    Durable, EntryPayload, Event, LogIndex, Message, Micros, NodeId, RawNode, Ready, Role, Term,
+    Durable, EntryPayload, Event, LogIndex, Message, Micros, NodeId, Ready, Role, Term,
 };
-use serde::{Deserialize, Serialize};
 
 use crate::client::ClientReply;
 use crate::invariants::{Breach, Detail, Invariant, Violation};
-use crate::kv::{ClientId, KvCommand, KvOp, KvStore};
+use crate::kv::{KvCommand, KvStore};
 use crate::queue::EventKind;
-use crate::world::{skewed, NodeStatus, NoteKind, World};
-
-/// An input a node could not take yet (paused, or blocked on a write).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(in crate::world) enum Deferred {
-    Message(Message<KvCommand>),
-    Client { client: ClientId, seq: u64 },
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(in crate::world) struct PendingRead {
-    pub(in crate::world) client: ClientId,
-    pub(in crate::world) seq: u64,
-    pub(in crate::world) op: KvOp,
-    pub(in crate::world) index: Option<LogIndex>,
-}
-
-/// One server: the Raft core, its disk, its state machine, its process state.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct NodeHost {
-    /// The node's id.
-    pub id: NodeId,
-    /// The Raft core; `None` while crashed.
-    pub raft: Option<RawNode<KvCommand>>,
-    /// What survives a crash.
-    pub durable: Durable<KvCommand>,
-    /// The replicated key-value store (volatile; rebuilt from the log).
-    pub kv: KvStore,
-    /// Process state.
-    pub status: NodeStatus,
-    /// Times this node has been (re)started.
-    pub incarnation: u64,
-    /// This node's clock minus the true time (see [`Action::ClockSkew`]).
-    #[serde(default)]
-    pub clock_offset_us: i64,
-    pub(in crate::world) inbox: VecDeque<Deferred>,
-    pub(in crate::world) pending_write: Option<Ready<KvCommand>>,
-    pub(in crate::world) write_generation: u64,
-    pub(in crate::world) timer_generation: u64,
-    pub(in crate::world) timer_at: Option<Micros>,
-    pub(in crate::world) waiting_writes: BTreeSet<(ClientId, u64)>,
-    pub(in crate::world) pending_reads: BTreeMap<u64, PendingRead>,
-}
-
-impl NodeHost {
-    /// Lets the core see the time on this node's own clock, if its process
-    /// can run: up, and not blocked on a disk write (the core is only stepped
-    /// between writes, §5.1's persist-before-respond). Returns whether it ran.
-    pub(in crate::world) fn tick_if_runnable(&mut self, now: Micros) -> bool {
-        if self.status != NodeStatus::Up || self.pending_write.is_some() {
-            return false;
-        }
-        let local = skewed(now, self.clock_offset_us);
-        if let Some(r) = self.raft.as_mut() {
-            r.tick(local);
-        }
-        true
-    }
-
-    /// True while a durable write is in progress.
-    pub fn is_writing(&self) -> bool {
-        self.pending_write.is_some()
-    }
-
-    /// Inputs waiting for the node (paused or writing).
-    pub fn queued_inputs(&self) -> usize {
-        self.inbox.len()
-    }
-}
+use crate::world::node::{skewed, Deferred, NodeStatus};
+use crate::world::{NoteKind, World};
 
 impl World {
     pub(in crate::world) fn step_node(&mut self, id: NodeId, msg: Message<KvCommand>) {

@@ -24,20 +24,10 @@ use crate::SimError;
 mod actions;
 mod clients;
 mod host;
+mod node;
 
-pub use host::NodeHost;
-use host::{Deferred, PendingRead};
-
-/// Whether a node's process is running.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NodeStatus {
-    /// Running.
-    Up,
-    /// Crashed: only its disk survives.
-    Crashed,
-    /// Frozen: timers stopped, input queued.
-    Paused,
-}
+use node::{skewed, Deferred, PendingRead};
+pub use node::{NodeHost, NodeStatus};
 
 /// Something notable, for the timeline's markers and the trace's event log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -455,8 +445,3 @@ impl World {
 
 /// Largest clock skew an action may set.
 pub const MAX_CLOCK_SKEW: Micros = crate::limits::SKEW.max;
-
-/// `t` shifted by `offset_us`, saturating at zero.
-pub(in crate::world) fn skewed(t: Micros, offset_us: i64) -> Micros {
-    Micros(t.0.saturating_add_signed(offset_us))
-}
