@@ -798,26 +798,41 @@ fn assert_cheap_and_decided(world: &raftlab_sim::World, what: &str) {
     assert!(stats.steps <= 500_000, "{what}: {stats:?}");
 }
 
-/// The page's defaults with three of five servers down for three minutes:
-/// a dozen and more writes on one key time out, and the first completion
-/// after the restart used to enumerate every subset of them (85 s of
-/// checker time for this run, measured before).
-#[test]
-fn three_minute_outage_stays_cheap_and_decided() {
-    let world = run_script(&[
+/// The page's defaults with three of five servers down for `minutes`.
+fn outage(minutes: u64) -> raftlab_sim::World {
+    let down = format!("run {}s", minutes * 60);
+    run_script(&[
         "nodes 5",
         "workload 12",
         "run 5s",
         "crash n1",
         "crash n2",
         "crash n3",
-        "run 180s",
+        &down,
         "restart n1",
         "restart n2",
         "restart n3",
         "run 30s",
-    ]);
+    ])
+}
+
+/// Three of five servers down for three minutes: a dozen and more writes on
+/// one key time out, and the first completion after the restart used to
+/// enumerate every subset of them (85 s of checker time for this run,
+/// measured before; 35,234 steps now).
+#[test]
+fn three_minute_outage_stays_cheap_and_decided() {
+    let world = outage(3);
     assert!(most_timed_out_writes(&world) >= 12);
+    assert_cheap_and_decided(&world, "outage");
+}
+
+/// The same for five minutes (unfinished after 10 minutes before; about
+/// 300,000 steps now).
+#[test]
+fn five_minute_outage_stays_cheap_and_decided() {
+    let world = outage(5);
+    assert!(most_timed_out_writes(&world) >= 16);
     assert_cheap_and_decided(&world, "outage");
 }
 
@@ -836,4 +851,65 @@ fn slow_network_with_timed_out_writes_stays_cheap_and_decided() {
     ]);
     assert!(most_timed_out_writes(&world) >= 12);
     assert_cheap_and_decided(&world, "slow network");
+}
+
+/// A world whose live checks run out of budget says so in its snapshot
+/// (what the page reads): undecided, naming the key, the time and the
+/// limit; not a violation, and no check spent more than the live budget.
+/// Four clients write one key 50 times a second over a lossy network
+/// while servers crash and restart every 5 s: hundreds of writes time out,
+/// and some appends among them leave too many possible values to follow.
+#[test]
+fn a_world_whose_checks_run_out_shows_undecided_in_its_snapshot() {
+    use raftlab_core::{Micros, NodeId};
+    use raftlab_sim::{Action, LinkConfig, WorkloadConfig, World, WorldConfig};
+    let defaults = WorldConfig::default();
+    let c = WorldConfig {
+        seed: 3,
+        workload: WorkloadConfig {
+            ops_per_sec: 50.0,
+            clients: 4,
+            keys: 1,
+            ..defaults.workload.clone()
+        },
+        client_timeout: Micros::from_ms(400),
+        client_max_attempts: 30,
+        network: LinkConfig {
+            drop_rate: 0.1,
+            latency_max: Micros::from_ms(40),
+            ..defaults.network.clone()
+        },
+        ..defaults
+    };
+    let mut world = World::new(c).expect("valid settings");
+    let mut rng = Rng(2);
+    for round in 1..=40u64 {
+        let id = NodeId(1 + rng.below(5));
+        let fault = match rng.below(4) {
+            0 => Action::Crash(id),
+            1 => Action::Restart(id),
+            _ => Action::HealAll,
+        };
+        // A refused fault (restarting a running server) is part of chaos.
+        let _ = world.apply(fault);
+        world.run_until(Micros::from_ms(5_000 * round));
+        if world.snapshot().linearizability_undecided.is_some() {
+            break;
+        }
+    }
+    let snap = world.snapshot();
+    let why = snap
+        .linearizability_undecided
+        .expect("the live budget ran out within 200 s");
+    assert_eq!(why.key, "a");
+    assert_eq!(
+        why.limit,
+        raftlab_sim::linearizability::Limit::Steps(CheckConfig::LIVE.max_steps)
+    );
+    assert!(snap.violation.is_none(), "{:?}", snap.violation);
+    let stats = world.linearizability().stats();
+    assert!(
+        stats.max_steps_per_call <= CheckConfig::LIVE.max_steps,
+        "{stats:?}"
+    );
 }
