@@ -1,5 +1,9 @@
 //! Linearizability checker for client histories of the key-value store.
 //!
+//! Long because the history, the two searches (live and whole-history), the
+//! pruning rules for timed-out writes and their reachability test share one
+//! state representation; splitting them is noted as follow-up work.
+//!
 //! Clients record each operation's invocation and completion; the checker
 //! decides whether some total order of the operations (1) respects real time,
 //! i.e. an operation that completed before another was invoked comes first,
