@@ -17,6 +17,15 @@ trap 'rc=$?; echo "[setup] FAILED while: ${STEP} (exit ${rc}); see the output ab
 
 say() { echo "[setup] $*"; }
 need() { command -v "$1" >/dev/null 2>&1 || { echo "[setup] FAILED: '$1' is not on PATH. $2" >&2; exit 1; }; }
+# Installs Debian packages, as root or through sudo, and says how long it took.
+apt_install() {
+  local sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    need sudo "Installing $* needs root; run as root or install sudo."
+    sudo="sudo"
+  fi
+  timed bash -c "$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q $*"
+}
 # Runs an install command, then prints how long it took.
 timed() {
   local started=$SECONDS
@@ -80,13 +89,8 @@ STEP="apt-get install chromium chromium-driver"
 if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
   say "chromium + chromedriver ... already installed ($(/usr/bin/chromium --version 2>/dev/null | head -n 1))"
 else
-  SUDO=""
-  if [[ $(id -u) -ne 0 ]]; then
-    need sudo "Installing Chromium needs root; run as root or install sudo."
-    SUDO="sudo"
-  fi
   say "chromium + chromedriver ... installing from Debian packages (~1 min)"
-  timed bash -c "$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium chromium-driver"
+  apt_install chromium chromium-driver
 fi
 
 # CJK fonts, so the Chinese page is tested (and screenshotted) as Chinese
@@ -96,13 +100,8 @@ STEP="apt-get install fonts-noto-cjk"
 if dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "install ok installed"; then
   say "fonts-noto-cjk ... already installed"
 else
-  SUDO=""
-  if [[ $(id -u) -ne 0 ]]; then
-    need sudo "Installing fonts needs root; run as root or install sudo."
-    SUDO="sudo"
-  fi
   say "fonts-noto-cjk ... installing from Debian packages (~1 min)"
-  timed bash -c "$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q fonts-noto-cjk"
+  apt_install fonts-noto-cjk
 fi
 
 # npm dev tools in web/. The lock file's hash is stamped into node_modules so a
