@@ -17,7 +17,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
 
 STAGES=(
   "fmt|cargo fmt --all -- --check"
-  "import cycles|for c in core sim app; do python3 scripts/import-cycles.py crates/$c/src || exit 1; done"
+  "import cycles|for c in core sim app; do python3 scripts/import-cycles.py crates/\$c/src || exit 1; done"
   "clippy|cargo clippy --workspace --all-targets -- -D warnings"
   "native tests|cargo test --workspace"
   "chaos fuzz + bug switches|bash scripts/fuzz.sh"
