@@ -452,3 +452,15 @@ fn commit_markers_are_thinned_elections_and_faults_kept() {
         .count();
     assert!(elections >= 2, "{elections} elections");
 }
+
+#[test]
+fn promoting_a_node_that_does_not_exist_is_refused() {
+    let mut w = world(4);
+    w.run_until(ms(1_000));
+    assert!(w.leader().is_some());
+    assert_eq!(
+        w.apply(Action::Promote(NodeId(40))),
+        Err(raftlab_sim::SimError::NoSuchNode(NodeId(40)))
+    );
+    assert_eq!(w.action_count(), 0, "a refused action is not logged");
+}

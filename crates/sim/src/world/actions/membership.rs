@@ -31,6 +31,9 @@ impl World {
                 self.pump(id);
             }
             Action::Promote(id) => {
+                // A voter that does not exist could never vote: the quorum
+                // would grow past what the cluster can reach (commits stall).
+                self.host(*id)?;
                 let leader = self.leader_or_err()?;
                 self.propose_conf(leader, ConfChange::AddVoter(*id))?;
             }
