@@ -142,6 +142,19 @@ pub enum ReplayError {
     },
 }
 
+impl ReplayError {
+    /// The `i`-th (0-based) recorded action `a` was refused with `error`.
+    pub(crate) fn refused(i: usize, a: &LoggedAction, error: SimError) -> Self {
+        ReplayError::Refused {
+            number: i + 1,
+            what: a.action.to_string(),
+            at_event: a.at_event,
+            at: a.at,
+            error,
+        }
+    }
+}
+
 /// What an exact replay does next (see [`next_due`]).
 pub(crate) enum Due {
     /// Process one event.
@@ -341,13 +354,7 @@ impl Timeline {
                     let a = &actions[i];
                     t.world.set_clock(a.at);
                     t.apply(a.action.clone())
-                        .map_err(|error| ReplayError::Refused {
-                            number: i + 1,
-                            what: a.action.to_string(),
-                            at_event: a.at_event,
-                            at: a.at,
-                            error,
-                        })?;
+                        .map_err(|error| ReplayError::refused(i, a, error))?;
                 }
                 Due::Done => break,
             }

@@ -353,13 +353,7 @@ impl Trace {
                     let a = &self.actions[i];
                     w.set_clock(a.at);
                     w.apply(a.action.clone())
-                        .map_err(|error| ReplayError::Refused {
-                            number: i + 1,
-                            what: a.action.to_string(),
-                            at_event: a.at_event,
-                            at: a.at,
-                            error,
-                        })?;
+                        .map_err(|error| ReplayError::refused(i, a, error))?;
                 }
                 Due::Done => break,
             }
