@@ -18,9 +18,9 @@ setup:
 build: setup
 	@bash -c 'source scripts/env.sh && trunk build --release'
 
-## make bench: the benchmarks (core steps/s, simulator events/s, seek time)
+## make bench: one table, CPU time beside budgets (core proposals/s, simulated s per CPU s, seek, memory)
 bench:
-	cargo run --profile fast -p raftlab-core --example bench_core
+	cargo build --profile fast -p raftlab-core --example bench_core
 	cargo run --profile fast -p raftlab-sim --bin raftlab-sim -- bench
 
 ## make bench-page: frames per second of the release page, 9 nodes under load

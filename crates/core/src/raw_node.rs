@@ -359,6 +359,20 @@ impl<C: Command> RawNode<C> {
         }
     }
 
+    /// Optionally hands back a `Ready` the driver is done with (after
+    /// [`RawNode::advance`]): the next `Ready`'s messages and events reuse
+    /// its buffers instead of allocating new ones. Changes nothing else.
+    pub fn recycle(&mut self, mut ready: Ready<C>) {
+        if self.msgs.capacity() == 0 {
+            ready.messages.clear();
+            self.msgs = std::mem::take(&mut ready.messages);
+        }
+        if self.events.capacity() == 0 {
+            ready.events.clear();
+            self.events = std::mem::take(&mut ready.events);
+        }
+    }
+
     /// The driver persisted `ready` (and sent its messages). The leader may now count its own
     /// entries toward commitment: nothing is acknowledged before it is durable.
     pub fn advance(&mut self, ready: &Ready<C>) {

@@ -5,6 +5,10 @@ use common::*;
 use raftlab_core::*;
 
 fn run(seed: u64) -> Vec<(NodeId, String)> {
+    run_with(seed, false)
+}
+
+fn run_with(seed: u64, recycle: bool) -> Vec<(NodeId, String)> {
     let config = Config {
         pre_vote: true,
         check_quorum: true,
@@ -12,6 +16,7 @@ fn run(seed: u64) -> Vec<(NodeId, String)> {
     };
     let mut net = Net::with_members(ids(5), Membership::voters(ids(5)), config, seed);
     net.record = true;
+    net.recycle = recycle;
     net.run_for(1000);
     let leader = net.leaders()[0];
     for i in 0..20 {
@@ -33,6 +38,13 @@ fn same_seed_same_ready_sequence() {
     assert!(a.len() > 50);
     assert_eq!(a, b);
     assert_ne!(a, run(12), "a different seed changes the timeouts");
+}
+
+/// Handing spent Readies back (`RawNode::recycle`, which reuses their
+/// buffers) changes no output.
+#[test]
+fn recycling_readies_changes_nothing() {
+    assert_eq!(run_with(11, true), run(11));
 }
 
 /// DetRng: streams are reproducible, forks are independent, ranges are respected.

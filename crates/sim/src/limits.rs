@@ -458,7 +458,7 @@ pub const FUZZ_TOTAL_EVENTS: Count = Count {
     max: 10_000_000_000,
     unit: Unit::Events,
 };
-/// `bench --seconds S`: wall time per measurement.
+/// `bench --seconds S`: CPU time per simulator measurement (at least one run).
 pub const BENCH_SECONDS: Real = Real {
     name: "--seconds",
     min: 0.1,

@@ -2480,11 +2480,19 @@ fn check_window(
             };
         }
     }
-    let mut run = window.run(key, config);
+    // The last use of the window: its ops move into the run.
+    let Window {
+        ops,
+        forgiven,
+        events,
+        candidates,
+    } = window;
+    let mut run = Run::new(key, config, ops, forgiven);
+    run.start(&candidates, events.first().map_or(0, |e| e.0));
     run.second_budget_used = cut_us.is_some();
     let mut cut = None;
     let mut verdict = None;
-    for &(at_us, is_return, i) in &window.events {
+    for &(at_us, is_return, i) in &events {
         if let Some(cut_us) = cut_us.filter(|&c| at_us >= c && cut.is_none()) {
             cut = Some(run.cut(history, kh, cut_us));
         }

@@ -89,6 +89,10 @@ impl InFlightMap {
     }
 
     fn position(&self, id: &MsgId) -> Option<usize> {
+        // Most arrivals are of the oldest message in the air.
+        if self.entries.front().is_some_and(|f| f.id == *id) {
+            return Some(0);
+        }
         let (front, back) = self.entries.as_slices();
         match front.binary_search_by_key(id, |f| f.id) {
             Ok(i) => Some(i),
@@ -289,14 +293,15 @@ impl Network {
         }
     }
 
-    /// Puts a message on the wire and returns the copies created (zero, one
-    /// or two) with their arrival times, for the world to schedule.
+    /// Puts a message on the wire and returns the copies created (one or
+    /// two) with their arrival times, for the world to schedule (no
+    /// allocation: a send is the simulator's most frequent operation).
     pub fn send(
         &mut self,
         now: Micros,
         msg: Message<KvCommand>,
         rng: &mut DetRng,
-    ) -> Vec<(MsgId, Micros)> {
+    ) -> impl Iterator<Item = (MsgId, Micros)> {
         self.stats.sent += 1;
         let link = self.link(msg.from, msg.to).clone();
         let copies = if link.duplicate_rate > 0.0 && rng.gen_bool(link.duplicate_rate) {
@@ -305,7 +310,7 @@ impl Network {
         } else {
             1
         };
-        let mut out = Vec::with_capacity(copies);
+        let mut out = [None; 2];
         let mut first = None;
         // The last copy takes the message itself; only a duplicate clones it.
         let (from, to) = (msg.from, msg.to);
@@ -315,11 +320,11 @@ impl Network {
             let mut deliver_at = now + latency;
             let key = (from, to);
             if !link.reorder {
-                let last = self.last_arrival.get(&key).copied().unwrap_or(Micros(0));
-                if deliver_at < last {
-                    deliver_at = last;
+                let last = self.last_arrival.entry(key).or_insert(Micros(0));
+                if deliver_at < *last {
+                    deliver_at = *last;
                 }
-                self.last_arrival.insert(key, deliver_at);
+                *last = deliver_at;
             }
             let doomed = if self.is_cut(from, to) {
                 Some(DropReason::LinkCut)
@@ -354,9 +359,9 @@ impl Network {
                 },
             );
             first.get_or_insert(id);
-            out.push((id, arrive));
+            out[copy - 1] = Some((id, arrive));
         }
-        out
+        out.into_iter().flatten()
     }
 
     /// Takes a message off the wire at its arrival time. Returns the message

@@ -32,6 +32,8 @@ pub struct Net {
     /// Every Ready produced, per node, for determinism checks (only when `record` is set).
     pub transcript: Vec<(NodeId, String)>,
     pub record: bool,
+    /// Hand every spent Ready back to its node (`RawNode::recycle`).
+    pub recycle: bool,
     /// Kinds whose next message is lost on the wire (once each).
     pub drop_once: BTreeSet<MessageKind>,
 }
@@ -84,6 +86,7 @@ impl Net {
             delivered: Vec::new(),
             transcript: Vec::new(),
             record: false,
+            recycle: false,
             drop_once: BTreeSet::new(),
         }
     }
@@ -130,6 +133,9 @@ impl Net {
                     s.read_states.extend(rd.read_states.iter().cloned());
                     s.events.extend(rd.events.iter().cloned());
                     s.node.advance(&rd);
+                    if self.recycle {
+                        s.node.recycle(rd);
+                    }
                 }
             }
             if !any {

@@ -11,7 +11,7 @@
 //! raftlab-sim run FILE... [--rewrite]
 //! raftlab-sim trace export --seed N [--until-ms T] [--with-events]   (JSON to stdout)
 //! raftlab-sim trace check FILE|-   (- reads stdin)
-//! raftlab-sim bench [--seconds S]
+//! raftlab-sim bench [--seconds S] [--only core|checkers-off|checkers-on|hour]
 //! raftlab-sim soak [--hours H] [--seed N] [--budget-mib M]
 //! raftlab-sim tour [ID] [--lang en|zh]
 //! raftlab-sim bugs
@@ -39,7 +39,7 @@ const USAGE: &str = "usage:
   raftlab-sim run FILE... [--rewrite]
   raftlab-sim trace export --seed N [--until-ms T] [--with-events]
   raftlab-sim trace check FILE|-   (- reads stdin)
-  raftlab-sim bench [--seconds S]
+  raftlab-sim bench [--seconds S] [--only core|checkers-off|checkers-on|hour]
   raftlab-sim soak [--hours H] [--seed N] [--budget-mib M]
   raftlab-sim tour [ID] [--lang en|zh]   (no ID: list the guided tours)
   raftlab-sim bugs                       (the bug switches: name, profile that catches it, rule)
@@ -66,13 +66,16 @@ macro_rules! outln {
     };
 }
 
+#[path = "raftlab-sim/bench.rs"]
+mod bench;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("fuzz") => fuzz(&args[1..]),
         Some("run") => run_scripts(&args[1..]),
         Some("trace") => trace(&args[1..]),
-        Some("bench") => bench(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("soak") => soak(&args[1..]),
         Some("tour") => tour(&args[1..]),
         Some("bugs") => bugs(&args[1..]),
@@ -462,85 +465,6 @@ fn trace(args: &[String]) -> Result<(), String> {
         }
         _ => Err(format!("trace: say export or check\n{USAGE}")),
     }
-}
-
-fn bench(args: &[String]) -> Result<(), String> {
-    let mut seconds = 3.0f64;
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            "--seconds" => {
-                seconds = real(value(args, &mut i, "--seconds")?, &limits::BENCH_SECONDS)?
-            }
-            other => return Err(format!("bench: unknown option {other:?}")),
-        }
-        i += 1;
-    }
-    outln!("bench: 5 nodes, 20 client ops/s, release build, one core");
-    for (label, checks, budget) in [
-        ("checkers off", false, 1_000_000.0),
-        ("checkers on", true, 300_000.0),
-    ] {
-        let mut cfg = WorldConfig::default();
-        cfg.workload.ops_per_sec = 20.0;
-        cfg.check_invariants = checks;
-        cfg.check_linearizability = checks;
-        let mut w = World::new(cfg).map_err(|e| e.to_string())?;
-        let started = Instant::now();
-        let mut progress = Progress::new();
-        let mut events = 0u64;
-        while started.elapsed().as_secs_f64() < seconds {
-            for _ in 0..10_000 {
-                w.step();
-            }
-            w.take_notes();
-            events += 10_000;
-            progress.tick(|| {
-                format!(
-                    "bench ({label}): {:.0} of {seconds} s, {events} events",
-                    started.elapsed().as_secs_f64()
-                )
-            });
-        }
-        let rate = events as f64 / started.elapsed().as_secs_f64();
-        outln!(
-            "  simulated events/s ({label}): {:>12.0}   budget >= {:>9.0}   {}",
-            rate,
-            budget,
-            if rate >= budget { "ok" } else { "BELOW BUDGET" }
-        );
-    }
-    // Seek in a one-hour run.
-    let mut cfg = WorldConfig::default();
-    cfg.workload.ops_per_sec = 20.0;
-    let built = Instant::now();
-    let mut t = Timeline::new(cfg).map_err(|e| e.to_string())?;
-    t.advance_to(Micros::from_ms(3_600_000));
-    let build_s = built.elapsed().as_secs_f64();
-    let mut worst = 0.0f64;
-    let mut rng = raftlab_core::DetRng::new(7);
-    for _ in 0..50 {
-        let target = Micros(rng.gen_range(0..=3_600_000_000));
-        let (cpu, wall) = (thread_cpu_ns(), Instant::now());
-        t.seek(target);
-        let ms = match (cpu, thread_cpu_ns()) {
-            (Some(a), Some(b)) => (b - a) as f64 / 1e6,
-            _ => wall.elapsed().as_secs_f64() * 1000.0,
-        };
-        worst = worst.max(ms);
-    }
-    outln!(
-        "  one-hour run: simulated in {:.1} s, {} events, {} checkpoints ({:.1} MiB estimated)",
-        build_s,
-        t.head_event(),
-        t.checkpoint_count(),
-        t.checkpoint_bytes() as f64 / f64::from(1u32 << 20)
-    );
-    outln!(
-        "  seek anywhere in it (worst of 50, CPU time): {worst:>8.2} ms   budget <= 16 ms   {}",
-        if worst <= 16.0 { "ok" } else { "OVER BUDGET" }
-    );
-    Ok(())
 }
 
 /// `s`, cut to `n` characters.

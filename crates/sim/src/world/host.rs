@@ -135,7 +135,7 @@ impl World {
             }
         }
         // 2. Send.
-        for msg in std::mem::take(&mut ready.messages) {
+        for msg in ready.messages.drain(..) {
             for (mid, at) in self.network.send(self.now, msg, &mut self.rng_net) {
                 self.queue.push(at, EventKind::Deliver(mid));
             }
@@ -233,6 +233,10 @@ impl World {
                 }
                 _ => {}
             }
+        }
+        // Its buffers serve the node's next Ready.
+        if let Some(raft) = self.nodes.get_mut(&id).and_then(|h| h.raft.as_mut()) {
+            raft.recycle(ready);
         }
         self.maybe_compact(id);
     }
