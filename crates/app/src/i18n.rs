@@ -479,6 +479,8 @@ strings! {
     TourOutIsolated => "isolated {node}", "{node} 已被隔离";
     TourLoadFailed => "The guided tours could not be loaded: {reason}", "导览教程加载失败：{reason}";
     TourInvite => "New to Raft? Take the guided tour", "第一次接触 Raft？跟着导览走一遍";
+    // --- more tours, stop counts, durations and topics (issue 15) ---
+    DoSwitches => "change the protocol options", "更改协议选项";
 }
 
 #[cfg(test)]
