@@ -481,6 +481,15 @@ strings! {
     TourInvite => "New to Raft? Take the guided tour", "第一次接触 Raft？跟着导览走一遍";
     // --- more tours, stop counts, durations and topics (issue 15) ---
     DoSwitches => "change the protocol options", "更改协议选项";
+    TourLength => "{stops} stops · about {min} min", "共 {stops} 步 · 约 {min} 分钟";
+    TourOutStopped => "stopped: {name} violated", "运行已停止：{name} 被违反";
+    TopicElection => "Leader election", "领导者选举";
+    TopicReplication => "Log replication and failures", "日志复制与故障";
+    TopicSafety => "Safety", "安全性";
+    TopicMembership => "Changing the cluster", "集群变更";
+    TopicCompaction => "Log compaction", "日志压缩";
+    TopicClients => "Clients and reads", "客户端与读操作";
+    TopicOther => "More tours", "更多导览";
 }
 
 #[cfg(test)]

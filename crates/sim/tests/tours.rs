@@ -89,12 +89,14 @@ fn tours_played_frame_by_frame_match_their_transcripts() {
             .zip(&golden.outputs)
             .enumerate()
             .filter(|(i, (s, _))| {
-                let setup = matches!(
-                    s.directive,
-                    Directive::Nodes(_) | Directive::Seed(_) | Directive::Set(_)
-                );
-                !matches!(s.directive, Directive::Say { .. } | Directive::Tour { .. })
-                    && !(setup && *i < first_say)
+                let narration =
+                    matches!(s.directive, Directive::Say { .. } | Directive::Tour { .. });
+                let setup = *i < first_say
+                    && matches!(
+                        s.directive,
+                        Directive::Nodes(_) | Directive::Seed(_) | Directive::Set(_)
+                    );
+                !narration && !setup
             })
             .map(|(_, pair)| pair)
             .map(|(_, o)| o.clone())
