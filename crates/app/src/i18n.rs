@@ -450,8 +450,8 @@ strings! {
         "{n} 条消息在此速度下转瞬即达，未绘制；放慢速度即可看到";
     // Guided tours
     TourButton => "Guided tours", "导览教程";
-    TourButtonHelp => "Step-by-step tours of Raft: elections, replication, failures, partitions, the commit rule, membership changes, clients",
-        "分步讲解 Raft：选举、日志复制、故障、网络分区、提交规则、成员变更、客户端";
+    TourButtonHelp => "Step-by-step tours of Raft: elections, replication, failures, the commit rule, membership changes, log compaction, clients and reads",
+        "分步讲解 Raft：选举、日志复制、故障、提交规则、成员变更、日志压缩、客户端与读操作";
     TourMenuHeading => "Guided tours", "导览教程";
     TourMenuIntro => "Each tour starts its own cluster and explains what happens, stop by stop. The cluster keeps running while you read; every claim is checked live (✓).",
         "每个导览都会启动自己的集群，一步一步讲解发生了什么。你阅读时集群仍在运行；每个论断都会实时验证（✓）。";

@@ -223,11 +223,12 @@ pub fn progress(lang: Lang, stop: usize, stops: usize) -> String {
 }
 
 /// Reading speed for narration: words a minute in English, characters a
-/// minute in Chinese (common figures for reading to learn, not to skim).
-const ENGLISH_WORDS_PER_MIN: f64 = 200.0;
-const CHINESE_CHARS_PER_MIN: f64 = 300.0;
+/// minute in Chinese. Slow on purpose: a reader learning a protocol reads
+/// slower than one skimming, and looks back at the cluster as they go.
+const ENGLISH_WORDS_PER_MIN: f64 = 150.0;
+const CHINESE_CHARS_PER_MIN: f64 = 250.0;
 /// Time to look at a stop's outcome and the cluster before going on.
-const LOOK_S: f64 = 5.0;
+const LOOK_S: f64 = 10.0;
 
 /// Seconds to read a stop's narration in `lang`.
 fn reading_s(paragraphs: &[String], lang: Lang) -> f64 {
