@@ -27,7 +27,7 @@ test('the election tour plays stop by stop, with its checks holding', async ({ p
   await page.goto('/');
   await page.getByTestId('tour-button').click();
   await expect(page.getByTestId('tour-menu')).toBeVisible();
-  await expect(page.locator('[data-testid^=tour-start-]')).toHaveCount(9);
+  await expect(page.locator('[data-testid^=tour-start-]')).toHaveCount(16);
   await page.getByTestId('tour-start-election').click();
   await expect(page.getByTestId('tour-menu')).toHaveCount(0);
 

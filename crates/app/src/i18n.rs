@@ -450,8 +450,8 @@ strings! {
         "{n} 条消息在此速度下转瞬即达，未绘制；放慢速度即可看到";
     // Guided tours
     TourButton => "Guided tours", "导览教程";
-    TourButtonHelp => "Step-by-step tours of Raft: elections, replication, failures, partitions, the commit rule, membership changes, clients",
-        "分步讲解 Raft：选举、日志复制、故障、网络分区、提交规则、成员变更、客户端";
+    TourButtonHelp => "Step-by-step tours of Raft: elections, replication, failures, the commit rule, membership changes, log compaction, clients and reads",
+        "分步讲解 Raft：选举、日志复制、故障、提交规则、成员变更、日志压缩、客户端与读操作";
     TourMenuHeading => "Guided tours", "导览教程";
     TourMenuIntro => "Each tour starts its own cluster and explains what happens, stop by stop. The cluster keeps running while you read; every claim is checked live (✓).",
         "每个导览都会启动自己的集群，一步一步讲解发生了什么。你阅读时集群仍在运行；每个论断都会实时验证（✓）。";
@@ -479,6 +479,17 @@ strings! {
     TourOutIsolated => "isolated {node}", "{node} 已被隔离";
     TourLoadFailed => "The guided tours could not be loaded: {reason}", "导览教程加载失败：{reason}";
     TourInvite => "New to Raft? Take the guided tour", "第一次接触 Raft？跟着导览走一遍";
+    // --- more tours, stop counts, durations and topics (issue 15) ---
+    DoSwitches => "change the protocol options", "更改协议选项";
+    TourLength => "{stops} stops · about {min} min", "共 {stops} 步 · 约 {min} 分钟";
+    TourOutStopped => "stopped: {name} violated", "运行已停止：{name} 被违反";
+    TopicElection => "Leader election", "领导者选举";
+    TopicReplication => "Log replication and failures", "日志复制与故障";
+    TopicSafety => "Safety", "安全性";
+    TopicMembership => "Changing the cluster", "集群变更";
+    TopicCompaction => "Log compaction", "日志压缩";
+    TopicClients => "Clients and reads", "客户端与读操作";
+    TopicOther => "More tours", "更多导览";
 }
 
 #[cfg(test)]

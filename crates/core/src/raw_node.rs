@@ -467,6 +467,30 @@ impl<C: Command> RawNode<C> {
     pub fn config(&self) -> &Config {
         &self.config
     }
+    /// Replaces the settings mid-run (a teaching tool turning PreVote,
+    /// CheckQuorum, back-off, leases or a bug switch on or off). Every
+    /// option is read where it is used, so the new ones apply from the
+    /// next event; timers already armed keep their deadlines.
+    /// A leader that gains CheckQuorum starts counting from now (thesis
+    /// §6.2: heard from a majority within an election timeout).
+    pub fn set_config(&mut self, config: Config) -> Result<(), ConfigError> {
+        config.validate()?;
+        let gains_check_quorum = config.check_quorum && !self.config.check_quorum;
+        self.config = config;
+        if self.role == Role::Leader {
+            if !self.config.check_quorum {
+                self.check_quorum_deadline = None;
+            } else if gains_check_quorum {
+                self.check_quorum_deadline =
+                    Some(self.now.saturating_add(self.config.election_timeout_min));
+                let id = self.id;
+                for (node, pr) in self.progress.iter_mut() {
+                    pr.recent_active = *node == id;
+                }
+            }
+        }
+        Ok(())
+    }
     /// The leadership transfer target, while a transfer is in progress.
     pub fn transfer_target(&self) -> Option<NodeId> {
         self.transfer.map(|t| t.to)

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use raftlab_core::{Micros, NodeId};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{LinkConfig, WorkloadConfig};
+use crate::config::{LinkConfig, Switches, WorkloadConfig};
 use crate::kv::KvOp;
 use crate::network::MsgId;
 
@@ -99,6 +99,10 @@ pub enum Action {
         /// Its clock minus the true time, in microseconds.
         offset_us: i64,
     },
+    /// Turn protocol options (PreVote, CheckQuorum, back-off, leases, bug
+    /// switches) on or off on every server from now on, servers restarted or
+    /// added later included.
+    SetSwitches(Switches),
     /// The user's client sends one operation.
     ClientRequest {
         /// The operation.
@@ -169,6 +173,7 @@ impl std::fmt::Display for Action {
             Action::SetNetwork(_) => "network settings".to_string(),
             Action::SetLink { source, target, .. } => format!("link {source} -> {target} settings"),
             Action::SetWorkload(w) => format!("workload {} ops/s", w.ops_per_sec),
+            Action::SetSwitches(_) => "protocol options".to_string(),
             Action::ClientRequest { op, via } => match via {
                 Some(v) => format!("{op} via {v}"),
                 None => op.to_string(),

@@ -1,7 +1,7 @@
 //! World configuration: everything that, together with the seed and the
 //! action log, determines a run.
 
-use raftlab_core::{Config as RaftConfig, Micros};
+use raftlab_core::{Bugs, Config as RaftConfig, Micros};
 use serde::{Deserialize, Serialize};
 
 use crate::limits;
@@ -235,5 +235,47 @@ impl WorldConfig {
             limits::SNAPSHOT_EVERY.check(every).map_err(refuse)?;
         }
         Ok(())
+    }
+}
+
+/// The protocol's on/off options, which a run may change mid-way (the
+/// tours turn PreVote on after showing what goes wrong without it). The
+/// timings stay as the run began.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Switches {
+    /// PreVote (thesis §9.6).
+    pub pre_vote: bool,
+    /// CheckQuorum (thesis §6.2).
+    pub check_quorum: bool,
+    /// Exponential election back-off.
+    pub election_backoff: bool,
+    /// Lease reads (thesis §6.4.1).
+    pub lease_reads: bool,
+    /// Deliberate protocol mutations.
+    pub bugs: Bugs,
+}
+
+impl Switches {
+    /// The switches of a Raft configuration.
+    pub fn of(c: &RaftConfig) -> Switches {
+        Switches {
+            pre_vote: c.pre_vote,
+            check_quorum: c.check_quorum,
+            election_backoff: c.election_backoff,
+            lease_reads: c.lease_reads,
+            bugs: c.bugs,
+        }
+    }
+
+    /// `c` with these switches.
+    pub fn applied_to(self, c: &RaftConfig) -> RaftConfig {
+        RaftConfig {
+            pre_vote: self.pre_vote,
+            check_quorum: self.check_quorum,
+            election_backoff: self.election_backoff,
+            lease_reads: self.lease_reads,
+            bugs: self.bugs,
+            ..c.clone()
+        }
     }
 }

@@ -42,7 +42,7 @@ pub mod trace;
 pub mod world;
 
 pub use action::{Action, LoggedAction};
-pub use config::{LinkConfig, WorkloadConfig, WorldConfig};
+pub use config::{LinkConfig, Switches, WorkloadConfig, WorldConfig};
 pub use error::{Refusal, SimError};
 pub use invariants::Violation;
 pub use network::MsgId;

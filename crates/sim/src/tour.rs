@@ -34,18 +34,74 @@ use crate::script::{parse_script, Directive, Step};
 pub const LANGS: [&str; 2] = ["en", "zh"];
 
 /// The tours that ship with Raftlab, in the order a newcomer should take
-/// them: `(id, file text)`.
+/// them (the order of [`TOPICS`]): `(id, file text)`. File numbers say
+/// only when a tour was written.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("election", include_str!("../tours/01_election.txt")),
     ("split-vote", include_str!("../tours/02_split_vote.txt")),
+    ("backoff", include_str!("../tours/16_backoff.txt")),
     ("replication", include_str!("../tours/03_replication.txt")),
     ("failures", include_str!("../tours/04_failures.txt")),
-    ("up-to-date", include_str!("../tours/05_up_to_date.txt")),
     ("partition", include_str!("../tours/06_partition.txt")),
+    ("prevote", include_str!("../tours/11_prevote.txt")),
+    ("up-to-date", include_str!("../tours/05_up_to_date.txt")),
     ("commit-rule", include_str!("../tours/07_commit_rule.txt")),
+    (
+        "single-server",
+        include_str!("../tours/15_single_server.txt"),
+    ),
     ("membership", include_str!("../tours/08_membership.txt")),
+    ("transfer", include_str!("../tours/14_transfer.txt")),
+    ("snapshots", include_str!("../tours/10_snapshots.txt")),
     ("clients", include_str!("../tours/09_clients.txt")),
+    ("reads", include_str!("../tours/12_reads.txt")),
+    ("leases", include_str!("../tours/13_leases.txt")),
 ];
+
+/// What a group of tours in the menu is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Topic {
+    /// Leader election (paper §5.2).
+    Election,
+    /// Log replication, and how it survives crashes and partitions (paper
+    /// §5.3, §5.5; thesis §9.6, §6.2).
+    Replication,
+    /// The rules that keep committed entries safe (paper §5.4).
+    Safety,
+    /// Changing the cluster and its leader (thesis §4, §3.10).
+    Membership,
+    /// Log compaction (paper §7).
+    Compaction,
+    /// Clients, and reads that stay linearizable (paper §8, thesis §6).
+    Clients,
+}
+
+/// The menu's groups, in the order a course teaches them (the paper's:
+/// §5, §6, §7, §8), each with its tours in order. Every built-in tour is
+/// in exactly one group, and [`BUILTIN`] lists them in this order (a test
+/// checks both).
+pub const TOPICS: &[(Topic, &[&str])] = &[
+    (Topic::Election, &["election", "split-vote", "backoff"]),
+    (
+        Topic::Replication,
+        &["replication", "failures", "partition", "prevote"],
+    ),
+    (Topic::Safety, &["up-to-date", "commit-rule"]),
+    (
+        Topic::Membership,
+        &["single-server", "membership", "transfer"],
+    ),
+    (Topic::Compaction, &["snapshots"]),
+    (Topic::Clients, &["clients", "reads", "leases"]),
+];
+
+/// The topic tour `id` is grouped under.
+pub fn topic_of(id: &str) -> Option<Topic> {
+    TOPICS
+        .iter()
+        .find(|(_, ids)| ids.contains(&id))
+        .map(|(t, _)| *t)
+}
 
 /// One stop of a tour: narration, then what happens.
 #[derive(Clone, Debug, PartialEq)]
@@ -310,5 +366,31 @@ impl TourRun {
         let text = self.tour.stops[self.stop].steps[self.step].text.clone();
         self.outcomes.push(Outcome { text, result });
         self.step += 1;
+    }
+}
+
+/// The simulated time each stop of `tour` lets pass, found by playing it
+/// to its end on a fresh world, as the page would. The page derives from
+/// it how long the tour takes to follow; a wait's actual length is only
+/// known by running it (`run until leader within 20s` may take 300 ms).
+pub fn stop_durations(tour: &Tour) -> Result<Vec<Micros>, String> {
+    let mut world = crate::World::new(tour.config.clone()).map_err(|e| e.to_string())?;
+    let mut run = TourRun::new(tour.clone());
+    let mut out = Vec::with_capacity(tour.stops.len());
+    let mut began = world.now();
+    loop {
+        let limit = world.now().saturating_add(Micros::from_ms(60_000));
+        match run.advance(&mut world, limit) {
+            Phase::Running => continue,
+            phase => {
+                out.push(Micros(world.now().0 - began.0));
+                if phase == Phase::Finished {
+                    return Ok(out);
+                }
+                began = world.now();
+                let next = run.stop + 1;
+                run.go_to(next);
+            }
+        }
     }
 }

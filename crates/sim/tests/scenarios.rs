@@ -92,3 +92,54 @@ fn a_node_outside_the_cluster_is_a_typed_error() {
         "there is no node n5 in the cluster (it has n1 n2 n3)"
     );
 }
+
+/// The protocol's switches may change mid-run (the tours switch PreVote on
+/// after showing what goes wrong without it); timings and disks may not,
+/// and an unknown bug switch is named. A leader that gains CheckQuorum
+/// cut off from the majority steps down within an election timeout.
+/// Reference: thesis §6.2, §9.6.
+#[test]
+fn protocol_switches_change_mid_run_and_timings_do_not() {
+    let mut r = Runner::default();
+    for line in ["nodes 5", "seed 5", "run until leader within 2s"] {
+        r.exec(&parse_line(line).unwrap()).unwrap();
+    }
+    let leader = r.world.as_ref().unwrap().leader().unwrap();
+    for line in [
+        "set prevote on",
+        "set checkquorum on",
+        "set bug apply_uncommitted on",
+    ] {
+        assert_eq!(
+            r.exec(&parse_line(line).unwrap()),
+            Ok(Reply::Did(String::new()))
+        );
+    }
+    let w = r.world.as_ref().unwrap();
+    assert!(w.config().raft.pre_vote && w.config().raft.check_quorum);
+    assert!(w.config().raft.bugs.apply_uncommitted);
+    for n in w.nodes().values() {
+        assert!(n.raft.as_ref().unwrap().config().pre_vote, "{}", n.id);
+    }
+    // Switching it on again changes nothing and logs no action.
+    let actions = w.action_log().len();
+    r.exec(&parse_line("set prevote on").unwrap()).unwrap();
+    assert_eq!(r.world.as_ref().unwrap().action_log().len(), actions);
+    let err = r
+        .exec(&parse_line("set bug no_such_bug on").unwrap())
+        .unwrap_err();
+    assert!(err.to_string().contains("no_such_bug"), "{err}");
+    let err = r
+        .exec(&parse_line("set heartbeat 20ms").unwrap())
+        .unwrap_err();
+    assert!(err.to_string().contains("before the run starts"), "{err}");
+    r.exec(&parse_line(&format!("isolate {leader}")).unwrap())
+        .unwrap();
+    r.exec(&parse_line("run 400ms").unwrap()).unwrap();
+    let w = r.world.as_ref().unwrap();
+    assert_ne!(
+        w.raft(leader).unwrap().role(),
+        raftlab_core::Role::Leader,
+        "a leader without a majority steps down once CheckQuorum is on"
+    );
+}

@@ -76,20 +76,29 @@ fn tours_played_frame_by_frame_match_their_transcripts() {
     for (id, text) in BUILTIN {
         let golden = run_file(text, false).expect("runs");
         let script = raftlab_sim::script::parse_script(text).expect("parses");
+        // Setup (nodes, seed, set) before the first narration is the
+        // tour's config; a `set` inside a stop is one of its directives.
+        let first_say = script
+            .steps
+            .iter()
+            .position(|s| matches!(s.directive, Directive::Say { .. }))
+            .expect("a tour has narration");
         let expected: Vec<String> = script
             .steps
             .iter()
             .zip(&golden.outputs)
-            .filter(|(s, _)| {
-                !matches!(
-                    s.directive,
-                    Directive::Say { .. }
-                        | Directive::Tour { .. }
-                        | Directive::Nodes(_)
-                        | Directive::Seed(_)
-                        | Directive::Set(_)
-                )
+            .enumerate()
+            .filter(|(i, (s, _))| {
+                let narration =
+                    matches!(s.directive, Directive::Say { .. } | Directive::Tour { .. });
+                let setup = *i < first_say
+                    && matches!(
+                        s.directive,
+                        Directive::Nodes(_) | Directive::Seed(_) | Directive::Set(_)
+                    );
+                !narration && !setup
             })
+            .map(|(_, pair)| pair)
             .map(|(_, o)| o.clone())
             .collect();
         // 1/25x at 60 frames/s is ~670 us a frame; also coarse frames.
@@ -173,4 +182,44 @@ fn every_stop_replays_exactly_from_where_it_began() {
             );
         }
     }
+}
+
+/// The menu groups every tour once, in the order `BUILTIN` lists them.
+#[test]
+fn topics_group_every_tour_once_in_builtin_order() {
+    use raftlab_sim::tour::{topic_of, TOPICS};
+    let grouped: Vec<&str> = TOPICS
+        .iter()
+        .flat_map(|(_, ids)| ids.iter().copied())
+        .collect();
+    let builtin: Vec<&str> = BUILTIN.iter().map(|(id, _)| *id).collect();
+    assert_eq!(grouped, builtin);
+    for (topic, ids) in TOPICS {
+        assert!(!ids.is_empty());
+        for id in *ids {
+            assert_eq!(topic_of(id), Some(*topic), "{id}");
+        }
+    }
+    assert_eq!(topic_of("nope"), None);
+}
+
+/// A tour's length is found by playing it: one duration per stop, the
+/// simulated time its waits really took (not their `within` bounds).
+#[test]
+fn stop_durations_are_what_the_stops_take() {
+    use raftlab_sim::tour::stop_durations;
+    for tour in builtin().unwrap() {
+        let d = stop_durations(&tour).unwrap();
+        assert_eq!(d.len(), tour.stops.len(), "{}", tour.id);
+        assert!(d.iter().any(|t| t.0 > 0), "{}", tour.id);
+        let total: u64 = d.iter().map(|t| t.0).sum();
+        assert!(total < 60_000_000, "{}: {total} us", tour.id);
+    }
+    // The back-off tour's `run until leader within 20s` takes its real
+    // length: stop 3 (n3 elected in term 14) is seconds, not twenty.
+    let tours = builtin().unwrap();
+    let backoff = tours.iter().find(|t| t.id == "backoff").unwrap();
+    let d = stop_durations(backoff).unwrap();
+    assert!(d[2] < Micros::from_ms(5_000), "{:?}", d[2]);
+    assert!(d[1] == Micros::from_ms(2_000), "{:?}", d[1]);
 }

@@ -3,16 +3,24 @@
 //! moves between stops.
 
 use leptos::prelude::*;
-use raftlab_sim::tour::Phase;
+use raftlab_core::Micros;
+use raftlab_sim::tour::{stop_durations, Phase, Tour};
 
-use crate::driver::Ui;
+use crate::driver::{Ui, TOUR_SPEED};
 use crate::i18n::K;
-use crate::view_model::tour::{buttons, narration, outcome_rows, progress, RowStatus};
+use crate::view_model::tour::{
+    buttons, length_line, menu_groups, minutes, narration, outcome_rows, progress, topic_name,
+    topic_slug, RowStatus,
+};
 
-/// The list of tours, in a dialog.
+/// The list of tours, in a dialog, grouped by topic in course order; each
+/// entry says how many stops it has and about how long it takes.
 #[component]
 pub fn TourMenu(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
+    // Each stop's simulated time, found by playing the tours once (a few
+    // milliseconds), the first time the menu opens.
+    let durations: StoredValue<Option<Vec<Option<Vec<Micros>>>>> = StoredValue::new(None);
     move || {
         if !ui.tour_menu_open.get() {
             return ().into_any();
@@ -20,21 +28,44 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
         let lang = lang.get();
         let t = |k| lang.t(k);
         let close = move |_| ui.tour_menu_open.set(false);
+        if durations.with_value(Option::is_none) {
+            let found = ui.tours.with_value(|tours| {
+                tours.as_ref().map_or_else(
+                    |_| Vec::new(),
+                    |tours| tours.iter().map(|t| stop_durations(t).ok()).collect(),
+                )
+            });
+            durations.set_value(Some(found));
+        }
+        let entry = move |i: usize, tour: &Tour| {
+            let title = tour.title(lang.tag()).to_string();
+            let min = durations.with_value(|d| {
+                let d = d.as_ref()?.get(i)?.as_ref()?;
+                Some(minutes(tour, d, lang, TOUR_SPEED))
+            });
+            let length = length_line(lang, tour.stops.len(), min);
+            view! {
+                <li>
+                    <button class="tour-pick" data-testid=format!("tour-start-{}", tour.id)
+                        on:click=move |_| ui.start_tour(i)>
+                        <span class="tour-num">{i + 1}</span>
+                        <span class="tour-title">{title}</span>
+                        <span class="tour-stops" data-testid=format!("tour-length-{}", tour.id)>{length}</span>
+                    </button>
+                </li>
+            }
+        };
         let list = ui.tours.with_value(|tours| match tours {
-            Ok(tours) => tours
-                .iter()
-                .enumerate()
-                .map(|(i, tour)| {
-                    let title = tour.title(lang.tag()).to_string();
-                    let stops = lang.f(K::TourStops, &[("n", &tour.stops.len())]);
+            Ok(tours) => menu_groups(tours)
+                .into_iter()
+                .map(|(topic, members)| {
+                    let slug = topic_slug(topic);
                     view! {
-                        <li>
-                            <button class="tour-pick" data-testid=format!("tour-start-{}", tour.id)
-                                on:click=move |_| ui.start_tour(i)>
-                                <span class="tour-num">{i + 1}</span>
-                                <span class="tour-title">{title}</span>
-                                <span class="tour-stops">{stops}</span>
-                            </button>
+                        <li class="tour-topic" data-testid=format!("tour-topic-{slug}")>
+                            <h3 id=format!("tour-topic-{slug}")>{topic_name(lang, topic)}</h3>
+                            <ol class="tour-list" aria-labelledby=format!("tour-topic-{slug}")>
+                                {members.into_iter().map(|i| entry(i, &tours[i])).collect_view()}
+                            </ol>
                         </li>
                     }
                 })
@@ -49,7 +80,7 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
                 <div class="dialog tour-menu" on:click=|ev| ev.stop_propagation()>
                     <h2 id="tour-menu-h">{t(K::TourMenuHeading)}</h2>
                     <p>{t(K::TourMenuIntro)}</p>
-                    <ol class="tour-list">{list}</ol>
+                    <ol class="tour-topics">{list}</ol>
                     <button class="close-help" data-testid="tour-menu-close" autofocus on:click=close>{t(K::Close)}</button>
                 </div>
             </div>

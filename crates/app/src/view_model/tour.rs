@@ -1,10 +1,13 @@
 //! What the tour card shows: the progress line and the rows of "what the
 //! script did", with the checks (`expect ...`) marked as holding or not.
 
+use raftlab_core::{Micros, ProposeError};
+use raftlab_sim::invariants::Invariant;
 use raftlab_sim::scenario::Reply;
-use raftlab_sim::tour::{Outcome, Phase, Tour};
+use raftlab_sim::tour::{topic_of, Outcome, Phase, Topic, Tour, TOPICS};
 
 use crate::i18n::{Lang, K};
+use crate::view_model::words::{invariant_name, propose_error};
 
 /// How a row of the script's outcomes is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +59,12 @@ pub fn outcome_rows(outcomes: &[Outcome], lang: Lang) -> Vec<OutcomeRow> {
                 // it is shown exactly as the script runner reports it.
                 Ok(Reply::Failed(_)) | Err(_) => (RowStatus::Failed, o.output()),
                 Ok(_) if check => (RowStatus::Holds, lang.t(K::TourCheckOk).to_string()),
+                Ok(Reply::Did(out)) if lang != Lang::En && stopped(out).is_some() => (
+                    RowStatus::Did,
+                    stopped(out).map_or_else(String::new, |i| {
+                        lang.f(K::TourOutStopped, &[("name", &invariant_name(lang, i))])
+                    }),
+                ),
                 Ok(Reply::Did(out) | Reply::Held(out)) => (
                     RowStatus::Did,
                     out.lines()
@@ -71,6 +80,18 @@ pub fn outcome_rows(outcomes: &[Outcome], lang: Lang) -> Vec<OutcomeRow> {
             }
         })
         .collect()
+}
+
+/// The invariant a run stopped at, when `out` is a wait's report of it
+/// (`stopped: Linearizability violated at event ...` and the detail lines
+/// under it). The page's other languages show one translated line: the
+/// violation itself is explained, in the page's language, where the page
+/// shows violations.
+fn stopped(out: &str) -> Option<Invariant> {
+    let rest = out.strip_prefix("stopped: ")?;
+    Invariant::ALL
+        .into_iter()
+        .find(|i| rest.starts_with(&format!("{i} violated")))
 }
 
 /// One line of a directive's output (`crashed n3`, `leader n3 (term 1)`)
@@ -141,6 +162,24 @@ fn client_event(op: &str, event: &str, lang: Lang) -> Option<String> {
             &[("op", &op), ("from", &from), ("hint", &hint)],
         ));
     }
+    // "n5 refused: leadership transfer in progress"
+    if let Some((from, reason)) = event.split_once(" refused: ") {
+        let from = node(from)?;
+        let e = [
+            ProposeError::TransferInProgress,
+            ProposeError::ConfChangePending,
+        ]
+        .into_iter()
+        .find(|e| e.to_string() == reason)?;
+        return Some(lang.f(
+            K::ClientRejected,
+            &[
+                ("op", &op),
+                ("from", &from),
+                ("reason", &propose_error(lang, &e)),
+            ],
+        ));
+    }
     if let Some(from) = event.strip_suffix(" is not the leader and knows none; will retry") {
         let from = node(from)?;
         return Some(lang.f(K::ClientRedirectedNone, &[("op", &op), ("from", &from)]));
@@ -181,6 +220,110 @@ fn on_node(lang: Lang, key: K, w: &str) -> Option<String> {
 /// "Stop 2 of 5".
 pub fn progress(lang: Lang, stop: usize, stops: usize) -> String {
     lang.f(K::TourStopOf, &[("stop", &(stop + 1)), ("stops", &stops)])
+}
+
+/// Reading speed for narration: words a minute in English, characters a
+/// minute in Chinese. Slow on purpose: a reader learning a protocol reads
+/// slower than one skimming, and looks back at the cluster as they go.
+const ENGLISH_WORDS_PER_MIN: f64 = 150.0;
+const CHINESE_CHARS_PER_MIN: f64 = 250.0;
+/// Time to look at a stop's outcome and the cluster before going on.
+const LOOK_S: f64 = 10.0;
+
+/// Seconds to read a stop's narration in `lang`.
+fn reading_s(paragraphs: &[String], lang: Lang) -> f64 {
+    match lang {
+        Lang::En => {
+            let words = paragraphs
+                .iter()
+                .map(|p| p.split_whitespace().count())
+                .sum::<usize>();
+            words as f64 * 60.0 / ENGLISH_WORDS_PER_MIN
+        }
+        Lang::Zh => {
+            let chars = paragraphs
+                .iter()
+                .flat_map(|p| p.chars())
+                .filter(|c| !c.is_whitespace())
+                .count();
+            chars as f64 * 60.0 / CHINESE_CHARS_PER_MIN
+        }
+    }
+}
+
+/// Roughly how many minutes a tour takes to follow, at least one. The
+/// cluster runs while the reader reads, so each stop lasts as long as its
+/// narration takes to read or its simulated time takes at `speed`,
+/// whichever is longer, plus a moment to look at what happened.
+/// `durations` is each stop's simulated time
+/// ([`raftlab_sim::tour::stop_durations`]).
+pub fn minutes(tour: &Tour, durations: &[Micros], lang: Lang, speed: f64) -> u64 {
+    let seconds: f64 = tour
+        .stops
+        .iter()
+        .zip(durations)
+        .map(|(stop, sim)| {
+            let run = sim.as_ms_f64() / 1000.0 / speed.max(f64::MIN_POSITIVE);
+            reading_s(stop.say(lang.tag()), lang).max(run) + LOOK_S
+        })
+        .sum();
+    ((seconds / 60.0).round() as u64).max(1)
+}
+
+/// "5 stops · about 4 min", or only the stops while the length is unknown.
+pub fn length_line(lang: Lang, stops: usize, minutes: Option<u64>) -> String {
+    match minutes {
+        Some(min) => lang.f(K::TourLength, &[("stops", &stops), ("min", &min)]),
+        None => lang.f(K::TourStops, &[("n", &stops)]),
+    }
+}
+
+/// The menu's groups in course order, each with the indexes (into
+/// `tours`) of its tours in order; a tour no topic lists comes last, in a
+/// group of its own, rather than being hidden.
+pub fn menu_groups(tours: &[Tour]) -> Vec<(Option<Topic>, Vec<usize>)> {
+    let mut groups: Vec<(Option<Topic>, Vec<usize>)> = TOPICS
+        .iter()
+        .map(|(topic, ids)| {
+            let found = ids
+                .iter()
+                .filter_map(|id| tours.iter().position(|t| t.id == *id))
+                .collect();
+            (Some(*topic), found)
+        })
+        .collect();
+    let other: Vec<usize> = (0..tours.len())
+        .filter(|&i| topic_of(&tours[i].id).is_none())
+        .collect();
+    groups.push((None, other));
+    groups.retain(|(_, g)| !g.is_empty());
+    groups
+}
+
+/// A topic's heading in the menu.
+pub fn topic_name(lang: Lang, topic: Option<Topic>) -> &'static str {
+    lang.t(match topic {
+        Some(Topic::Election) => K::TopicElection,
+        Some(Topic::Replication) => K::TopicReplication,
+        Some(Topic::Safety) => K::TopicSafety,
+        Some(Topic::Membership) => K::TopicMembership,
+        Some(Topic::Compaction) => K::TopicCompaction,
+        Some(Topic::Clients) => K::TopicClients,
+        None => K::TopicOther,
+    })
+}
+
+/// A topic's stable name for tests and styles (`data-testid`).
+pub fn topic_slug(topic: Option<Topic>) -> &'static str {
+    match topic {
+        Some(Topic::Election) => "election",
+        Some(Topic::Replication) => "replication",
+        Some(Topic::Safety) => "safety",
+        Some(Topic::Membership) => "membership",
+        Some(Topic::Compaction) => "compaction",
+        Some(Topic::Clients) => "clients",
+        None => "other",
+    }
 }
 
 /// The narration of `stop` in the page's language.
@@ -326,8 +469,15 @@ mod tests {
                 }
                 for row in outcome_rows(&run.outcomes, Lang::Zh) {
                     for line in row.result.lines() {
+                        // "n1: ..." (a node's state or log) or "m12 n1 -> n2: ..."
+                        // (a message in flight) read as code.
+                        let id = |h: &str, c: char| {
+                            h.len() > 1
+                                && h.starts_with(c)
+                                && h[1..].bytes().all(|b| b.is_ascii_digit())
+                        };
                         let code = line.split(':').next().is_some_and(|h| {
-                            h.starts_with('n') && h[1..].bytes().all(|b| b.is_ascii_digit())
+                            id(h, 'n') || h.split(' ').next().is_some_and(|m| id(m, 'm'))
                         });
                         let latin = line.is_ascii();
                         assert!(
@@ -344,6 +494,87 @@ mod tests {
                 let next = run.stop + 1;
                 run.go_to(next);
             }
+        }
+    }
+
+    #[test]
+    fn a_stopped_run_and_a_refused_request_read_in_chinese() {
+        let out = "stopped: Linearizability violated at event 508 (4009.975 ms): history of key \"x\" is not linearizable\n  start: x = \"2\"";
+        let rows = outcome_rows(&[outcome("run 200ms", Reply::Did(out.into()))], Lang::Zh);
+        assert_eq!(rows[0].result, "运行已停止：线性一致性 被违反");
+        // English shows the transcript as it is, detail included.
+        let rows = outcome_rows(&[outcome("run 200ms", Reply::Did(out.into()))], Lang::En);
+        assert_eq!(rows[0].result, out);
+        assert_eq!(
+            output_in(
+                "put e 5: n5 refused: leadership transfer in progress",
+                Lang::Zh
+            ),
+            "put e 5：n5 拒绝（正在转移领导权）"
+        );
+        assert_eq!(
+            output_in("put e 5: n5 refused: something else", Lang::Zh),
+            "put e 5: n5 refused: something else"
+        );
+    }
+
+    #[test]
+    fn the_menu_groups_tours_by_topic_in_course_order() {
+        let tours = builtin().unwrap();
+        let groups = menu_groups(&tours);
+        let slugs: Vec<&str> = groups.iter().map(|(t, _)| topic_slug(*t)).collect();
+        assert_eq!(
+            slugs,
+            [
+                "election",
+                "replication",
+                "safety",
+                "membership",
+                "compaction",
+                "clients"
+            ]
+        );
+        let flat: Vec<usize> = groups.iter().flat_map(|(_, g)| g.clone()).collect();
+        assert_eq!(
+            flat,
+            (0..tours.len()).collect::<Vec<_>>(),
+            "each once, in order"
+        );
+        assert_eq!(tours[groups[0].1[0]].id, "election");
+        assert_eq!(tours[groups[5].1[2]].id, "leases");
+        for (t, _) in &groups {
+            assert_ne!(topic_name(Lang::En, *t), topic_name(Lang::Zh, *t));
+        }
+        // A tour no topic lists is shown, last, rather than hidden.
+        let mut extra = tours[0].clone();
+        extra.id = "homemade".into();
+        let mut more = tours.clone();
+        more.push(extra);
+        let groups = menu_groups(&more);
+        assert_eq!(groups.last().unwrap(), &(None, vec![tours.len()]));
+    }
+
+    #[test]
+    fn a_tours_length_is_its_reading_or_its_running_whichever_is_longer() {
+        let tours = builtin().unwrap();
+        let t = &tours[find(&tours, "backoff").unwrap()];
+        let d = raftlab_sim::tour::stop_durations(t).unwrap();
+        let en = minutes(t, &d, Lang::En, 0.1);
+        let zh = minutes(t, &d, Lang::Zh, 0.1);
+        assert!((2..=8).contains(&en), "{en} min");
+        assert!((2..=8).contains(&zh), "{zh} min");
+        // Slower play makes it longer; a stop's running time counts.
+        assert!(minutes(t, &d, Lang::En, 0.01) > en);
+        // Nothing to run: only reading and looking.
+        let none = vec![Micros(0); d.len()];
+        assert!(minutes(t, &none, Lang::En, 0.1) <= en);
+        assert_eq!(length_line(Lang::En, 5, Some(4)), "5 stops · about 4 min");
+        assert_eq!(length_line(Lang::Zh, 5, Some(4)), "共 5 步 · 约 4 分钟");
+        assert_eq!(length_line(Lang::En, 5, None), "5 stops");
+        for tour in &tours {
+            let d = raftlab_sim::tour::stop_durations(tour).unwrap();
+            let m = minutes(tour, &d, Lang::En, 0.1);
+            assert!((1..=15).contains(&m), "{}: {m} min", tour.id);
         }
     }
 

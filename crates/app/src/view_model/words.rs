@@ -493,6 +493,7 @@ pub fn action(lang: Lang, a: &Action) -> String {
             lang.f(K::DoLink, &[("from", source), ("to", target)])
         }
         Action::SetWorkload(w) => lang.f(K::DoWorkload, &[("ops", &w.ops_per_sec)]),
+        Action::SetSwitches(_) => lang.t(K::DoSwitches).to_string(),
         Action::ClientRequest { op, via: None } => lang.f(K::DoClient, &[("op", op)]),
         Action::ClientRequest { op, via: Some(v) } => {
             lang.f(K::DoClientVia, &[("op", op), ("node", v)])
@@ -930,6 +931,7 @@ pub(crate) mod tests {
                 config: None,
             },
             Action::SetWorkload(raftlab_sim::WorkloadConfig::default()),
+            Action::SetSwitches(raftlab_sim::Switches::default()),
             Action::ClientRequest {
                 op: put(),
                 via: None,

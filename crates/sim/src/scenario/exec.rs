@@ -10,6 +10,7 @@ use super::host::{Host, DEFAULT_WITHIN, PROGRESS_EVERY};
 use super::reply::{DirectiveError, Reply};
 use super::wait::{Started, Wait};
 use crate::action::Action;
+use crate::config::Switches;
 use crate::kv::KvOp;
 use crate::limits;
 use crate::script::{Directive, NodeRef, On, Setting, Workload};
@@ -190,9 +191,36 @@ impl<'a, H: Host> Exec<'a, H> {
 
     // Settings.
 
-    /// Network settings may change mid-run; the rest are setup.
+    /// Network settings and the protocol's switches may change mid-run;
+    /// the rest are setup.
     fn set(&mut self, s: &Setting) -> Handled {
         let mut net = self.world().config().network.clone();
+        let mut switches = Switches::of(&self.world().config().raft);
+        match s {
+            Setting::PreVote(on) => switches.pre_vote = *on,
+            Setting::CheckQuorum(on) => switches.check_quorum = *on,
+            Setting::Backoff(on) => switches.election_backoff = *on,
+            Setting::Lease(on) => switches.lease_reads = *on,
+            Setting::Bug { name, on } => switches
+                .bugs
+                .set(name, *on)
+                .map_err(|e| DirectiveError::Script(e.to_string()))?,
+            _ => {}
+        }
+        if switches != Switches::of(&self.world().config().raft) {
+            self.act(Action::SetSwitches(switches))?;
+            return did();
+        }
+        if matches!(
+            s,
+            Setting::PreVote(_)
+                | Setting::CheckQuorum(_)
+                | Setting::Backoff(_)
+                | Setting::Lease(_)
+                | Setting::Bug { .. }
+        ) {
+            return did(); // already so
+        }
         match s {
             Setting::Latency { min, max } => {
                 net.latency_min = *min;

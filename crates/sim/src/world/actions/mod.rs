@@ -54,7 +54,8 @@ impl World {
             | Action::Campaign(..)
             | Action::TransferLeadership(..)
             | Action::ClockSkew { .. }
-            | Action::Compact(..) => self.apply_processes(action),
+            | Action::Compact(..)
+            | Action::SetSwitches(..) => self.apply_processes(action),
             Action::AddNode { .. }
             | Action::Promote(..)
             | Action::RemoveNode(..)

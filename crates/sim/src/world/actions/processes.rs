@@ -1,4 +1,4 @@
-//! User actions: crash, restart, pause and resume a server, skew its clock, compact its log, make it campaign or hand leadership over.
+//! User actions: crash, restart, pause and resume a server, skew its clock, compact its log, make it campaign or hand leadership over; change the protocol's switches.
 
 use raftlab_core::RawNode;
 
@@ -8,7 +8,7 @@ use crate::world::{skewed, NodeStatus, World, MAX_CLOCK_SKEW};
 use crate::{Refusal, SimError};
 
 impl World {
-    /// Applies one action of this family: crash, restart, pause and resume a server, skew its clock, compact its log, make it campaign or hand leadership over.
+    /// Applies one action of this family: crash, restart, pause and resume a server, skew its clock, compact its log, make it campaign or hand leadership over; change the protocol's switches.
     pub(in crate::world) fn apply_processes(&mut self, action: &Action) -> Result<(), SimError> {
         let now = self.now;
         match action {
@@ -123,6 +123,20 @@ impl World {
                     SimError::Invalid(Refusal::CompactRefused { node: id, error })
                 })?;
                 self.pump(id);
+            }
+            Action::SetSwitches(switches) => {
+                let config = switches.applied_to(&self.config.raft);
+                for h in self.nodes.values_mut() {
+                    if let Some(r) = h.raft.as_mut() {
+                        r.set_config(config.clone())
+                            .map_err(|e| SimError::Config(e.to_string()))?;
+                    }
+                }
+                self.config.raft = config;
+                let ids: Vec<_> = self.nodes.keys().copied().collect();
+                for id in ids {
+                    self.after_node_change(id); // a timer may have been armed
+                }
             }
             other => unreachable!("{other:?} is not among the processes actions"),
         }
