@@ -250,7 +250,13 @@ impl KvStore {
         let (next, result) = step_register(self.get(op.key()), op);
         // No operation deletes a key, so `None` means "still absent".
         if let Some(value) = next {
-            self.data.insert(op.key().to_string(), value);
+            // An existing key keeps its string: no allocation for the key.
+            match self.data.get_mut(op.key()) {
+                Some(v) => *v = value,
+                None => {
+                    self.data.insert(op.key().to_string(), value);
+                }
+            }
         }
         result
     }

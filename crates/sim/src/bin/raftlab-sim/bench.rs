@@ -170,7 +170,7 @@ pub(crate) fn bench(args: &[String]) -> Result<(), String> {
         );
         match h.peak_mib {
             Some(mib) => row(
-                "one-hour run: peak memory (resident, MiB)",
+                "one-hour run: peak resident memory (reset before the run)",
                 mib,
                 " MiB",
                 budget::MEMORY_MIB,
@@ -206,8 +206,10 @@ fn row(label: &str, measured: f64, unit: &str, budget: f64, at_least: bool) {
     let fmt = |v: f64| {
         if v >= 100.0 {
             format!("{}{unit}", group(v.round() as u64))
+        } else if v.fract() == 0.0 {
+            format!("{v:.0}{unit}")
         } else {
-            format!("{v:.2}{unit}")
+            format!("{v:.1}{unit}")
         }
     };
     outln!(
@@ -228,7 +230,7 @@ fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
