@@ -479,6 +479,8 @@ strings! {
     TourOutIsolated => "isolated {node}", "{node} 已被隔离";
     TourLoadFailed => "The guided tours could not be loaded: {reason}", "导览教程加载失败：{reason}";
     TourInvite => "New to Raft? Take the guided tour", "第一次接触 Raft？跟着导览走一遍";
+    // --- page weight (issue 16): tours fetched when opened ---
+    TourLoading => "Loading the tours…", "正在加载导览……";
 }
 
 #[cfg(test)]

@@ -161,15 +161,14 @@ pub fn Playground() -> impl IntoView {
     js_api::install(ui);
     let embed = params.embed;
     if let Some(id) = &params.tour {
-        let index = ui.tours.with_value(|t| {
-            t.as_ref()
-                .ok()
-                .and_then(|t| crate::view_model::tour::find(t, id))
-        });
-        if let Some(i) = index {
-            ui.start_tour(i);
-        }
+        ui.load_tours(Some(id.clone()));
     }
+    // The tours' texts are fetched when the menu first opens.
+    Effect::new(move |_| {
+        if ui.tour_menu_open.get() {
+            ui.load_tours(None);
+        }
+    });
 
     Effect::new(move |_| {
         if let Some(html) = document().document_element() {

@@ -20,8 +20,12 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
         let lang = lang.get();
         let t = |k| lang.t(k);
         let close = move |_| ui.tour_menu_open.set(false);
-        let list = ui.tours.with_value(|tours| match tours {
-            Ok(tours) => tours
+        let list = ui.tours.with(|tours| match tours {
+            None => {
+                view! { <li class="loading" data-testid="tour-loading">{t(K::TourLoading)}</li> }
+                    .into_any()
+            }
+            Some(Ok(tours)) => tours
                 .iter()
                 .enumerate()
                 .map(|(i, tour)| {
@@ -40,8 +44,10 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
                 })
                 .collect_view()
                 .into_any(),
-            Err(e) => view! { <li class="bad">{lang.f(K::TourLoadFailed, &[("reason", e)])}</li> }
-                .into_any(),
+            Some(Err(e)) => {
+                view! { <li class="bad">{lang.f(K::TourLoadFailed, &[("reason", e)])}</li> }
+                    .into_any()
+            }
         });
         view! {
             <div class="overlay" data-testid="tour-menu" role="dialog" aria-modal="true" aria-labelledby="tour-menu-h"
@@ -70,8 +76,8 @@ pub fn TourCard(ui: Ui) -> impl IntoView {
         let (index, stop) = at.get()?;
         let lang = lang.get();
         let t = move |k| lang.t(k);
-        let (title, stops, say) = ui.tours.with_value(|tours| {
-            let tour = tours.as_ref().ok()?.get(index)?;
+        let (title, stops, say) = ui.tours.with(|tours| {
+            let tour = tours.as_ref()?.as_ref().ok()?.get(index)?;
             Some((
                 tour.title(lang.tag()).to_string(),
                 tour.stops.len(),
