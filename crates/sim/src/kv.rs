@@ -236,14 +236,12 @@ impl KvStore {
     /// The sessions must travel with the data, or a replica restored from a
     /// snapshot would apply a retried command a second time.
     pub fn to_bytes(&self) -> Vec<u8> {
-        // Serializing a struct of strings and integers into a Vec cannot
-        // fail; an empty vector would only ever come from a serde bug.
-        serde_json::to_vec(self).unwrap_or_default()
+        crate::kv_bytes::encode(self)
     }
 
     /// Restores a state serialized by [`KvStore::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        serde_json::from_slice(bytes).map_err(|e| format!("bad kv snapshot: {e}"))
+        crate::kv_bytes::decode(bytes).map_err(|e| format!("bad kv snapshot: {e}"))
     }
 
     fn execute(&mut self, op: &KvOp) -> KvResult {
