@@ -178,6 +178,14 @@ pub fn Playground() -> impl IntoView {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ui, ev));
     on_cleanup(move || handle.remove());
 
+    // The panels below the drawing (the log view and the tables) are
+    // mounted in a second task, after the first paint: the first task
+    // (instantiate, start the run, build the page) was one long task on a
+    // phone's CPU, and the log view is half the page's elements.
+    let rest = RwSignal::new(false);
+    request_animation_frame(move || {
+        set_timeout(move || rest.set(true), std::time::Duration::ZERO);
+    });
     let t = move |k| ui.lang.get().t(k);
     let leader_line = Memo::new(move |_| {
         ui.snapshot.with(|s| {
@@ -250,21 +258,23 @@ pub fn Playground() -> impl IntoView {
                     <Inspector ui=ui />
                     <NetworkPanel ui=ui />
                 </div>
-                <div class="wide chrome">
-                    <Logs ui=ui />
-                </div>
-                <div class="chrome">
-                    <StateMachines ui=ui />
-                </div>
-                <div class="chrome">
-                    <ClientPanel ui=ui />
-                </div>
-                <div class="chrome">
-                    <Settings ui=ui />
-                </div>
-                <div class="chrome">
-                    <Legend ui=ui />
-                </div>
+                <Show when=move || rest.get()>
+                    <div class="wide chrome">
+                        <Logs ui=ui />
+                    </div>
+                    <div class="chrome">
+                        <StateMachines ui=ui />
+                    </div>
+                    <div class="chrome">
+                        <ClientPanel ui=ui />
+                    </div>
+                    <div class="chrome">
+                        <Settings ui=ui />
+                    </div>
+                    <div class="chrome">
+                        <Legend ui=ui />
+                    </div>
+                </Show>
             </main>
             <div class="sr-only" aria-live="polite" data-testid="announcer">{move || ui.announce.get()}</div>
             <HelpOverlay ui=ui />
