@@ -661,9 +661,12 @@ async fn fetch_tours() -> Result<Vec<Tour>, String> {
 async fn fetch_text(url: &str, request: js_sys::Promise) -> Result<String, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    let why = |e: wasm_bindgen::JsValue| match e.as_string() {
-        Some(s) => format!("{url}: {s}"),
-        None => format!("{url}: {}", String::from(js_sys::Error::from(e).message())),
+    let why = |e: wasm_bindgen::JsValue| {
+        let what = e
+            .as_string()
+            .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| e.message().into()))
+            .unwrap_or_default();
+        format!("{url}: {what}")
     };
     let response: web_sys::Response = JsFuture::from(request).await.map_err(why)?.unchecked_into();
     if !response.ok() {
