@@ -147,6 +147,24 @@ fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
     }
 }
 
+/// Mounting stages after the first: one a task, each after a paint.
+const LATER_STAGES: u8 = 2;
+
+/// Raises `stage` by one after the next paint, up to [`LATER_STAGES`].
+fn mount_later(stage: RwSignal<u8>) {
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                stage.update(|s| *s += 1);
+                if stage.get_untracked() < LATER_STAGES {
+                    mount_later(stage);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+}
+
 /// The whole page.
 #[component]
 pub fn Playground() -> impl IntoView {
@@ -178,14 +196,13 @@ pub fn Playground() -> impl IntoView {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ui, ev));
     on_cleanup(move || handle.remove());
 
-    // The panels below the drawing (the log view and the tables) are
-    // mounted in a second task, after the first paint: the first task
-    // (instantiate, start the run, build the page) was one long task on a
-    // phone's CPU, and the log view is half the page's elements.
-    let rest = RwSignal::new(false);
-    request_animation_frame(move || {
-        set_timeout(move || rest.set(true), std::time::Duration::ZERO);
-    });
+    // The panels beside the drawing (inspector, network), then those below
+    // it (the log view, half the page's elements, and the tables) are
+    // mounted in tasks of their own after the first paint: building the
+    // whole page in the first task (with instantiating and starting the run)
+    // was one long task on a phone's CPU.
+    let stage = RwSignal::new(0u8);
+    mount_later(stage);
     let t = move |k| ui.lang.get().t(k);
     let leader_line = Memo::new(move |_| {
         ui.snapshot.with(|s| {
@@ -255,10 +272,12 @@ pub fn Playground() -> impl IntoView {
                 </section>
                 <div class="side chrome">
                     <TourCard ui=ui />
-                    <Inspector ui=ui />
-                    <NetworkPanel ui=ui />
+                    <Show when=move || { stage.get() >= 1 }>
+                        <Inspector ui=ui />
+                        <NetworkPanel ui=ui />
+                    </Show>
                 </div>
-                <Show when=move || rest.get()>
+                <Show when=move || { stage.get() >= 2 }>
                     <div class="wide chrome">
                         <Logs ui=ui />
                     </div>
