@@ -11,8 +11,22 @@ use std::fmt::Write as _;
 
 use crate::kv::{ClientId, KvError, KvResult, KvStore, Session};
 
+impl KvStore {
+    /// Serializes the whole state, sessions included, for a Raft snapshot.
+    /// The sessions must travel with the data, or a replica restored from a
+    /// snapshot would apply a retried command a second time.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        encode(self)
+    }
+
+    /// Restores a state serialized by [`KvStore::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        decode(bytes).map_err(|e| format!("bad kv snapshot: {e}"))
+    }
+}
+
 /// `store` as compact JSON.
-pub(crate) fn encode(store: &KvStore) -> Vec<u8> {
+fn encode(store: &KvStore) -> Vec<u8> {
     let mut out = String::with_capacity(64 + 16 * store.data.len());
     out.push_str("{\"data\":{");
     for (i, (k, v)) in store.data.iter().enumerate() {
@@ -81,7 +95,7 @@ fn string(out: &mut String, s: &str) {
 }
 
 /// Reads what [`encode`] wrote; anything else is an error saying where.
-pub(crate) fn decode(bytes: &[u8]) -> Result<KvStore, String> {
+fn decode(bytes: &[u8]) -> Result<KvStore, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
     let mut r = Reader { s: text, at: 0 };
     let mut store = KvStore::default();
