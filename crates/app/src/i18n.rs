@@ -479,6 +479,16 @@ strings! {
     TourOutIsolated => "isolated {node}", "{node} 已被隔离";
     TourLoadFailed => "The guided tours could not be loaded: {reason}", "导览教程加载失败：{reason}";
     TourInvite => "New to Raft? Take the guided tour", "第一次接触 Raft？跟着导览走一遍";
+    // --- classroom exercises and hand-driven delivery (issue 13) ---
+    DoHandOn => "hand-driven delivery on", "开启手动投递";
+    DoHandOff => "hand-driven delivery off", "关闭手动投递";
+    DoDeliver => "deliver {msg}", "投递 {msg}";
+    DoDuplicate => "duplicate {msg}", "复制 {msg}";
+    DoFireTimer => "fire {node}'s timer", "触发 {node} 的计时器";
+    RefNoTimer => "{node} has no timer running", "{node} 没有正在运行的计时器";
+    RefHandOff => "hand-driven delivery is off", "手动投递未开启";
+    RefHandOn => "hand-driven delivery is on: deliver, drop or duplicate the message instead",
+        "手动投递已开启：请改为投递、丢弃或复制该消息";
 }
 
 #[cfg(test)]

@@ -122,6 +122,17 @@ impl EventQueue {
         self.heap.pop().map(|r| (r.0.at, r.0.kind))
     }
 
+    /// The next event without removing it.
+    pub fn peek(&self) -> Option<(Micros, &EventKind)> {
+        self.heap.peek().map(|r| (r.0.at, &r.0.kind))
+    }
+
+    /// Keeps only the events `keep` accepts (hand-driven delivery drops
+    /// the timers and arrivals it takes over).
+    pub fn retain(&mut self, mut keep: impl FnMut(&EventKind) -> bool) {
+        self.heap.retain(|r| keep(&r.0.kind));
+    }
+
     /// Number of scheduled events.
     pub fn len(&self) -> usize {
         self.heap.len()

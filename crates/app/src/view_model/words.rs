@@ -488,6 +488,11 @@ pub fn action(lang: Lang, a: &Action) -> String {
         Action::Hold(m) => lang.f(K::DoHold, &[("msg", m)]),
         Action::Release(m) => lang.f(K::DoRelease, &[("msg", m)]),
         Action::Drop(m) => lang.f(K::DoDrop, &[("msg", m)]),
+        Action::HandDelivery(true) => lang.t(K::DoHandOn).to_string(),
+        Action::HandDelivery(false) => lang.t(K::DoHandOff).to_string(),
+        Action::Deliver(m) => lang.f(K::DoDeliver, &[("msg", m)]),
+        Action::Duplicate(m) => lang.f(K::DoDuplicate, &[("msg", m)]),
+        Action::FireTimer(n) => node(K::DoFireTimer, n),
         Action::SetNetwork(_) => lang.t(K::DoNetwork).to_string(),
         Action::SetLink { source, target, .. } => {
             lang.f(K::DoLink, &[("from", source), ("to", target)])
@@ -560,6 +565,9 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         Refusal::NotInFlight(m) => lang.f(K::RefNotInFlight, &[("msg", m)]),
         Refusal::NotHeld(m) => lang.f(K::RefNotHeld, &[("msg", m)]),
         Refusal::SkewTooLarge { max_s } => lang.f(K::RefSkew, &[("max", max_s)]),
+        Refusal::NoTimer(n) => node(K::RefNoTimer, n),
+        Refusal::HandDeliveryOff => lang.t(K::RefHandOff).to_string(),
+        Refusal::HandDeliveryOn => lang.t(K::RefHandOn).to_string(),
     }
 }
 
@@ -923,6 +931,11 @@ pub(crate) mod tests {
             Action::Hold(MsgId(12)),
             Action::Release(MsgId(12)),
             Action::Drop(MsgId(12)),
+            Action::HandDelivery(true),
+            Action::HandDelivery(false),
+            Action::Deliver(MsgId(12)),
+            Action::Duplicate(MsgId(12)),
+            Action::FireTimer(n),
             Action::SetNetwork(raftlab_sim::LinkConfig::default()),
             Action::SetLink {
                 source: n,
@@ -971,6 +984,9 @@ pub(crate) mod tests {
             SimError::Invalid(Refusal::NotInFlight(m)),
             SimError::Invalid(Refusal::NotHeld(m)),
             SimError::Invalid(Refusal::SkewTooLarge { max_s: 60 }),
+            SimError::Invalid(Refusal::NoTimer(n)),
+            SimError::Invalid(Refusal::HandDeliveryOff),
+            SimError::Invalid(Refusal::HandDeliveryOn),
         ]
     }
 
