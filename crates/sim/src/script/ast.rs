@@ -7,6 +7,7 @@ use std::fmt;
 
 use raftlab_core::{Micros, NodeId};
 
+use super::exercise::{ExerciseLine, HandDirective};
 use crate::kv::KvOp;
 
 /// A node named in a script.
@@ -186,6 +187,14 @@ pub enum Setting {
         /// Entries.
         entries: u64,
     },
+    /// `set hand-delivery on`: hand-driven delivery (every message held,
+    /// timers fired by hand); during a run it is an action.
+    HandDelivery(bool),
+    /// `set max-entries 1`: entries one AppendEntries carries.
+    MaxEntries {
+        /// Entries per message.
+        entries: u64,
+    },
     /// `set bug <name> on`: enables a deliberately injected bug.
     Bug {
         /// The bug's name, as the core lists it.
@@ -223,6 +232,8 @@ impl fmt::Display for Setting {
             Setting::Disk { write } => write!(f, "disk {}", Spelled(*write)),
             Setting::SnapshotEvery { entries } => write!(f, "snapshot-every {entries}"),
             Setting::Bug { name, on } => write!(f, "bug {name} {}", on_off(*on)),
+            Setting::HandDelivery(on) => write!(f, "hand-delivery {}", on_off(*on)),
+            Setting::MaxEntries { entries } => write!(f, "max-entries {entries}"),
         }
     }
 }
@@ -310,6 +321,29 @@ pub enum Expectation {
     Safe,
     /// `expect violation <invariant-name>`: that invariant was broken.
     Violation(String),
+    /// `expect last >= 4 [on n2|on all]`: the last index of a log
+    /// (committed or not).
+    Last {
+        /// Comparison.
+        cmp: Cmp,
+        /// Right-hand side (a log index).
+        value: u64,
+        /// Where; the leader's if `None`.
+        on: Option<On>,
+    },
+    /// `expect votes n2 == 2`: granted votes a (pre-)candidate holds,
+    /// its own included.
+    Votes {
+        /// The candidate.
+        node: NodeRef,
+        /// Comparison.
+        cmp: Cmp,
+        /// Right-hand side.
+        value: u64,
+    },
+    /// `expect voters {n3 n4 n5}`: the leader's configuration is exactly
+    /// these voters, not joint (paper §6).
+    Voters(Vec<NodeId>),
 }
 
 /// A `show` directive: print part of the world as the step's output.
@@ -445,6 +479,10 @@ pub enum Directive {
         /// Free-text title.
         title: String,
     },
+    /// `deliver`, `drop`, `duplicate`, `fire`: hand-driven delivery.
+    Hand(HandDirective),
+    /// An exercise file's metadata, goal or solution line.
+    Exercise(ExerciseLine),
 }
 
 fn write_ids(f: &mut fmt::Formatter<'_>, ids: &[NodeId]) -> fmt::Result {
@@ -505,6 +543,15 @@ impl fmt::Display for Expectation {
             Expectation::Linearizable => write!(f, "linearizable"),
             Expectation::Safe => write!(f, "safe"),
             Expectation::Violation(name) => write!(f, "violation {name}"),
+            Expectation::Last { cmp, value, on } => {
+                write!(f, "last {cmp} {value}")?;
+                write_on(f, on)
+            }
+            Expectation::Votes { node, cmp, value } => write!(f, "votes {node} {cmp} {value}"),
+            Expectation::Voters(ids) => {
+                write!(f, "voters ")?;
+                write_ids(f, ids)
+            }
         }
     }
 }
@@ -623,6 +670,8 @@ impl fmt::Display for Directive {
             } => write!(f, "say {lang} {text}"),
             Directive::Say { lang: None, text } => write!(f, "say {text}"),
             Directive::Tour { lang, title } => write!(f, "tour {lang} {title}"),
+            Directive::Hand(h) => write!(f, "{h}"),
+            Directive::Exercise(e) => write!(f, "{e}"),
         }
     }
 }

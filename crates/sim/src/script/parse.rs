@@ -11,8 +11,11 @@ use raftlab_core::{Micros, NodeId};
 use super::ast::NodeRef;
 use super::ast::{Cmp, Directive, Expectation, On, RoleName, Setting, Show, Workload};
 use super::error::ScriptError;
+use super::exercise::{ExerciseLine, HandDirective, Pick, Tool, Track, KIND_NAMES};
 use crate::kv::KvOp;
 use crate::limits::{self, Count, Duration, Real};
+
+mod exercise;
 
 /// Largest cluster a script may build.
 pub const MAX_NODES: u64 = limits::NODES.max;
@@ -600,6 +603,12 @@ pub(crate) fn parse_directive(
                 title: title.to_string(),
             }
         }
+        "deliver" | "drop" | "duplicate" | "fire" => {
+            Directive::Hand(exercise::hand(&mut l, head, known)?)
+        }
+        "exercise" | "text" | "hint" | "track" | "allow" | "limit" | "goal" | "solution" => {
+            Directive::Exercise(exercise::line(&mut l, head, known)?)
+        }
         _ => return Err(l.err_at(col, format!("unknown directive {head:?}"))),
     };
     l.finish()?;
@@ -637,6 +646,10 @@ fn parse_setting(l: &mut Line) -> Result<Setting, ScriptError> {
         "snapshot-every" => Setting::SnapshotEvery {
             entries: l.count(&limits::SNAPSHOT_EVERY)?,
         },
+        "hand-delivery" => Setting::HandDelivery(l.on_off()?),
+        "max-entries" => Setting::MaxEntries {
+            entries: l.count(&limits::MAX_ENTRIES)?,
+        },
         "bug" => {
             let name = l.word("a bug name")?;
             Setting::Bug { name, on: l.on_off()? }
@@ -645,7 +658,7 @@ fn parse_setting(l: &mut Line) -> Result<Setting, ScriptError> {
             return Err(l.err_at(
                 col,
                 format!(
-                    "unknown setting {name:?} (known: election heartbeat latency drop duplicate reorder prevote checkquorum backoff lease disk snapshot-every bug)"
+                    "unknown setting {name:?} (known: election heartbeat latency drop duplicate reorder prevote checkquorum backoff lease disk snapshot-every hand-delivery max-entries bug)"
                 ),
             ))
         }
@@ -738,6 +751,17 @@ fn parse_expect(l: &mut Line, known: &Known) -> Result<Expectation, ScriptError>
         "linearizable" => Expectation::Linearizable,
         "safe" => Expectation::Safe,
         "violation" => Expectation::Violation(l.word("an invariant name")?),
+        "last" => Expectation::Last {
+            cmp: l.cmp()?,
+            value: l.count(&limits::LOG_INDEX)?,
+            on: l.on(known)?,
+        },
+        "votes" => Expectation::Votes {
+            node: l.node(known)?,
+            cmp: l.cmp()?,
+            value: l.count(&limits::NODES)?,
+        },
+        "voters" => Expectation::Voters(l.group(known)?),
         _ => return Err(l.err_at(col, format!("unknown expectation {what:?}"))),
     })
 }
