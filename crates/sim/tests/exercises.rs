@@ -230,3 +230,13 @@ fn the_command_line_checks_and_lists_exercises() {
     assert!(text.contains("line 7:7: unknown tool \"fyre\""), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_solution_cannot_nest() {
+    let line = "solution ".repeat(10_000) + "fire n1";
+    let err = parse_line(&line).unwrap_err();
+    assert!(
+        err.to_string().contains("cannot be an exercise line"),
+        "{err}"
+    );
+}

@@ -606,7 +606,7 @@ pub(crate) fn parse_directive(
         "deliver" | "drop" | "duplicate" | "fire" => {
             Directive::Hand(exercise::hand(&mut l, head, known)?)
         }
-        "exercise" | "text" | "hint" | "track" | "allow" | "limit" | "goal" | "solution" => {
+        _ if exercise::EXERCISE_HEADS.contains(&head) => {
             Directive::Exercise(exercise::line(&mut l, head, known)?)
         }
         _ => return Err(l.err_at(col, format!("unknown directive {head:?}"))),

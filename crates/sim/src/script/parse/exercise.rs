@@ -4,8 +4,12 @@
 use super::{parse_directive, parse_expect, Known, Line};
 use super::{ExerciseLine, HandDirective, Pick, Tool, Track, KIND_NAMES};
 use crate::limits;
-use crate::script::ast::Directive;
 use crate::script::ScriptError;
+
+/// The first words of exercise lines.
+pub(super) const EXERCISE_HEADS: [&str; 8] = [
+    "exercise", "text", "hint", "track", "allow", "limit", "goal", "solution",
+];
 
 /// `deliver …`, `drop …`, `duplicate …`, `fire n2` (the head already read).
 pub(super) fn hand(l: &mut Line, head: &str, known: &Known) -> Result<HandDirective, ScriptError> {
@@ -136,14 +140,16 @@ pub(super) fn line(
             let Some(&(col, _)) = l.words.get(l.pos) else {
                 return Err(l.err_at(l.end_column(), "expected a directive".into()));
             };
+            // Checked before parsing the rest, so `solution solution …`
+            // cannot recurse.
+            if EXERCISE_HEADS.contains(&l.words[l.pos].1) {
+                return Err(l.err_at(col, "a solution step cannot be an exercise line".into()));
+            }
             let rest = l.rest();
             let d = parse_directive(l.line, rest, known).map_err(|e| ScriptError {
                 column: e.column + col - 1,
                 ..e
             })?;
-            if matches!(d, Directive::Exercise(_)) {
-                return Err(l.err_at(col, "a solution step cannot be an exercise line".into()));
-            }
             ExerciseLine::Solution(Box::new(d))
         }
         _ => unreachable!("dispatched on {head:?}"),
