@@ -87,6 +87,9 @@ pub enum Refusal {
     /// Holding or releasing while hand-driven delivery holds every message.
     #[error("hand-driven delivery is on: deliver, drop or duplicate the message instead")]
     HandDeliveryOn,
+    /// A classroom exercise does not allow this kind of action.
+    #[error("this exercise does not allow `{}`", .0.name())]
+    NotAllowed(crate::script::Tool),
     /// A clock skew beyond the simulator's limit.
     #[error("clock skew is limited to ±{max_s} s")]
     SkewTooLarge {

@@ -646,8 +646,9 @@ impl Host for Watch<'_> {
     }
     fn apply(&mut self, action: Action) -> Result<(), SimError> {
         if !self.exercise.allows(&action) {
-            self.refused = Some(tool_for(&action));
-            return Err(SimError::Config("not allowed".into()));
+            let tool = tool_for(&action);
+            self.refused = Some(tool);
+            return Err(SimError::Invalid(crate::Refusal::NotAllowed(tool)));
         }
         self.world.apply(action)?;
         self.look();

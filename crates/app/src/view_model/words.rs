@@ -568,6 +568,10 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         Refusal::NoTimer(n) => node(K::RefNoTimer, n),
         Refusal::HandDeliveryOff => lang.t(K::RefHandOff).to_string(),
         Refusal::HandDeliveryOn => lang.t(K::RefHandOn).to_string(),
+        Refusal::NotAllowed(t) => lang.f(
+            K::RefNotAllowed,
+            &[("tool", &super::exercise::tool_name(lang, *t))],
+        ),
     }
 }
 
@@ -987,6 +991,7 @@ pub(crate) mod tests {
             SimError::Invalid(Refusal::NoTimer(n)),
             SimError::Invalid(Refusal::HandDeliveryOff),
             SimError::Invalid(Refusal::HandDeliveryOn),
+            SimError::Invalid(Refusal::NotAllowed(raftlab_sim::script::Tool::Fire)),
         ]
     }
 
