@@ -571,7 +571,8 @@ strings! {
     HandNoTimer => "no timer running", "没有运行中的计时器";
     HandTurnOn => "Turn hand-driven delivery on", "开启手动投递";
     HandTurnOff => "Turn hand-driven delivery off", "关闭手动投递";
-    HandMessage => "{kind} from {from}, term {term}", "来自 {from} 的 {kind}，任期 {term}";
+    HandMessage => "from {from}: {what}", "来自 {from}：{what}";
+    ExListSep => ", ", "、";
 }
 
 #[cfg(test)]
