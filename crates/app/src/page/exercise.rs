@@ -178,19 +178,35 @@ fn evaluate(ui: Ui) {
     let Some(active) = exercise_run::get() else {
         return;
     };
-    let Some((status, used, same_run)) = ui.with_timeline(|t| {
+    let Some((status, used, run_config)) = ui.with_timeline(|t| {
         let w = t.world();
         (
             active.exercise.goal_status(w),
             active.exercise.score(w, active.base),
-            *w.initial_config() == active.config,
+            w.initial_config().clone(),
         )
     }) else {
         return;
     };
-    if !same_run {
-        leave();
-        st.left_note.set(true);
+    if run_config != active.config {
+        // The settings panel started a new run. An exercise that allows
+        // bug switches starts over with the new ones; any other is left.
+        let mut only_bugs = active.config.clone();
+        only_bugs.raft.bugs = run_config.raft.bugs;
+        if active
+            .exercise
+            .tools
+            .contains(&raftlab_sim::script::Tool::Bugs)
+            && only_bugs == run_config
+        {
+            let mut ex = (*active.exercise).clone();
+            ex.config.raft.bugs = run_config.raft.bugs;
+            let file = st.current.get_untracked().and_then(|c| c.1);
+            open(ui, ex, file);
+        } else {
+            leave();
+            st.left_note.set(true);
+        }
         return;
     }
     let done = status.iter().all(|ok| *ok);
