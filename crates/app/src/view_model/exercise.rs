@@ -8,36 +8,14 @@ use std::collections::BTreeSet;
 
 use raftlab_core::{Micros, NodeId};
 use raftlab_sim::exercise::{ExerciseError, Problem, Score};
-use raftlab_sim::script::{kind_name as script_kind, Tool};
+use raftlab_sim::script::kind_name as script_kind;
+#[cfg(test)]
+use raftlab_sim::script::Tool;
 use raftlab_sim::{MsgId, WorldSnapshot};
 
 use crate::i18n::{Lang, K};
 use crate::view_model::words::message_summary;
-
-/// The page's words for a tool an exercise allows.
-pub fn tool_name(lang: Lang, t: Tool) -> &'static str {
-    lang.t(match t {
-        Tool::Crash => K::ToolCrash,
-        Tool::Restart => K::ToolRestart,
-        Tool::Pause => K::ToolPause,
-        Tool::Timeout => K::ToolTimeout,
-        Tool::Transfer => K::ToolTransfer,
-        Tool::Membership => K::ToolMembership,
-        Tool::Compact => K::ToolCompact,
-        Tool::Partition => K::ToolPartition,
-        Tool::Skew => K::ToolSkew,
-        Tool::Client => K::ToolClient,
-        Tool::Workload => K::ToolWorkload,
-        Tool::Network => K::ToolNetwork,
-        Tool::Hold => K::ToolHold,
-        Tool::Drop => K::ToolDrop,
-        Tool::Deliver => K::ToolDeliver,
-        Tool::Duplicate => K::ToolDuplicate,
-        Tool::Fire => K::ToolFire,
-        Tool::Hand => K::ToolHand,
-        Tool::Bugs => K::ToolBugs,
-    })
-}
+pub use crate::view_model::words::tool_name;
 
 /// Milliseconds as the panel shows them (`1083.8`).
 pub fn ms(t: Micros) -> String {

@@ -15,6 +15,7 @@ use raftlab_sim::invariants::{Detail, Invariant};
 use raftlab_sim::kv::{KvError, KvResult};
 use raftlab_sim::linearizability::{Limit, Undecided};
 use raftlab_sim::network::DropReason;
+use raftlab_sim::script::Tool;
 use raftlab_sim::snapshot::{BodyView, EntryKind, LogEntryView, MessageSnapshot};
 use raftlab_sim::{Action, Refusal, SimError, Violation};
 
@@ -512,6 +513,31 @@ pub fn action(lang: Lang, a: &Action) -> String {
     }
 }
 
+/// The page's words for a tool an exercise allows.
+pub fn tool_name(lang: Lang, t: Tool) -> &'static str {
+    lang.t(match t {
+        Tool::Crash => K::ToolCrash,
+        Tool::Restart => K::ToolRestart,
+        Tool::Pause => K::ToolPause,
+        Tool::Timeout => K::ToolTimeout,
+        Tool::Transfer => K::ToolTransfer,
+        Tool::Membership => K::ToolMembership,
+        Tool::Compact => K::ToolCompact,
+        Tool::Partition => K::ToolPartition,
+        Tool::Skew => K::ToolSkew,
+        Tool::Client => K::ToolClient,
+        Tool::Workload => K::ToolWorkload,
+        Tool::Network => K::ToolNetwork,
+        Tool::Hold => K::ToolHold,
+        Tool::Drop => K::ToolDrop,
+        Tool::Deliver => K::ToolDeliver,
+        Tool::Duplicate => K::ToolDuplicate,
+        Tool::Fire => K::ToolFire,
+        Tool::Hand => K::ToolHand,
+        Tool::Bugs => K::ToolBugs,
+    })
+}
+
 /// The answer to a key-value operation.
 pub fn kv_result(lang: Lang, r: &KvResult) -> String {
     match r {
@@ -568,10 +594,7 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         Refusal::NoTimer(n) => node(K::RefNoTimer, n),
         Refusal::HandDeliveryOff => lang.t(K::RefHandOff).to_string(),
         Refusal::HandDeliveryOn => lang.t(K::RefHandOn).to_string(),
-        Refusal::NotAllowed(t) => lang.f(
-            K::RefNotAllowed,
-            &[("tool", &super::exercise::tool_name(lang, *t))],
-        ),
+        Refusal::NotAllowed(t) => lang.f(K::RefNotAllowed, &[("tool", &tool_name(lang, *t))]),
     }
 }
 
@@ -991,7 +1014,7 @@ pub(crate) mod tests {
             SimError::Invalid(Refusal::NoTimer(n)),
             SimError::Invalid(Refusal::HandDeliveryOff),
             SimError::Invalid(Refusal::HandDeliveryOn),
-            SimError::Invalid(Refusal::NotAllowed(raftlab_sim::script::Tool::Fire)),
+            SimError::Invalid(Refusal::NotAllowed(Tool::Fire)),
         ]
     }
 

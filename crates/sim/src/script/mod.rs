@@ -77,11 +77,12 @@ mod error;
 mod exercise;
 mod parse;
 
+pub use ast::{kind_name, ExerciseLine, HandDirective, Pick, KIND_NAMES};
 pub use ast::{
     Cmp, Directive, Expectation, NodeRef, On, RoleName, Setting, Show, Spelled, Workload,
 };
 pub use error::ScriptError;
-pub use exercise::{kind_name, ExerciseLine, HandDirective, Pick, Tool, Track, KIND_NAMES};
+pub use exercise::{Tool, Track};
 pub use parse::{parse_duration, MAX_NODES};
 
 /// One directive with its place in the file and its expected output.
