@@ -311,11 +311,12 @@ pub fn run(
     Ok(stats)
 }
 
-/// The scripts to mutate: every scenario and tour, and one line of each
+/// The scripts to mutate: every scenario, tour and exercise, and one line of each
 /// directive.
 pub fn script_corpus() -> Vec<String> {
     let mut v: Vec<String> = SCENARIOS.iter().map(|s| s.to_string()).collect();
     v.extend(crate::tour::BUILTIN.iter().map(|(_, t)| t.to_string()));
+    v.extend(crate::exercise::BUILTIN.iter().map(|(_, t)| t.to_string()));
     v.push(EVERY_DIRECTIVE.to_string());
     v
 }
