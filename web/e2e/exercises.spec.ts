@@ -63,6 +63,8 @@ test('a student elects n3 by hand and solves the exercise, in English', async ({
   await page.getByTestId('exercise-button').click();
   await expect(page.getByTestId('exercise-start-vote-by-hand')).toHaveAttribute('data-solved', 'true');
   await expect(page.getByTestId('exercise-start-figure8')).toHaveAttribute('data-solved', 'false');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('exercise-menu')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -341,7 +341,7 @@ fn ExerciseMenu(ui: Ui) -> impl IntoView {
                             ui.act(Action::HandDelivery(true));
                         }>{t(K::ExHandFree)}</button>
                     </div>
-                    <button class="close-help" data-testid="exercise-menu-close" on:click=close>{t(K::Close)}</button>
+                    <button class="close-help" data-testid="exercise-menu-close" autofocus on:click=close>{t(K::Close)}</button>
                 </div>
             </div>
         }
@@ -373,6 +373,12 @@ pub fn ExercisePanel(ui: Ui) -> impl IntoView {
         ui.snapshot.with(|_| ());
         evaluate(ui);
     });
+    let esc = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            st.menu_open.set(false);
+        }
+    });
+    on_cleanup(move || esc.remove());
     let lang = ui.lang;
     let problems = move || {
         let lang = lang.get();
