@@ -68,6 +68,25 @@ test('a student elects n3 by hand and solves the exercise, in English', async ({
   expect(errors).toEqual([]);
 });
 
+test('a student commits with two servers down, with time running', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?lang=en&speed=2&exercise=two-down');
+  await expect(page.getByTestId('exercise-title')).toHaveText('Commit with two servers down');
+  // It opens paused, so the task can be read before time runs.
+  const clock = await page.getByTestId('clock').textContent();
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('clock')).toHaveText(clock!);
+  await expect(page.getByTestId('exercise-goal-0')).toHaveAttribute('data-ok', 'false');
+  await page.getByTestId('client-op').selectOption('put');
+  await page.getByTestId('client-key').fill('x');
+  await page.getByTestId('client-value').fill('1');
+  await page.getByTestId('client-send').click();
+  await page.getByTestId('play-pause').click();
+  await expect(page.getByTestId('exercise-solved')).toContainText('Goal reached with 1 actions', { timeout: 15_000 });
+  await expect(page.getByTestId('exercise-goal-0')).toHaveAttribute('data-ok', 'true');
+  expect(errors).toEqual([]);
+});
+
 test('a tool the exercise does not allow is refused', async ({ page }) => {
   await page.goto('/?lang=en&exercise=vote-by-hand');
   await expect(page.getByTestId('exercise-title')).toHaveText('Elect n3 by hand');

@@ -294,6 +294,7 @@ impl Ui {
                     }
                     _ => s.timeline.advance_to(next),
                 }
+                crate::exercise_run::observe(s.timeline.world());
                 if now_ms() - t0 > FRAME_BUDGET_MS {
                     // Too much to simulate: fall behind rather than stutter.
                     s.cursor_us = s.timeline.now().0 as f64;

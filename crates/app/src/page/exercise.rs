@@ -138,7 +138,10 @@ fn open(ui: Ui, ex: Exercise, file: Option<String>) {
     st.hints_shown.set(0);
     st.current.set(Some((ex, file)));
     ui.load_run(tl);
-    ui.set_playing(true);
+    // Paused, so the student reads the task before time (and the time
+    // limit) starts to run: Play when ready.
+    ui.set_playing(false);
+    ui.publish();
 }
 
 /// Leaves the exercise; the run stays, free to play with.
@@ -209,15 +212,17 @@ fn evaluate(ui: Ui) {
         }
         return;
     }
-    let done = status.iter().all(|ok| *ok);
     if st.status.with_untracked(|s| *s != status) {
         st.status.set(status);
     }
     if st.used.get_untracked() != Some(used) {
         st.used.set(Some(used));
     }
-    if done && st.reached.get_untracked().is_none() && active.exercise.within_limits(used) {
-        st.reached.set(Some(used));
+    // Also between frames (the driver observes every slice) and after
+    // every action (hand-driven delivery publishes each).
+    ui.with_timeline(|t| exercise_run::observe(t.world()));
+    if let (Some(s), None) = (exercise_run::reached(), st.reached.get_untracked()) {
+        st.reached.set(Some(s));
         if st
             .current
             .with_untracked(|c| c.as_ref().is_some_and(|(_, f)| f.is_none()))
