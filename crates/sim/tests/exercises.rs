@@ -98,7 +98,7 @@ fn malformed_files_name_the_line() {
             "unknown tool \"crahs\"",
         ),
         (
-            good.replace("limit time 3s", "limit time 3 s"),
+            good.replace("limit time 5s", "limit time 5 s"),
             9,
             "`limit time`",
         ),
