@@ -282,6 +282,10 @@ impl Ui {
                 s.cursor_us += (t0 - last).clamp(0.0, MAX_FRAME_MS) * 1000.0 * speed;
             }
             s.last_frame_ms = Some(t0);
+            if s.timeline.world().config().hand_delivery {
+                // Hand-driven delivery: time moves only when the user acts.
+                s.cursor_us = s.timeline.now().0 as f64;
+            }
             let target = Micros(s.cursor_us as u64);
             let mut rest = false;
             while s.timeline.now() < target && s.timeline.world().violation().is_none() {
@@ -297,6 +301,7 @@ impl Ui {
                     }
                     _ => s.timeline.advance_to(next),
                 }
+                crate::exercise_run::observe(s.timeline.world());
                 if now_ms() - t0 > FRAME_BUDGET_MS {
                     // Too much to simulate: fall behind rather than stutter.
                     s.cursor_us = s.timeline.now().0 as f64;
@@ -600,6 +605,10 @@ impl Ui {
 
     /// Applies a user action now; in the past this forks a new future.
     pub fn act(self, action: Action) {
+        if let Err(e) = crate::exercise_run::allows(&action) {
+            self.error.set(Some(e));
+            return;
+        }
         let result = with_sim(|s| s.timeline.apply(action));
         match result {
             Some(Err(e)) => self.error.set(Some(e)),
@@ -617,6 +626,26 @@ impl Ui {
         self.error.set(None);
         self.markers.set(Arc::new(Vec::new()));
         self.publish();
+    }
+
+    /// Replaces the run with one already under way (a classroom exercise
+    /// after its starting script); no idle fast-forward, no tour.
+    pub fn load_run(self, tl: Timeline) {
+        let config = tl.world().initial_config().clone();
+        with_sim(|s| {
+            s.cursor_us = tl.now().0 as f64;
+            s.timeline = tl;
+            s.announced_leader = None;
+            s.announced_commit = 0;
+            s.tour = None;
+        });
+        self.reset_view(config, 0);
+        self.ensure_loop();
+    }
+
+    /// Reads the run as it stands (exercise checks, the solution record).
+    pub fn with_timeline<R>(self, f: impl FnOnce(&Timeline) -> R) -> Option<R> {
+        with_sim(|s| f(&s.timeline))
     }
 
     /// Starts a fresh run with new settings (same speed, play state kept).

@@ -15,7 +15,9 @@
 use raftlab_core::{DetRng, Micros};
 
 use crate::limits::{self, Count, Duration, Real};
-use crate::script::{parse_line, parse_script, rewrite, Directive, Expectation, Setting};
+use crate::script::{
+    parse_line, parse_script, rewrite, Directive, ExerciseLine, Expectation, Setting,
+};
 use crate::{Trace, WorldConfig};
 
 /// A deterministic stream of mutated inputs.
@@ -309,7 +311,7 @@ pub fn run(
     Ok(stats)
 }
 
-/// The scripts to mutate: every scenario and tour, and one line of each
+/// The scripts to mutate: every scenario, tour and exercise, and one line of each
 /// directive.
 pub fn script_corpus() -> Vec<String> {
     let mut v: Vec<String> = SCENARIOS.iter().map(|s| s.to_string()).collect();
@@ -317,6 +319,7 @@ pub fn script_corpus() -> Vec<String> {
     // lacks them.
     #[cfg(feature = "embed-tours")]
     v.extend(crate::tour::BUILTIN.iter().map(|(_, t)| t.to_string()));
+    v.extend(crate::exercise::BUILTIN.iter().map(|(_, t)| t.to_string()));
     v.push(EVERY_DIRECTIVE.to_string());
     v
 }
@@ -430,7 +433,9 @@ pub fn within_limits(d: &Directive) -> Result<(), String> {
             Setting::Duplicate { probability } => real(limits::DUPLICATE, *probability),
             Setting::Disk { write } => duration(limits::DISK, *write),
             Setting::SnapshotEvery { entries } => count(limits::SNAPSHOT_EVERY, *entries),
-            Setting::Reorder(_)
+            Setting::MaxEntries { entries } => count(limits::MAX_ENTRIES, *entries),
+            Setting::HandDelivery(_)
+            | Setting::Reorder(_)
             | Setting::PreVote(_)
             | Setting::CheckQuorum(_)
             | Setting::Backoff(_)
@@ -467,6 +472,10 @@ pub fn within_limits(d: &Directive) -> Result<(), String> {
             .iter()
             .flatten()
             .try_for_each(|n| count(limits::NODES, n.0)),
+        Directive::Exercise(ExerciseLine::LimitActions(n)) => count(limits::EXERCISE_ACTIONS, *n),
+        Directive::Exercise(ExerciseLine::LimitTime(t)) => duration(limits::EXERCISE_TIME, *t),
+        Directive::Exercise(ExerciseLine::Goal(e)) => within_limits(&Directive::Expect(e.clone())),
+        Directive::Exercise(ExerciseLine::Solution(d)) => within_limits(d),
         _ => Ok(()),
     }
 }

@@ -22,6 +22,7 @@ pub mod chunked;
 pub mod client;
 pub mod config;
 mod error;
+pub mod exercise;
 pub mod fuzz;
 mod ids;
 pub mod input_fuzz;

@@ -4,6 +4,7 @@
 mod chrome;
 mod cluster;
 mod controls;
+pub mod exercise;
 pub mod fatal;
 mod inspector;
 pub mod js_api;
@@ -230,6 +231,7 @@ pub fn Playground() -> impl IntoView {
                         on:click=move |_| ui.tour_menu_open.set(true)>
                         {move || t(K::TourButton)}
                     </button>
+                    <exercise::ExerciseButton ui=ui />
                     <CheckerBadge ui=ui />
                     <button
                         class="lang"
@@ -271,6 +273,7 @@ pub fn Playground() -> impl IntoView {
                     </ol>
                 </section>
                 <div class="side chrome">
+                    <exercise::ExercisePanel ui=ui />
                     <TourCard ui=ui />
                     <Show when=move || { stage.get() >= 1 }>
                         <Inspector ui=ui />

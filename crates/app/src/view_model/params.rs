@@ -274,6 +274,9 @@ pub fn parse(query: &str) -> (Params, Vec<ParamError>) {
                     None => errors.push(err(Reason::OneOf(ids.join(", ")))),
                 }
             }
+            // Classroom exercises (issue 13): `page/exercise.rs` reads and
+            // checks these itself.
+            "exercise" | "exercise-file" => {}
             _ => errors.push(err(Reason::Unknown)),
         }
     }

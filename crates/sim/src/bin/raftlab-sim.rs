@@ -15,6 +15,7 @@
 //! raftlab-sim soak [--hours H] [--seed N] [--budget-mib M]
 //! raftlab-sim tour [ID] [--lang en|zh]
 //! raftlab-sim bugs
+//! raftlab-sim exercise list | check FILE... | check --builtin
 //! raftlab-sim fuzz-inputs [--count N] [--seed S]
 //! ```
 //!
@@ -43,6 +44,8 @@ const USAGE: &str = "usage:
   raftlab-sim soak [--hours H] [--seed N] [--budget-mib M]
   raftlab-sim tour [ID] [--lang en|zh]   (no ID: list the guided tours)
   raftlab-sim bugs                       (the bug switches: name, profile that catches it, rule)
+  raftlab-sim exercise list              (the built-in exercises: id, track, title)
+  raftlab-sim exercise check FILE... | --builtin   (prove each exercise sound)
   raftlab-sim fuzz-inputs [--count N] [--seed S]   (mutated scripts and traces)";
 
 /// Writes one line to stdout. A reader that stops early (`raftlab-sim tour |
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
         Some("soak") => soak(&args[1..]),
         Some("tour") => tour(&args[1..]),
         Some("bugs") => bugs(&args[1..]),
+        Some("exercise") => exercise(&args[1..]),
         Some("fuzz-inputs") => fuzz_inputs(&args[1..]),
         Some("help" | "--help" | "-h") => {
             outln!("{USAGE}");
@@ -802,4 +806,61 @@ fn bugs(args: &[String]) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// `exercise list` and `exercise check FILE... | --builtin`: each file
+/// parses, its starting state alone never reaches the goal within the time
+/// limit, and its reference solution does, within the limits, using only
+/// the allowed tools.
+fn exercise(args: &[String]) -> Result<(), String> {
+    use raftlab_sim::exercise::{builtin, parse_exercise, BUILTIN};
+    match args.first().map(String::as_str) {
+        Some("list") => {
+            let all = builtin()?;
+            for e in &all {
+                outln!("{} {} {}", e.id, e.track.name(), e.title("en"));
+            }
+            Ok(())
+        }
+        Some("check") => {
+            let mut files: Vec<(String, String)> = Vec::new();
+            for a in &args[1..] {
+                if a == "--builtin" {
+                    files.extend(
+                        BUILTIN
+                            .iter()
+                            .map(|(id, t)| (id.to_string(), t.to_string())),
+                    );
+                } else {
+                    let text = std::fs::read_to_string(a).map_err(|e| format!("{a}: {e}"))?;
+                    files.push((a.clone(), text));
+                }
+            }
+            if files.is_empty() {
+                return Err(format!("exercise check: name a FILE or --builtin\n{USAGE}"));
+            }
+            let mut failed = 0;
+            for (name, text) in &files {
+                let id = std::path::Path::new(name)
+                    .file_stem()
+                    .map_or(name.clone(), |s| s.to_string_lossy().into_owned());
+                match parse_exercise(&id, text).and_then(|e| e.check()) {
+                    Ok(r) => outln!(
+                        "ok {name}: the reference solution reaches the goal in {} actions and {} ms; the starting state alone does not",
+                        r.reference.actions,
+                        r.reference.time.as_ms_f64()
+                    ),
+                    Err(e) => {
+                        failed += 1;
+                        outln!("FAILED {name}: {e}");
+                    }
+                }
+            }
+            if failed > 0 {
+                return Err(format!("{failed} of {} exercises failed", files.len()));
+            }
+            Ok(())
+        }
+        _ => Err(format!("exercise: expected list or check\n{USAGE}")),
+    }
 }
