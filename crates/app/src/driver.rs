@@ -561,6 +561,37 @@ impl Ui {
         self.publish();
     }
 
+    /// Reads the run (for links, trace export and the embed API).
+    pub fn with_timeline<R>(self, f: impl FnOnce(&Timeline) -> R) -> Option<R> {
+        with_sim(|s| f(&s.timeline))
+    }
+
+    /// Opens a given run (from a link or an imported trace), paused where
+    /// it stands: the past is scrubbable, acting forks a new future.
+    pub fn open_run(self, timeline: Timeline) {
+        let config = timeline.world().initial_config().clone();
+        with_sim(|s| {
+            s.cursor_us = timeline.now().0 as f64;
+            s.timeline = timeline;
+            s.announced_leader = None;
+            s.announced_commit = 0;
+            s.tour = None;
+        });
+        self.playing.set(false);
+        self.tour_menu_open.set(false);
+        self.reset_view(config, 0);
+    }
+
+    /// Starts built-in tour `index` at stop `stop` (0-based): the stops
+    /// before it are run through at once, as Next would.
+    pub fn start_tour_at(self, index: usize, stop: usize) {
+        self.start_tour(index);
+        for s in 0..stop {
+            self.tour_skip();
+            self.tour_go(s + 1);
+        }
+    }
+
     /// Clears what belonged to the previous run.
     fn reset_view(self, config: WorldConfig, skipped_ms: u64) {
         self.user_log.set(Vec::new());

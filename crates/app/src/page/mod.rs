@@ -4,12 +4,14 @@
 mod chrome;
 mod cluster;
 mod controls;
+pub mod embed;
 pub mod fatal;
 mod inspector;
 pub mod js_api;
 mod logs;
 mod network;
 mod settings;
+pub mod share;
 mod state;
 mod tour;
 
@@ -30,6 +32,7 @@ use inspector::Inspector;
 use logs::Logs;
 use network::NetworkPanel;
 use settings::Settings;
+use share::{Share, ShareBanner, ShareBar};
 use state::{ClientPanel, StateMachines};
 use tour::{TourCard, TourMenu};
 
@@ -158,8 +161,18 @@ pub fn Playground() -> impl IntoView {
         params.speed.unwrap_or(DEFAULT_SPEED),
         lang,
     );
-    js_api::install(ui);
+    let share = Share::new();
+    js_api::install(ui, share);
+    embed::install(ui, share, &params);
+    embed::apply_params(&params);
     let embed = params.embed;
+    if params.autoplay == Some(false) {
+        ui.set_playing(false);
+    }
+    if let Some(link) = &params.run {
+        // A refused link leaves the default page, with a banner saying why.
+        let _ = share::open_link(ui, share, link);
+    }
     if let Some(id) = &params.tour {
         let index = ui.tours.with_value(|t| {
             t.as_ref()
@@ -206,6 +219,7 @@ pub fn Playground() -> impl IntoView {
                         on:click=move |_| ui.tour_menu_open.set(true)>
                         {move || t(K::TourButton)}
                     </button>
+                    <ShareBar ui=ui share=share />
                     <CheckerBadge ui=ui />
                     <button
                         class="lang"
@@ -222,6 +236,7 @@ pub fn Playground() -> impl IntoView {
             </header>
             <ParamBanner ui=ui errors=errors />
             <ErrorBanner ui=ui />
+            <ShareBanner ui=ui share=share />
             <TimeControls ui=ui />
             <main class="grid">
                 <section class="panel cluster-panel" aria-labelledby="cluster-h">
@@ -267,6 +282,7 @@ pub fn Playground() -> impl IntoView {
                     <Legend ui=ui />
                 </div>
             </main>
+            {embed.then(|| view! { <embed::EmbedFooter ui=ui /> })}
             <div class="sr-only" aria-live="polite" data-testid="announcer">{move || ui.announce.get()}</div>
             <HelpOverlay ui=ui />
             <TourMenu ui=ui />
