@@ -544,6 +544,16 @@ impl Ui {
         self.publish();
     }
 
+    /// Jumps to virtual time `t`, past the furthest point simulated too
+    /// (the embed API's `seek`; the scrubber stays within the run).
+    pub fn seek_or_run(self, t: Micros) {
+        with_sim(|s| {
+            s.timeline.seek(t);
+            s.cursor_us = s.timeline.now().0 as f64;
+        });
+        self.publish();
+    }
+
     /// Moves the clock by `delta_ms` (negative: back).
     pub fn scrub_by(self, delta_ms: i64) {
         let now = self.snapshot.with_untracked(|s| s.now.0) as i64;

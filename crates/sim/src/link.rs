@@ -26,8 +26,9 @@
 //! holds the decoded run to the same rules as a trace file
 //! ([`Trace::validate`]); `raftlab-sim fuzz-inputs` feeds it mutated links.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
+use base64::engine::DecodePaddingMode;
+use base64::{alphabet, Engine};
 use raftlab_core::{Config as RaftConfig, Micros};
 use serde::{Deserialize, Serialize};
 
@@ -232,6 +233,16 @@ struct Body {
     view: LinkView,
 }
 
+/// Reads what [`URL_SAFE_NO_PAD`] writes, and a link cut anywhere: the
+/// bits left over in a cut character are ignored, so the length check
+/// below can say "cut short" rather than "damaged".
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone),
+);
+
 fn checksum(bytes: &[u8]) -> [u8; 4] {
     let h = fnv1a(bytes);
     ((h ^ (h >> 32)) as u32).to_le_bytes()
@@ -300,7 +311,7 @@ impl RunLink {
         // One base64 character past a whole byte cannot be: the text
         // was cut within a byte.
         let whole = text.len() - usize::from(text.len() % 4 == 1);
-        let bytes = URL_SAFE_NO_PAD
+        let bytes = LENIENT
             .decode(&text[..whole])
             .map_err(|_| LinkError::Checksum)?;
         let (&version, rest) = bytes.split_first().ok_or(LinkError::Empty)?;

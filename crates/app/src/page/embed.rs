@@ -9,6 +9,7 @@
 
 use leptos::prelude::*;
 use raftlab_core::{Micros, NodeId};
+use raftlab_sim::limits;
 use raftlab_sim::tour::Phase;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -45,23 +46,18 @@ fn node_name(n: NodeId) -> String {
 
 /// The `act` command's fields as an [`ActSpec`].
 fn act_spec(msg: &JsValue) -> ActSpec {
-    let groups = js_sys::Array::try_from(get(msg, "groups"))
-        .map(|a| {
-            a.iter()
-                .map(|g| {
-                    js_sys::Array::try_from(g)
-                        .map(|g| {
-                            g.iter()
-                                .filter_map(|n| {
-                                    n.as_string().or_else(|| n.as_f64().map(|f| format!("{f}")))
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let array = |v: JsValue| {
+        if js_sys::Array::is_array(&v) {
+            v.unchecked_into::<js_sys::Array>().iter().collect()
+        } else {
+            Vec::new()
+        }
+    };
+    let name = |n: JsValue| n.as_string().or_else(|| n.as_f64().map(|f| format!("{f}")));
+    let groups = array(get(msg, "groups"))
+        .into_iter()
+        .map(|g| array(g).into_iter().filter_map(name).collect())
+        .collect();
     ActSpec {
         action: get_str(msg, "action").unwrap_or_default(),
         node: get_str(msg, "node"),
@@ -132,8 +128,14 @@ pub fn command(ui: Ui, share: Share, msg: &JsValue) -> Result<JsValue, String> {
         "step" => ui.step(),
         "seek" => {
             let ms = get_f64(msg, "ms").ok_or("`seek` needs `ms`, a number")?;
+            if !(0.0..=limits::RUN.max.0 as f64 / 1000.0).contains(&ms) {
+                return Err(format!(
+                    "`ms` must be between 0 and {} ms",
+                    limits::RUN.max.0 / 1000
+                ));
+            }
             ui.set_playing(false);
-            ui.seek(Micros((ms.max(0.0) * 1000.0) as u64));
+            ui.seek_or_run(Micros((ms * 1000.0) as u64));
         }
         "speed" => {
             let v = get_f64(msg, "value").ok_or("`speed` needs `value`, a number")?;
