@@ -42,6 +42,7 @@ test('a copied link reopens the same run at the same place, paused', async ({ pa
     const s = r.snapshot();
     return { fingerprint: r.fingerprint(), now: s.now, events: s.event_count };
   });
+  await page.getByTestId('share-button').click();
   await page.getByTestId('share-copy').click();
   const link = page.getByTestId('share-link');
   await expect(link).toHaveValue(/\?run=[A-Za-z0-9_-]+$/);
@@ -110,11 +111,16 @@ for (const [name, mangle, words] of [
   });
 }
 
-test('a trace exported from the page imports back by file picker and by paste', async ({ page }) => {
+test('a trace exported from the page imports back by file picker, paste and drop', async ({ page }) => {
+  // Four pages, each replaying the run for its fingerprint.
+  test.setTimeout(90_000);
   const errors = collectErrors(page);
   await makeRun(page);
   const fingerprint = await page.evaluate(() => (window as any).raftlab.fingerprint());
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('share-export').click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('share-button').click().then(() => page.getByTestId('share-export').click()),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^raftlab-seed5-\d+ms\.json$/);
   const file = path.join(screenshotDir, '..', 'exported-trace.json');
   await download.saveAs(file);
@@ -127,6 +133,7 @@ test('a trace exported from the page imports back by file picker and by paste', 
   await page.goto('/?seed=9');
   await ready(page);
   expect(await page.evaluate(() => (window as any).raftlab.fingerprint())).not.toBe(fingerprint);
+  await page.getByTestId('share-button').click();
   await page.getByTestId('share-import').click();
   await expect(page.getByTestId('import-dialog')).toBeVisible();
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -144,9 +151,22 @@ test('a trace exported from the page imports back by file picker and by paste', 
   // Paste.
   await page.goto('/?seed=9');
   await ready(page);
+  await page.getByTestId('share-button').click();
   await page.getByTestId('share-import').click();
   await page.getByTestId('import-text').fill(text);
   await page.getByTestId('import-open').click();
+  await expect(page.getByTestId('link-banner')).toContainText('Opened the trace');
+  expect(await page.evaluate(() => (window as any).raftlab.fingerprint())).toBe(fingerprint);
+
+  // Drag and drop, anywhere on the page.
+  await page.goto('/?seed=9');
+  await ready(page);
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'run.json', { type: 'application/json' }));
+    document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, text);
   await expect(page.getByTestId('link-banner')).toContainText('Opened the trace');
   expect(await page.evaluate(() => (window as any).raftlab.fingerprint())).toBe(fingerprint);
   expect(errors).toEqual([]);
@@ -155,6 +175,7 @@ test('a trace exported from the page imports back by file picker and by paste', 
 test('a bad trace says where and what, in both languages', async ({ page }) => {
   await page.goto('/');
   await ready(page);
+  await page.getByTestId('share-button').click();
   await page.getByTestId('share-import').click();
   await page.getByTestId('import-text').fill('{"format": "raftlab-trace", "version": 2, "config": {"nodes": "five"}}');
   await page.getByTestId('import-open').click();

@@ -481,6 +481,7 @@ strings! {
     TourInvite => "New to Raft? Take the guided tour", "第一次接触 Raft？跟着导览走一遍";
     // --- run links, trace files, embeds (issue 12) ---
     ShareHeading => "Share this run", "分享这次运行";
+    ShareButton => "Share", "分享";
     ShareCopy => "Copy link", "复制链接";
     ShareCopyTitle => "Copy a link to this run: its settings, every action, where you stand, the open panels and the language (key S)",
         "复制这次运行的链接：设置、每个操作、当前位置、打开的面板和语言（按键 S）";

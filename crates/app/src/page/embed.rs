@@ -302,10 +302,9 @@ pub fn install(ui: Ui, share: Share, params: &Params) {
                     set(&reply, "error", e);
                 }
             }
-            let target = ev
-                .source()
-                .and_then(|s| s.dyn_into::<web_sys::Window>().ok());
-            if let Some(w) = target {
+            // The host's window is from another realm: `instanceof Window`
+            // fails across frames, so no checked cast.
+            if let Some(w) = ev.source().map(|s| s.unchecked_into::<web_sys::Window>()) {
                 let _ = w.post_message(&reply, &ev.origin());
             }
         },

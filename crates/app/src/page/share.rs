@@ -105,6 +105,8 @@ pub struct Share {
     pub import_open: RwSignal<bool>,
     /// A file is being dragged over the page.
     pub dragging: RwSignal<bool>,
+    /// The share menu is open.
+    pub menu_open: RwSignal<bool>,
 }
 
 impl Share {
@@ -116,6 +118,7 @@ impl Share {
             copied: RwSignal::new(None),
             import_open: RwSignal::new(false),
             dragging: RwSignal::new(false),
+            menu_open: RwSignal::new(false),
         }
     }
 }
@@ -359,6 +362,7 @@ pub fn copy_link(ui: Ui, share: Share) {
     };
     share.last_link.set(Some(url.clone()));
     share.copied.set(None);
+    share.menu_open.set(true);
     let clipboard = window().navigator().clipboard();
     let ok =
         Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| share.copied.set(Some(true)));
@@ -388,6 +392,10 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
 pub fn ShareBar(ui: Ui, share: Share) -> impl IntoView {
     let t = move |k| ui.lang.get().t(k);
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            share.menu_open.set(false);
+            share.import_open.set(false);
+        }
         if ev.key() == "s" && !(ev.ctrl_key() || ev.meta_key() || ev.alt_key()) && !typing(&ev) {
             ev.prevent_default();
             copy_link(ui, share);
@@ -420,33 +428,47 @@ pub fn ShareBar(ui: Ui, share: Share) -> impl IntoView {
         leave.remove();
         drop.remove();
     });
+    let open = share.menu_open;
     view! {
-        <div class="share-bar" role="group" aria-label=move || t(K::ShareHeading) data-testid="share-bar">
-            <button data-testid="share-copy" title=move || t(K::ShareCopyTitle) on:click=move |_| copy_link(ui, share)>
-                "🔗 " {move || t(K::ShareCopy)}
+        <div class="share-menu">
+            <button class="share-toggle" data-testid="share-button" aria-haspopup="true"
+                aria-expanded=move || if open.get() { "true" } else { "false" } aria-controls="share-pop"
+                on:click=move |_| open.update(|o| *o = !*o)>
+                {move || t(K::ShareButton)} " ▾"
             </button>
-            <button data-testid="share-export" title=move || t(K::ShareExportTitle) on:click=move |_| export_trace(ui)>
-                "⤓ " {move || t(K::ShareExport)}
-            </button>
-            <button data-testid="share-import" title=move || t(K::ShareImportTitle) on:click=move |_| share.import_open.set(true)>
-                "⤒ " {move || t(K::ShareImport)}
-            </button>
+            {move || open.get().then(|| view! {
+                <div id="share-pop" class="share-pop" role="group" aria-label=move || t(K::ShareHeading) data-testid="share-bar">
+                    <div class="share-actions">
+                        <button data-testid="share-copy" title=move || t(K::ShareCopyTitle) on:click=move |_| copy_link(ui, share)>
+                            {move || t(K::ShareCopy)} " (S)"
+                        </button>
+                        <button data-testid="share-export" title=move || t(K::ShareExportTitle) on:click=move |_| export_trace(ui)>
+                            "⤓ " {move || t(K::ShareExport)}
+                        </button>
+                        <button data-testid="share-import" title=move || t(K::ShareImportTitle) on:click=move |_| {
+                            open.set(false);
+                            share.import_open.set(true);
+                        }>
+                            "⤒ " {move || t(K::ShareImport)}
+                        </button>
+                    </div>
+                    {move || share.last_link.get().map(|url| view! {
+                        <div class="share-copied" role="status" data-testid="share-status">
+                            <span>{move || match share.copied.get() {
+                                Some(true) => t(K::ShareCopied),
+                                _ => t(K::ShareCopyByHand),
+                            }}</span>
+                            <input readonly data-testid="share-link" aria-label=move || t(K::ShareLinkLabel) prop:value=url
+                                on:focus=move |ev| {
+                                    if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                        i.select();
+                                    }
+                                } />
+                        </div>
+                    })}
+                </div>
+            })}
         </div>
-        {move || share.last_link.get().map(|url| view! {
-            <div class="share-copied" role="status" data-testid="share-status">
-                <span>{move || match share.copied.get() {
-                    Some(true) => t(K::ShareCopied),
-                    _ => t(K::ShareCopyByHand),
-                }}</span>
-                <input readonly data-testid="share-link" aria-label=move || t(K::ShareLinkLabel) prop:value=url
-                    on:focus=move |ev| {
-                        if let Some(i) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                            i.select();
-                        }
-                    } />
-                <button aria-label=move || t(K::BannerDismiss) on:click=move |_| share.last_link.set(None)>"×"</button>
-            </div>
-        })}
         <ImportDialog ui=ui share=share />
         {move || share.dragging.get().then(|| view! {
             <div class="drop-veil" data-testid="drop-veil" aria-hidden="true">{t(K::ImportDrop)}</div>
@@ -487,6 +509,18 @@ fn ImportDialog(ui: Ui, share: Share) -> impl IntoView {
             text.set(String::new());
         }
     };
+    Effect::new(move |_| {
+        if share.import_open.get() {
+            request_animation_frame(|| {
+                if let Some(el) = document()
+                    .get_element_by_id("import-text")
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+            });
+        }
+    });
     move || {
         share.import_open.get().then(|| view! {
             <div class="import-veil" on:click=move |_| share.import_open.set(false)></div>
