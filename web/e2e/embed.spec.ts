@@ -75,7 +75,14 @@ test('the example post drives two embeds from its text and shows their events', 
   });
   expect(seeds[0]).not.toBe(seeds[1]);
   await page.screenshot({ path: path.join(screenshotDir, 'example-post-1280x800.png'), fullPage: true });
+  // Narrower: the embeds reflow and their iframes follow their height,
+  // shrinking as well as growing.
+  const frame = page.locator('[data-testid="embed-partition"] iframe');
+  const wide = await frame.evaluate((f) => parseInt((f as HTMLElement).style.height));
   await page.setViewportSize({ width: 375, height: 812 });
+  await expect.poll(async () => frame.evaluate((f) => parseInt((f as HTMLElement).style.height))).not.toBe(wide);
+  const inner = await frame.evaluate((f) => (f as HTMLIFrameElement).contentDocument!.querySelector('.playground')!.getBoundingClientRect().height);
+  await expect.poll(async () => frame.evaluate((f) => parseInt((f as HTMLElement).style.height))).toBeLessThanOrEqual(Math.ceil(inner) + 2);
   await page.getByTestId('embed-partition').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(screenshotDir, 'example-post-375x812.png') });
   expect(errors).toEqual([]);

@@ -388,9 +388,14 @@ pub fn install(ui: Ui, share: Share, params: &Params) {
             ui.snapshot.track();
             ui.lang.track();
             share.notice.track();
+            // The content's own height: the document's is never less
+            // than the iframe's, so it could grow but never shrink.
             let h = document()
-                .document_element()
-                .map(|e| e.scroll_height().max(0) as u32)
+                .query_selector(".playground")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                .map(|e| e.offset_height().max(0) as u32)
                 .unwrap_or(0);
             if prev != Some(h) {
                 post_height(h);
