@@ -83,6 +83,20 @@ test('the link carries the language and the open panels', async ({ page, context
   await expect(other.getByTestId('settings')).toHaveAttribute('open', '');
 });
 
+test('a link made during a tour opens the tour at its stop', async ({ page, context }) => {
+  await page.goto('/');
+  await ready(page);
+  await page.evaluate(() => (window as any).raftlab.startTour('election', 2));
+  await expect(page.getByTestId('tour-card')).toBeVisible();
+  const state = await page.evaluate(() => (window as any).raftlab.getState());
+  expect(state.tour).toEqual({ id: 'election', stop: 2 });
+  const other = await context.newPage();
+  await other.goto(await page.evaluate(() => (window as any).raftlab.link()));
+  await ready(other);
+  await expect(other.getByTestId('tour-card')).toBeVisible();
+  expect((await other.evaluate(() => (window as any).raftlab.getState())).tour).toEqual({ id: 'election', stop: 2 });
+});
+
 for (const [name, mangle, words] of [
   ['damaged', (l: string) => l.slice(0, 30) + (l[30] === 'A' ? 'B' : 'A') + l.slice(31), /checksum does not match/],
   ['cut short', (l: string) => l.slice(0, l.length - 12), /cut short/],

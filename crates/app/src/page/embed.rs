@@ -112,7 +112,8 @@ fn state(ui: Ui) -> Result<JsValue, String> {
         tour.map_or(JsValue::NULL, |(id, stop)| {
             let t = js_sys::Object::new();
             set(&t, "id", id);
-            set(&t, "stop", stop);
+            // 1-based, as the `tour` command and the `tour-stop` event.
+            set(&t, "stop", stop + 1);
             t.into()
         }),
     );
