@@ -1,5 +1,7 @@
 //! Address parameters: `?seed=42&nodes=7&speed=0.1&workload=4&lang=zh&embed=1&prevote=1&checkquorum=1`,
-//! and `?tour=election` to open a guided tour.
+//! and `?tour=election` to open a guided tour; `?run=<link>` to open a run
+//! link; for embeds `origin=`, `controls=`, `panels=`, `theme=`,
+//! `autoplay=` and Pym.js's `childId=` (README.md, "Embedding").
 //!
 //! A bad parameter never stops the page: it is ignored, and the page shows
 //! a banner naming it with a link to the default page.
