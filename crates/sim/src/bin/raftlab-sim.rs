@@ -901,8 +901,7 @@ fn fuzz_inputs(args: &[String]) -> Result<(), String> {
         t0.elapsed().as_secs_f64()
     );
     outln!(
-        "fuzz-inputs: {} inputs, no panic, no accepted value beyond its limit ({:.1} s)",
-        total + links,
+        "fuzz-inputs: {total} inputs and {links} run links, no panic, no accepted value beyond its limit ({:.1} s)",
         started.elapsed().as_secs_f64()
     );
     Ok(())
