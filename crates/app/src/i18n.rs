@@ -607,6 +607,61 @@ strings! {
     HandTurnOff => "Turn hand-driven delivery off", "关闭手动投递";
     HandMessage => "from {from}: {what}", "来自 {from}：{what}";
     ExListSep => ", ", "、";
+    // --- run links, trace files, embeds (issue 12) ---
+    ShareHeading => "Share this run", "分享这次运行";
+    ShareButton => "Share", "分享";
+    ShareCopy => "Copy link", "复制链接";
+    ShareCopyTitle => "Copy a link to this run: its settings, every action, where you stand, the open panels and the language (key S)",
+        "复制这次运行的链接：设置、每个操作、当前位置、打开的面板和语言（按键 S）";
+    ShareCopied => "Link copied: whoever opens it sees this run, paused here", "链接已复制：打开它的人会看到这次运行，并暂停在此处";
+    ShareCopyByHand => "Copy this link by hand:", "请手动复制这个链接：";
+    ShareLinkLabel => "Link to this run", "这次运行的链接";
+    ShareExport => "Export trace", "导出轨迹";
+    ShareExportTitle => "Download this run as a trace file (the same JSON the command line writes)",
+        "把这次运行下载为轨迹文件（与命令行写出的 JSON 相同）";
+    ShareImport => "Import trace", "导入轨迹";
+    ShareImportTitle => "Open a trace file: pick one, drop one on the page, or paste its text",
+        "打开轨迹文件：选择文件、拖放到页面上，或粘贴其文本";
+    ImportHeading => "Import a trace", "导入轨迹";
+    ImportFile => "Trace file", "轨迹文件";
+    ImportPaste => "…or paste the trace's text", "……或粘贴轨迹的文本";
+    ImportOpen => "Open", "打开";
+    ImportCancel => "Cancel", "取消";
+    ImportDrop => "Drop the trace file to open it", "松开以打开轨迹文件";
+    ImportDone => "Opened the trace: {actions} actions, {time} of simulated time, paused at its end. Drag the timeline to go back.",
+        "已打开轨迹：{actions} 个操作，模拟时间 {time}，暂停在结尾。拖动时间线即可回看。";
+    ImportRefused => "This trace could not be opened: {why}", "无法打开这个轨迹：{why}";
+    LinkOpened => "Opened the run from the link, paused where its author stood.", "已从链接打开这次运行，暂停在作者所在的位置。";
+    LinkRefused => "This run link could not be opened, so the default page is shown instead: {why}",
+        "无法打开这个运行链接，因此显示默认页面：{why}";
+    BannerDismiss => "Dismiss", "关闭";
+    LinkEmpty => "the link is empty", "链接为空";
+    LinkTooLong => "the link is longer than {max} characters, the most Raftlab reads", "链接超过 {max} 个字符，超出本程序可读取的上限";
+    LinkNotALink => "this is not a run link (character {at} does not belong in one)", "这不是运行链接（第 {at} 个字符不应出现在其中）";
+    LinkFuture => "the link has format version {found}, but this page reads versions up to {supported}; open it with a newer Raftlab",
+        "链接的格式版本为 {found}，本页面最多只能读取版本 {supported}；请用更新的版本打开";
+    LinkTruncated => "the link is cut short: it has {have} of its {need} bytes; copy the whole link again",
+        "链接被截断：只有 {need} 字节中的 {have} 字节；请重新复制完整链接";
+    LinkChecksum => "the link is damaged (its checksum does not match); copy it again", "链接已损坏（校验和不匹配）；请重新复制";
+    LinkDamaged => "the link is damaged: {why}", "链接已损坏：{why}";
+    LinkReplay => "its run cannot be replayed: {why}", "其中的运行无法重放：{why}";
+    LinkDiffers => "its run replays differently here than its author saw it; it was made with a different version of Raftlab",
+        "这次运行在这里重放的结果与作者看到的不同；它是用另一个版本制作的";
+    ReplayRefused => "action {number} was refused where the run puts it: {why}", "第 {number} 个操作在其位置被拒绝：{why}";
+    ReplayOther => "the replay went astray: {why}", "重放出错：{why}";
+    TraceIo => "the file cannot be read: {why}", "无法读取文件：{why}";
+    TraceTooLarge => "the file is larger than {mib} MiB, the most the page reads", "文件超过 {mib} MiB，超出页面可读取的上限";
+    TraceNotText => "it is not text (byte {at} is not UTF-8)", "它不是文本（第 {at} 字节不是 UTF-8）";
+    TraceJson => "it is not valid JSON at line {line}, column {column}: {why}", "第 {line} 行第 {column} 列不是有效的 JSON：{why}";
+    TraceNotATrace => "it is not a Raftlab trace: {why}", "它不是轨迹文件：{why}";
+    TraceFuture => "it has trace format version {found}, but this page reads versions up to {supported}",
+        "它的轨迹格式版本为 {found}，本页面最多只能读取版本 {supported}";
+    TraceField => "the field {field} is wrong (line {line}, column {column}): {why}", "字段 {field} 有误（第 {line} 行第 {column} 列）：{why}";
+    TraceInvalid => "its content does not make a run: {why}", "其内容构不成一次运行：{why}";
+    TraceTooManyNodes => "it starts with {nodes} nodes; the page draws at most {max}", "它从 {nodes} 个节点开始；页面最多绘制 {max} 个";
+    EmbedOpen => "Open in Raftlab", "在完整页面中打开";
+    EmbedOpenTitle => "Open this run in the full Raftlab page, in a new tab", "在新标签页的完整页面中打开这次运行";
+    EmbedCaption => "Raft consensus, live: a simulated cluster you can break", "实时运行的 Raft 共识：一个可以随意破坏的模拟集群";
 }
 
 #[cfg(test)]

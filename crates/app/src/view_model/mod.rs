@@ -10,6 +10,7 @@ pub mod message;
 pub mod node;
 pub mod params;
 pub mod settings;
+pub mod share;
 pub mod speed;
 pub mod timeline;
 pub mod tour;

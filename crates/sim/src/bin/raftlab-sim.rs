@@ -16,7 +16,7 @@
 //! raftlab-sim tour [ID] [--lang en|zh]
 //! raftlab-sim bugs
 //! raftlab-sim exercise list | check FILE... | check --builtin
-//! raftlab-sim fuzz-inputs [--count N] [--seed S]
+//! raftlab-sim fuzz-inputs [--count N] [--links N] [--seed S]
 //! ```
 //!
 //! Every number is checked against its limit in `raftlab_sim::limits`;
@@ -46,7 +46,7 @@ const USAGE: &str = "usage:
   raftlab-sim bugs                       (the bug switches: name, profile that catches it, rule)
   raftlab-sim exercise list              (the built-in exercises: id, track, title)
   raftlab-sim exercise check FILE... | --builtin   (prove each exercise sound)
-  raftlab-sim fuzz-inputs [--count N] [--seed S]   (mutated scripts and traces)";
+  raftlab-sim fuzz-inputs [--count N] [--links N] [--seed S]   (mutated scripts, traces and run links)";
 
 /// Writes one line to stdout. A reader that stops early (`raftlab-sim tour |
 /// head`) closes the pipe: that ends the run quietly instead of panicking
@@ -707,14 +707,23 @@ thread_local! {
 /// hold a number beyond its limit. Half the inputs are scripts, half traces.
 fn fuzz_inputs(args: &[String]) -> Result<(), String> {
     use raftlab_sim::input_fuzz::{
-        check_script, check_trace, run, script_corpus, trace_corpus, Mutator,
+        check_link, check_script, check_trace, run, script_corpus, trace_corpus, LinkMutator,
+        Mutator,
     };
     let mut total = 1_000_000u64;
+    let mut links = 1_000_000u64;
     let mut seed = 1u64;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--count" => total = count(value(args, &mut i, "--count")?, &limits::FUZZ_INPUTS)?,
+            "--links" => {
+                let limit = Count {
+                    name: "--links",
+                    ..limits::FUZZ_INPUTS
+                };
+                links = count(value(args, &mut i, "--links")?, &limit)?
+            }
             "--seed" => {
                 let limit = Count {
                     name: "--seed",
@@ -726,14 +735,18 @@ fn fuzz_inputs(args: &[String]) -> Result<(), String> {
         }
         i += 1;
     }
-    outln!("fuzz-inputs: seed {seed} count {total}");
+    outln!("fuzz-inputs: seed {seed} count {total} links {links}");
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         CURRENT.with(|c| {
             let (part, seed, index, text) = &*c.borrow();
+            let again = if *part == "link" {
+                format!("--count 1 --links {}", index + 1)
+            } else {
+                format!("--count {}", 2 * (index + 1))
+            };
             eprintln!(
-                "fuzz-inputs: {part} input #{index} panicked; reproduce with `raftlab-sim fuzz-inputs --seed {seed} --count {}`\n{text:?}",
-                2 * (index + 1)
+                "fuzz-inputs: {part} input #{index} panicked; reproduce with `raftlab-sim fuzz-inputs --seed {seed} {again}`\n{text:?}",
             );
         });
         default_hook(info);
@@ -783,8 +796,40 @@ fn fuzz_inputs(args: &[String]) -> Result<(), String> {
             t0.elapsed().as_secs_f64()
         );
     }
+    // Run links, on top of the count: the decoder alone takes its
+    // million in seconds.
+    let t0 = Instant::now();
+    let link_seed = seed.wrapping_add(2);
+    let mut m = LinkMutator::new(link_seed);
+    let mut seen = |index: u64, text: &str| {
+        CURRENT.with(|c| {
+            let mut c = c.borrow_mut();
+            c.0 = "link";
+            c.1 = seed;
+            c.2 = index;
+            c.3.clear();
+            c.3.push_str(text);
+        });
+        progress.tick(|| format!("fuzz-inputs: link {index} of {links}"));
+    };
+    let mut check = |text: &str| check_link(text);
+    let stats = run(&mut m, links, &mut seen, &mut check).map_err(|f| {
+        format!(
+            "link input #{} is accepted but wrong: {}\n{:?}\nreproduce with: raftlab-sim fuzz-inputs --seed {seed} --count 1 --links {}",
+            f.index,
+            f.reason,
+            f.input,
+            f.index + 1
+        )
+    })?;
     outln!(
-        "fuzz-inputs: {total} inputs, no panic, no accepted value beyond its limit ({:.1} s)",
+        "  links: {} inputs, {} accepted and within limits, {:.1} s",
+        stats.inputs,
+        stats.accepted,
+        t0.elapsed().as_secs_f64()
+    );
+    outln!(
+        "fuzz-inputs: {total} inputs and {links} run links, no panic, no accepted value beyond its limit ({:.1} s)",
         started.elapsed().as_secs_f64()
     );
     Ok(())
