@@ -58,6 +58,19 @@ test('a student elects n3 by hand and solves the exercise, in English', async ({
   await page.getByTestId('exercise-panel').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(screenshotDir, 'exercise-solved-1280x800-en.png') });
 
+  // The solution link replays the student's run, inside the exercise, to
+  // the goal: what a teacher checking it sees.
+  const href = await page.getByTestId('exercise-solution-link').getAttribute('href');
+  expect(href).toMatch(/\?exercise=vote-by-hand&run=/);
+  const teacher = await page.context().newPage();
+  const teacherErrors = collectErrors(teacher);
+  await teacher.goto(href!);
+  await expect(teacher.getByTestId('exercise-title')).toHaveText('Elect n3 by hand');
+  await expect(teacher.getByTestId('exercise-goal-0')).toHaveAttribute('data-ok', 'true');
+  await expect(teacher.getByTestId('exercise-solved')).toContainText('Goal reached with 5 actions');
+  expect(teacherErrors).toEqual([]);
+  await teacher.close();
+
   // The list remembers it, across a reload.
   await page.reload();
   await page.getByTestId('exercise-button').click();

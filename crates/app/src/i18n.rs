@@ -546,6 +546,7 @@ strings! {
     ExRestart => "Restart exercise", "重新开始练习";
     ExLeave => "Leave exercise", "退出练习";
     ExShareLink => "Link to this exercise", "本练习的链接";
+    ExSolutionLink => "Link to your solution (replays your run)", "你的解答的链接（重放你的操作）";
     ExNotFound => "There is no built-in exercise {id}.", "没有名为 {id} 的内置练习。";
     ExFileBad => "This exercise file cannot be used:", "这个练习文件无法使用：";
     ExSettingsChanged => "The settings changed, so the exercise was left.", "设置已更改，因此已退出练习。";

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use raftlab_sim::exercise::{builtin, parse_exercise, Exercise, ExerciseError, Score};
+use raftlab_sim::link::{LinkView, RunLink};
 use raftlab_sim::script::Track;
 use raftlab_sim::{Action, Timeline, Trace};
 use wasm_bindgen::prelude::*;
@@ -40,6 +41,10 @@ struct ExState {
     status: RwSignal<Vec<bool>>,
     used: RwSignal<Option<Score>>,
     reached: RwSignal<Option<Score>>,
+    /// The address of the student's run as it stood when the goal was
+    /// first reached: the exercise plus a run link (issue 12), so a
+    /// teacher who opens it sees the run replayed to the goal.
+    solution: RwSignal<Option<String>>,
     reference: RwSignal<Option<Score>>,
     problem: RwSignal<Option<ExerciseError>>,
     not_found: RwSignal<Option<String>>,
@@ -61,6 +66,7 @@ fn state() -> ExState {
                 status: RwSignal::new(Vec::new()),
                 used: RwSignal::new(None),
                 reached: RwSignal::new(None),
+                solution: RwSignal::new(None),
                 reference: RwSignal::new(None),
                 problem: RwSignal::new(None),
                 not_found: RwSignal::new(None),
@@ -102,6 +108,49 @@ pub fn solution_record(ui: Ui) -> Option<(String, Option<String>, Trace)> {
     Some((ex.id.clone(), file, trace))
 }
 
+/// The address that replays the run as it stands inside its exercise:
+/// `?exercise=<id>` (or the teacher's file) and `run=<link>`. `None` when no
+/// exercise is in progress or the run cannot be replayed.
+fn solution_url(ui: Ui) -> Option<String> {
+    let (id, file, _) = solution_record(ui)?;
+    let view = LinkView {
+        lang: Some(ui.lang.get_untracked().tag().to_string()),
+        ..LinkView::default()
+    };
+    let link = ui
+        .with_timeline(|t| RunLink::of_timeline(t, view).map(|l| l.encode()))?
+        .ok()?;
+    let exercise = match file {
+        Some(text) => format!("exercise-file={}", base64url_encode(&text)),
+        None => format!("exercise={id}"),
+    };
+    Some(format!(
+        "{}?{exercise}&run={link}",
+        crate::page::share::page_base()
+    ))
+}
+
+/// Replays the `run=` of a solution link inside the exercise just opened
+/// from the address (the page opened the link before the exercise reset
+/// the run to its start).
+fn open_solution_run(ui: Ui) {
+    let search = window().location().search().unwrap_or_default();
+    let Some(link) = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|p| p.strip_prefix("run="))
+    else {
+        return;
+    };
+    // A bad link already has the page's banner saying why.
+    if let Ok(tl) = RunLink::decode(link)
+        .map_err(|_| ())
+        .and_then(|l| l.open().map_err(|_| ()))
+    {
+        ui.open_run(tl);
+    }
+}
+
 /// Opens `ex`: its reference score, its starting script on a fresh run.
 fn open(ui: Ui, ex: Exercise, file: Option<String>) {
     let st = state();
@@ -135,6 +184,7 @@ fn open(ui: Ui, ex: Exercise, file: Option<String>) {
     }));
     st.reference.set(Some(reference));
     st.reached.set(None);
+    st.solution.set(None);
     st.hints_shown.set(0);
     st.current.set(Some((ex, file)));
     ui.load_run(tl);
@@ -223,6 +273,7 @@ fn evaluate(ui: Ui) {
     ui.with_timeline(|t| exercise_run::observe(t.world()));
     if let (Some(s), None) = (exercise_run::reached(), st.reached.get_untracked()) {
         st.reached.set(Some(s));
+        st.solution.set(solution_url(ui));
         if st
             .current
             .with_untracked(|c| c.as_ref().is_some_and(|(_, f)| f.is_none()))
@@ -374,6 +425,9 @@ pub fn ExercisePanel(ui: Ui) -> impl IntoView {
     } else if let Some(id) = id {
         open_builtin(ui, &id);
     }
+    if st.current.get_untracked().is_some() {
+        open_solution_run(ui);
+    }
     Effect::new(move |_| {
         ui.snapshot.with(|_| ());
         evaluate(ui);
@@ -473,6 +527,13 @@ pub fn ExercisePanel(ui: Ui) -> impl IntoView {
                 view! { <p class="ex-solved ok" role="status" data-testid="exercise-solved">{solved_line(lang, s, r)}</p> },
             )
         };
+        let solution = move || {
+            st.reached.get()?;
+            let href = st.solution.get()?;
+            Some(
+                view! { <a class="ex-share" data-testid="exercise-solution-link" href=href>{t(K::ExSolutionLink)}</a> },
+            )
+        };
         let link = file.map(|text| {
             let base = window().location().pathname().unwrap_or_default();
             let href = format!("{base}?exercise-file={}", base64url_encode(&text));
@@ -491,6 +552,7 @@ pub fn ExercisePanel(ui: Ui) -> impl IntoView {
                 <h3>{t(K::ExGoal)}</h3>
                 <ul class="ex-goals" data-testid="exercise-goals">{goal_rows}</ul>
                 {solved}
+                {solution}
                 {over}
                 <p class="ex-tools"><strong>{t(K::ExTools)}</strong> ": " {tools.join(lang.t(K::ExListSep))}</p>
                 <p class="ex-limits">{limits}</p>
