@@ -479,6 +479,10 @@ strings! {
     TourOutIsolated => "isolated {node}", "{node} 已被隔离";
     TourLoadFailed => "The guided tours could not be loaded: {reason}", "导览教程加载失败：{reason}";
     TourInvite => "New to Raft? Take the guided tour", "第一次接触 Raft？跟着导览走一遍";
+    // --- first screen layout, explanations in place (issue 11) ---
+    DockLabel => "Panels", "面板";
+    KvTab => "State machines", "状态机";
+    NetworkTab => "Network & faults", "网络与故障";
 }
 
 #[cfg(test)]

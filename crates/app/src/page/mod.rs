@@ -4,6 +4,7 @@
 mod chrome;
 mod cluster;
 mod controls;
+mod dock;
 pub mod fatal;
 mod inspector;
 pub mod js_api;
@@ -23,14 +24,11 @@ use crate::view_model::params::parse;
 use crate::view_model::speed::{faster, slower, DEFAULT_SPEED};
 use crate::view_model::timeline::recent;
 
-use chrome::{CheckerBadge, ErrorBanner, HelpOverlay, Legend, ParamBanner};
+use chrome::{CheckerBadge, ErrorBanner, HelpOverlay, ParamBanner};
 use cluster::Cluster;
 use controls::TimeControls;
-use inspector::Inspector;
+use dock::Dock;
 use logs::Logs;
-use network::NetworkPanel;
-use settings::Settings;
-use state::{ClientPanel, StateMachines};
 use tour::{TourCard, TourMenu};
 
 fn browser_lang() -> Lang {
@@ -147,6 +145,18 @@ fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
     }
 }
 
+/// The page's classes: `embed` shows only the drawing and the time
+/// controls; `touring` puts the tour card beside (or over) the drawing and
+/// lets the other panels recede.
+fn layout_class(embed: bool, touring: bool) -> &'static str {
+    match (embed, touring) {
+        (false, false) => "playground",
+        (false, true) => "playground touring",
+        (true, false) => "playground embed",
+        (true, true) => "playground embed touring",
+    }
+}
+
 /// The whole page.
 #[component]
 pub fn Playground() -> impl IntoView {
@@ -187,7 +197,7 @@ pub fn Playground() -> impl IntoView {
         })
     });
     view! {
-        <div class=if embed { "playground embed" } else { "playground" } data-testid="playground">
+        <div class=move || layout_class(embed, ui.tour.with(Option::is_some)) data-testid="playground">
             <header class="top chrome">
                 <div class="brand">
                     <h1 data-testid="app-title">{move || t(K::Title)}</h1>
@@ -195,7 +205,7 @@ pub fn Playground() -> impl IntoView {
                         {move || t(K::Tagline)}
                         {move || ui.tour.with(|t| t.is_none()).then(|| view! {
                             " "
-                            <button class="tour-invite" data-testid="tour-invite" on:click=move |_| ui.tour_menu_open.set(true)>
+                            <button class="tour-invite" data-testid="tour-invite" on:click=move |_| ui.start_tour(0)>
                                 {t(K::TourInvite)} " →"
                             </button>
                         })}
@@ -223,7 +233,7 @@ pub fn Playground() -> impl IntoView {
             <ParamBanner ui=ui errors=errors />
             <ErrorBanner ui=ui />
             <TimeControls ui=ui />
-            <main class="grid">
+            <main class="stage">
                 <section class="panel cluster-panel" aria-labelledby="cluster-h">
                     <h2 id="cluster-h" class="chrome">
                         {move || t(K::ClusterHeading)}
@@ -234,7 +244,9 @@ pub fn Playground() -> impl IntoView {
                             }}
                         </span>
                     </h2>
-                    <Cluster ui=ui />
+                    <div class="cluster-box">
+                        <Cluster ui=ui />
+                    </div>
                     <ol class="recent chrome" data-testid="recent-events" aria-label=move || t(K::RecentHeading)>
                         {move || {
                             let now = ui.snapshot.with(|s| s.now);
@@ -248,23 +260,8 @@ pub fn Playground() -> impl IntoView {
                 </section>
                 <div class="side chrome">
                     <TourCard ui=ui />
-                    <Inspector ui=ui />
-                    <NetworkPanel ui=ui />
-                </div>
-                <div class="wide chrome">
                     <Logs ui=ui />
-                </div>
-                <div class="chrome">
-                    <StateMachines ui=ui />
-                </div>
-                <div class="chrome">
-                    <ClientPanel ui=ui />
-                </div>
-                <div class="chrome">
-                    <Settings ui=ui />
-                </div>
-                <div class="chrome">
-                    <Legend ui=ui />
+                    <Dock ui=ui />
                 </div>
             </main>
             <div class="sr-only" aria-live="polite" data-testid="announcer">{move || ui.announce.get()}</div>
