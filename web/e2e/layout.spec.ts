@@ -115,7 +115,7 @@ for (const [w, h] of [
     await allInside(frame.getByTestId('node'), w, 0, h, 'node');
     await allInside(frame.getByTestId('play-pause'), w, 0, h, 'play button');
     // Each node's name is drawn at least 10 px tall on the screen.
-    const ids = frame.locator('[data-testid=node] .node-id');
+    const ids = frame.locator('.node-labels .node-id');
     for (let i = 0; i < 5; i++) {
       const b = await box(ids.nth(i));
       expect(b.height, `node name ${i + 1} drawn ${b.height.toFixed(1)} px tall`).toBeGreaterThanOrEqual(10);

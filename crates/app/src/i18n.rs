@@ -483,6 +483,7 @@ strings! {
     DockLabel => "Panels", "面板";
     KvTab => "State machines", "状态机";
     NetworkTab => "Network & faults", "网络与故障";
+    KvNodeColumn => "node", "节点";
 }
 
 #[cfg(test)]

@@ -93,6 +93,14 @@ pub fn Dock(ui: Ui) -> impl IntoView {
         sel
     });
     let pending = move || ui.selection.get() != Selection::None && active.get() != Tab::Inspector;
+    // During a tour the panels recede behind their tabs until one is asked for.
+    let peek = RwSignal::new(false);
+    Effect::new(move |_| {
+        ui.tour
+            .with(|t| t.as_ref().map(|t| t.tour))
+            .is_some()
+            .then(|| peek.set(false));
+    });
     let strip = NodeRef::<leptos::html::Div>::new();
     // Arrow keys move along the strip (the ARIA tabs pattern).
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
@@ -109,6 +117,7 @@ pub fn Dock(ui: Ui) -> impl IntoView {
             .unwrap_or(0);
         let j = (i as isize + step).rem_euclid(TABS.len() as isize) as usize;
         active.set(TABS[j].0);
+        peek.set(true);
         if let Some(el) = strip.get_untracked() {
             if let Ok(Some(b)) = el.query_selector(&format!("#dock-tab-{}", TABS[j].1)) {
                 if let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b) {
@@ -118,7 +127,7 @@ pub fn Dock(ui: Ui) -> impl IntoView {
         }
     };
     view! {
-        <section class="dock" data-testid="dock" aria-label=move || lang.get().t(K::DockLabel)>
+        <section class=move || if peek.get() { "dock peek" } else { "dock" } data-testid="dock" aria-label=move || lang.get().t(K::DockLabel)>
             <div class="dock-tabs" role="tablist" node_ref=strip on:keydown=on_key
                 aria-label=move || lang.get().t(K::DockLabel)>
                 {TABS.iter().map(|&(tab, id, label)| {
@@ -133,7 +142,10 @@ pub fn Dock(ui: Ui) -> impl IntoView {
                             aria-controls=format!("dock-{id}")
                             tabindex=move || if on() { "0" } else { "-1" }
                             class=move || if tab == Tab::Inspector && pending() { "dock-tab pending" } else { "dock-tab" }
-                            on:click=move |_| active.set(tab)
+                            on:click=move |_| {
+                                active.set(tab);
+                                peek.set(true);
+                            }
                         >
                             {move || lang.get().t(label)}
                         </button>

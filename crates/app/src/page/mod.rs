@@ -4,6 +4,7 @@
 mod chrome;
 mod cluster;
 mod controls;
+mod dialog;
 mod dock;
 pub mod fatal;
 mod inspector;
@@ -220,7 +221,8 @@ pub fn Playground() -> impl IntoView {
                     <button
                         class="lang"
                         data-testid="lang-toggle"
-                        aria-label=move || t(K::LangSwitchLabel)
+                        lang=move || if ui.lang.get() == Lang::En { "zh" } else { "en" }
+                        title=move || t(K::LangSwitchLabel)
                         on:click=move |_| ui.lang.update(|l| *l = if *l == Lang::En { Lang::Zh } else { Lang::En })
                     >
                         {move || t(K::LangSwitch)}

@@ -50,7 +50,7 @@ pub fn StateMachines(ui: Ui) -> impl IntoView {
                 <table>
                     <thead>
                         <tr>
-                            <th></th>
+                            <th scope="col"><span class="sr-only">{move || t(K::KvNodeColumn)}</span></th>
                             {move || table.with(|(keys, _)| keys.iter().map(|k| view! { <th scope="col">{k.clone()}</th> }).collect_view())}
                         </tr>
                     </thead>

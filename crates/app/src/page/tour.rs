@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use raftlab_sim::tour::Phase;
 
+use super::dialog::{trap_tab, use_modal_focus};
 use crate::driver::Ui;
 use crate::i18n::K;
 use crate::view_model::tour::{buttons, narration, outcome_rows, progress, RowStatus};
@@ -13,6 +14,8 @@ use crate::view_model::tour::{buttons, narration, outcome_rows, progress, RowSta
 #[component]
 pub fn TourMenu(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    use_modal_focus(move || ui.tour_menu_open.get(), dialog);
     move || {
         if !ui.tour_menu_open.get() {
             return ().into_any();
@@ -45,12 +48,13 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
         });
         view! {
             <div class="overlay" data-testid="tour-menu" role="dialog" aria-modal="true" aria-labelledby="tour-menu-h"
+                node_ref=dialog on:keydown=move |ev| trap_tab(&ev, dialog)
                 on:click=close>
                 <div class="dialog tour-menu" on:click=|ev| ev.stop_propagation()>
                     <h2 id="tour-menu-h">{t(K::TourMenuHeading)}</h2>
                     <p>{t(K::TourMenuIntro)}</p>
                     <ol class="tour-list">{list}</ol>
-                    <button class="close-help" data-testid="tour-menu-close" autofocus on:click=close>{t(K::Close)}</button>
+                    <button class="close-help" data-testid="tour-menu-close" on:click=close>{t(K::Close)}</button>
                 </div>
             </div>
         }
