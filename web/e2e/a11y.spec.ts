@@ -59,6 +59,7 @@ test('no axe violation with the inspector open on a node, a link and a message',
 });
 
 test('no axe violation on the Chinese phone page, nor in any tab of its dock', async ({ page }) => {
+  test.setTimeout(90_000); // six axe runs
   await page.setViewportSize({ width: 375, height: 812 });
   await page.goto('/?seed=7&lang=zh');
   await expect(page.getByTestId('node')).toHaveCount(5);

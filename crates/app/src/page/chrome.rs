@@ -45,7 +45,7 @@ pub fn CheckerBadge(ui: Ui) -> impl IntoView {
                     .map(|line| view! { <li>{line}</li> })
                     .collect_view();
                 view! {
-                    <details class="checker undecided" data-testid="checker-badge" data-state="undecided" title=lang.t(K::CheckerTitle)>
+                    <details class="checker undecided" data-testid="checker-badge" data-state="undecided" data-explain=lang.t(K::ExplainChecker)>
                         <summary>{lang.f(K::CheckerUndecided, &[("n", &holding)])}</summary>
                         <ul>{items}</ul>
                         <p data-testid="undecided-message">{words::undecided_detail(lang, &u)}</p>
@@ -54,7 +54,7 @@ pub fn CheckerBadge(ui: Ui) -> impl IntoView {
                 .into_any()
             }
             (None, None) => view! {
-                <details class="checker ok" data-testid="checker-badge" data-state="ok" title=lang.t(K::CheckerTitle)>
+                <details class="checker ok" data-testid="checker-badge" data-state="ok" data-explain=lang.t(K::ExplainChecker)>
                     <summary>{lang.f(K::CheckerOk, &[("n", &names.len())])}</summary>
                     <ul>{names.into_iter().map(|n| view! { <li>"✓ " {words::invariant_name(lang, n)}</li> }).collect_view()}</ul>
                 </details>

@@ -6,6 +6,7 @@ mod cluster;
 mod controls;
 mod dialog;
 mod dock;
+mod explain;
 pub mod fatal;
 mod inspector;
 pub mod js_api;
@@ -29,6 +30,7 @@ use chrome::{CheckerBadge, ErrorBanner, HelpOverlay, ParamBanner};
 use cluster::Cluster;
 use controls::TimeControls;
 use dock::Dock;
+use explain::{Explainer, FirstVisitHint};
 use logs::Logs;
 use tour::{TourCard, TourMenu};
 
@@ -171,6 +173,7 @@ pub fn Playground() -> impl IntoView {
     );
     js_api::install(ui);
     let embed = params.embed;
+    let hint = params.hint;
     if let Some(id) = &params.tour {
         let index = ui.tours.with_value(|t| {
             t.as_ref()
@@ -249,6 +252,7 @@ pub fn Playground() -> impl IntoView {
                     <div class="cluster-box">
                         <Cluster ui=ui />
                     </div>
+                    <FirstVisitHint ui=ui forced=hint embed=embed />
                     <ol class="recent chrome" data-testid="recent-events" aria-label=move || t(K::RecentHeading)>
                         {move || {
                             let now = ui.snapshot.with(|s| s.now);
@@ -265,6 +269,8 @@ pub fn Playground() -> impl IntoView {
                     <Logs ui=ui />
                     <Dock ui=ui />
                 </div>
+                // Fixed on the screen; inside the main landmark for screen readers.
+                <Explainer />
             </main>
             <div class="sr-only" aria-live="polite" data-testid="announcer">{move || ui.announce.get()}</div>
             <HelpOverlay ui=ui />

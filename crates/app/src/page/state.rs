@@ -150,7 +150,7 @@ pub fn ClientPanel(ui: Ui) -> impl IntoView {
                         <input data-testid="client-value" size="6" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
                     </label>
                 </Show>
-                <label>
+                <label data-explain=move || t(K::ExplainVia)>
                     <span>{move || t(K::ClientVia)}</span>
                     <select data-testid="client-via" prop:value=move || via.get() on:change=move |ev| via.set(event_target_value(&ev))>
                         <option value="">{move || t(K::ClientViaAny)}</option>

@@ -3,6 +3,7 @@
 //! touches the DOM, so all of it is tested natively with `cargo test`.
 
 pub mod client;
+pub mod explain;
 pub mod layout;
 pub mod log;
 pub mod message;

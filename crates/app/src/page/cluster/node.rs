@@ -7,6 +7,7 @@ use raftlab_core::NodeId;
 
 use super::svg::{num, on_activate};
 use crate::driver::{Selection, Ui};
+use crate::view_model::explain;
 use crate::view_model::node::NodeView;
 
 /// Node `id` as `nodes` has it; clicking it (or Enter/Space) selects it.
@@ -23,6 +24,14 @@ pub fn Node(id: NodeId, nodes: Memo<Vec<NodeView>>, ui: Ui) -> impl IntoView {
     let get =
         move |g: fn(&NodeView) -> String| move || v.with(|n| n.as_ref().map(g).unwrap_or_default());
     let select = move || ui.selection.set(Selection::Node(id));
+    let explain = Memo::new(move |_| {
+        let lang = ui.lang.get();
+        v.with(|n| {
+            n.as_ref()
+                .map(|n| explain::node(lang, n.look.state, &n.term_label, &n.vote_label))
+                .unwrap_or_default()
+        })
+    });
     // The button is the circles alone: its accessible name says what the
     // labels beside it show, and the labels (drawn over the circle, where
     // clicks pass through them) stay outside it, so a screen reader does not
@@ -34,6 +43,7 @@ pub fn Node(id: NodeId, nodes: Memo<Vec<NodeView>>, ui: Ui) -> impl IntoView {
                 data-testid="node"
                 data-node=id.to_string()
                 aria-label=get(|n| n.aria.clone())
+                data-explain=move || explain.get()
                 role="button"
                 tabindex="0"
                 on:click=move |_| select()
@@ -57,7 +67,7 @@ pub fn Node(id: NodeId, nodes: Memo<Vec<NodeView>>, ui: Ui) -> impl IntoView {
                 <text class="node-role" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + 11.0)) text-anchor="middle">
                     {get(|n| n.role_label.clone())}
                 </text>
-                <text class="node-term" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + n.r + 19.0)) text-anchor="middle">
+                <text class="node-term" data-explain=move || explain.get() x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + n.r + 19.0)) text-anchor="middle">
                     {get(|n| if n.vote_label.is_empty() { n.term_label.clone() } else { format!("{} · {}", n.term_label, n.vote_label) })}
                 </text>
                 <text class="crash-mark" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + 12.0)) text-anchor="middle">
