@@ -510,6 +510,8 @@ strings! {
         "每个圆圈是一台运行 Raft 的服务器；线条是网络，移动的图形是消息。旁边是每台服务器的日志：它按顺序保存的命令。即使有服务器崩溃，Raft 也能让多数服务器上的日志保持一致。把鼠标移到任何标签上（或点按它）即可看到它的含义。";
     HintTour => "Take the first tour", "开始第一个导览";
     HintDismiss => "Got it", "知道了";
+    PowerCrash => "Crash {node}", "让 {node} 崩溃";
+    PowerRestart => "Restart {node}", "重启 {node}";
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use raftlab_core::NodeId;
 use super::svg::{num, on_activate};
 use crate::driver::{Selection, Ui};
 use crate::view_model::explain;
+use crate::view_model::layout::{badge_at, term_label_y};
 use crate::view_model::node::NodeView;
 
 /// Node `id` as `nodes` has it; clicking it (or Enter/Space) selects it.
@@ -58,7 +59,7 @@ pub fn Node(id: NodeId, nodes: Memo<Vec<NodeView>>, ui: Ui) -> impl IntoView {
                 <circle class="leader-ring" cx=get(|n| num(n.at.x)) cy=get(|n| num(n.at.y)) r=get(|n| num(n.r - 5.0))></circle>
             </g>
             <g class="node-labels" aria-hidden="true">
-                <text class="crown" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y - n.r - 10.0)) text-anchor="middle">
+                <text class="crown" x=get(|n| num(badge_at(n.at, n.r, true).x)) y=get(|n| num(badge_at(n.at, n.r, true).y)) text-anchor="middle">
                     {move || v.with(|n| if n.as_ref().is_some_and(|n| n.look.crown()) { "★" } else { "" })}
                 </text>
                 <text class="node-id" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y - 4.0)) text-anchor="middle">
@@ -67,10 +68,10 @@ pub fn Node(id: NodeId, nodes: Memo<Vec<NodeView>>, ui: Ui) -> impl IntoView {
                 <text class="node-role" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + 11.0)) text-anchor="middle">
                     {get(|n| n.role_label.clone())}
                 </text>
-                <text class="node-term" data-explain=move || explain.get() x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + n.r + 19.0)) text-anchor="middle">
+                <text class="node-term" data-explain=move || explain.get() x=get(|n| num(n.at.x)) y=get(|n| num(term_label_y(n.at, n.r))) text-anchor="middle">
                     {get(|n| if n.vote_label.is_empty() { n.term_label.clone() } else { format!("{} · {}", n.term_label, n.vote_label) })}
                 </text>
-                <text class="crash-mark" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + 12.0)) text-anchor="middle">
+                <text class="crash-mark" x=get(|n| num(badge_at(n.at, n.r, false).x)) y=get(|n| num(badge_at(n.at, n.r, false).y)) text-anchor="middle">
                     "✕"
                 </text>
             </g>
