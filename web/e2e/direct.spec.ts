@@ -54,3 +54,26 @@ test('a stroke dragged across the drawing cuts the links it crosses', async ({ p
   await expect(page.getByTestId('link-n2-n3')).not.toHaveAttribute('aria-label', /cut/);
   await expect(page.getByTestId('link-n1-n4')).not.toHaveAttribute('aria-label', /cut/);
 });
+
+test('a put to a leader cut off in a minority says it waits for a majority', async ({ page }) => {
+  await open(page);
+  const s = await snapshot(page);
+  const leader = s.leader;
+  const other = s.nodes.find((n: any) => n.id !== leader).id;
+  await page.getByTestId('dock-tab-network').click();
+  await page.getByTestId('workload').evaluate((el: HTMLInputElement) => {
+    el.value = '0';
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await page.getByTestId(`partition-n${leader}`).click();
+  await page.getByTestId(`partition-n${other}`).click();
+  await page.getByTestId('partition-apply').click();
+  await page.getByTestId('dock-tab-client').click();
+  await page.getByTestId('client-via').selectOption(`n${leader}`);
+  await page.getByTestId('client-send').click();
+  await expect(page.getByTestId('client-wait')).toContainText(`Waiting for a majority: 2 of 5 reachable from leader n${leader}`);
+  // The leader crashes: the wait is for a node that is down.
+  await page.locator(`[data-testid=node][data-node=n${leader}]`).click();
+  await page.getByTestId('node-power').click();
+  await expect(page.getByTestId('client-wait')).toContainText(`n${leader} is down`);
+});

@@ -512,6 +512,11 @@ strings! {
     HintDismiss => "Got it", "知道了";
     PowerCrash => "Crash {node}", "让 {node} 崩溃";
     PowerRestart => "Restart {node}", "重启 {node}";
+    WaitTargetDown => "Waiting: {node} is down, so no answer comes; the client will time out and try another server.", "等待中：{node} 已停止，不会有回应；客户端会超时，然后换一台服务器重试。";
+    WaitNoLeader => "Waiting: no leader. An election has to finish before any command can be committed.", "等待中：没有领导者。必须先完成一次选举，命令才能被提交。";
+    WaitNotLeader => "Waiting: sent to {target}, which is not the leader ({leader} is); it will redirect the client.", "等待中：命令发给了 {target}，但它不是领导者（{leader} 才是），它会把客户端重定向。";
+    WaitNoMajority => "Waiting for a majority: {reachable} of {voters} reachable from leader {leader}. The entry cannot commit until {need} servers store it.", "等待多数派：领导者 {leader} 能联系到的节点在 {voters} 个中只有 {reachable} 个。要有 {need} 台服务器保存这个条目，它才能提交。";
+    WaitReplicating => "Waiting for a majority to store it: {reachable} of {voters} reachable, {need} needed.", "等待多数派保存它：{voters} 个中可联系 {reachable} 个，需要 {need} 个。";
 }
 
 #[cfg(test)]
