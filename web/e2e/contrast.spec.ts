@@ -109,8 +109,10 @@ async function measure(page: Page): Promise<{ checked: number; failures: Failure
       const x = r.left + r.width / 2;
       const y = r.top + r.height / 2;
       if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
-      // Scrolled out of its box (a log cell past the log view's edge): not drawn there.
-      if (!isSvgText && !document.elementsFromPoint(x, y).some((e) => e === el || el.contains(e))) continue;
+      // Scrolled out of its box or under another element (a log cell past the
+      // log view's edge, or under its sticky row head): not seen there.
+      const top = document.elementFromPoint(x, y);
+      if (!isSvgText && (!top || !(top === el || el.contains(top)))) continue;
       const bg = paintedUnder(el, x, y);
       const shown = over([fg[0], fg[1], fg[2], fg[3] * o], bg);
       const scale = isSvgText ? ((el as SVGGraphicsElement).getScreenCTM()?.a ?? 1) : 1;

@@ -49,8 +49,9 @@ test.describe('on a touch screen', () => {
     await page.locator('.node-labels .node-term').first().tap();
     await expect(tip(page)).toContainText('is its term');
     // A log cell has a title (shown by a mouse on its own): a tap shows it.
-    await page.locator('[data-testid=log-row][data-node=n1] .cell.entry').first().tap();
-    await expect(tip(page)).toContainText('index 1, term 1');
+    // (The newest: on a phone the log view follows it, so it is in sight.)
+    await page.locator('[data-testid=log-row][data-node=n1] .cell.entry').last().tap();
+    await expect(tip(page)).toContainText(/index \d+, term 1/);
   });
 });
 

@@ -84,7 +84,7 @@ pub fn Dock(ui: Ui) -> impl IntoView {
                 left.set_value(Some(now));
                 active.set(to);
             } else if sel == Selection::None && now == Tab::Inspector {
-                if let Some(back) = left.get_value().take() {
+                if let Some(back) = left.get_value() {
                     left.set_value(None);
                     active.set(back);
                 }

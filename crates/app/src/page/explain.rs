@@ -89,6 +89,9 @@ pub fn Explainer() -> impl IntoView {
                     .and_then(|e| e.closest("[title]").ok().flatten())
                     .map(|e| (e, "title"))
             });
+        // A tap's bubble replaces one that focus showed, and outlives the
+        // focus moving on.
+        clear();
         tip.set(hit.and_then(|(e, attr)| tip_for(&e, attr)));
     });
     let focus = window_event_listener(leptos::ev::focusin, move |ev| {

@@ -50,10 +50,12 @@ fn typing_target(ev: &leptos::ev::KeyboardEvent) -> bool {
     else {
         return false;
     };
-    matches!(
-        el.tag_name().as_str(),
-        "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY"
-    ) || el.get_attribute("role").as_deref() == Some("button")
+    let form_field = matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA");
+    // A button keeps Space and Enter (they press it); the page's other keys
+    // still work from it, e.g. `n` right after a dialog gave focus back.
+    let button = matches!(el.tag_name().as_str(), "BUTTON" | "SUMMARY")
+        || matches!(el.get_attribute("role").as_deref(), Some("button" | "tab"));
+    form_field || (button && matches!(ev.key().as_str(), " " | "Enter"))
 }
 
 fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
