@@ -86,6 +86,8 @@ test('the in-flight list picks a message by keyboard and holds it', async ({ pag
   // Paused between messages: step event by event until one flies.
   for (let i = 0; i < 200 && (await page.getByTestId('flight-item').count()) === 0; i++) await page.keyboard.press('.');
   await expect(page.getByTestId('flight-item').first()).toBeAttached();
+  // The list sits in the dock's network tab.
+  await page.getByTestId('dock-tab-network').click();
   const first = page.getByTestId('flight-item').first();
   const picked = (await first.getAttribute('data-msg'))!;
   await first.focus();

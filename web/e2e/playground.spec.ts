@@ -83,6 +83,7 @@ test('a partition drawn in the UI stops the minority from committing and heals b
   const old = s0.leader!;
   const other = s0.nodes.find((n) => n.id !== old)!.id;
   // Old leader and one follower in group B: the minority.
+  await page.getByTestId('dock-tab-network').click();
   await page.getByTestId(`partition-n${old}`).click();
   await page.getByTestId(`partition-n${other}`).click();
   await page.getByTestId('partition-apply').click();
@@ -129,6 +130,7 @@ test('a client put shows up in every log row and every state machine', async ({ 
     .toBe(true);
   await page.getByTestId('play-pause').click();
   await expect(page.getByTestId('client-result')).toContainText('put e2e 42');
+  await page.getByTestId('dock-tab-state').click();
   const rows = page.getByTestId('kv-row');
   await expect(rows).toHaveCount(5);
   for (let i = 0; i < 5; i++) await expect(rows.nth(i)).toContainText('42');

@@ -6,7 +6,7 @@ import { test, expect } from '@playwright/test';
 test('settings the simulator would refuse are explained in Chinese and not applied', async ({ page }) => {
   await page.goto('/?seed=7&lang=zh');
   await expect(page.getByTestId('node')).toHaveCount(5);
-  await page.getByTestId('settings').locator('summary').click();
+  await page.getByTestId('dock-tab-settings').click();
   const max = page.getByTestId('set-election-max');
   await max.fill('100');
   await max.dispatchEvent('change');

@@ -642,6 +642,14 @@ impl Ui {
         self.load_run(timeline);
     }
 
+    /// Starts the first tour of the course ("New to Raft?"), fetching the
+    /// tours first when they are not here yet.
+    pub fn start_first_tour(self) {
+        if let Some((id, _)) = raftlab_sim::tour::BUILTIN_FILES.first() {
+            self.load_tours(Some((id.to_string(), 0)));
+        }
+    }
+
     /// Starts built-in tour `index` at stop `stop` (0-based): the stops
     /// before it are run through at once, as Next would.
     pub fn start_tour_at(self, index: usize, stop: usize) {

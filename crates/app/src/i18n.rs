@@ -299,8 +299,8 @@ strings! {
         "每行一个节点。实心格已提交，空心格尚未提交。颜色和 T 数字表示条目的任期。";
     LogNext => "next", "next";
     LogMatch => "match", "match";
-    LogNextTitle => "leader's nextIndex for this follower", "领导者为该跟随者记录的 nextIndex";
-    LogMatchTitle => "leader's matchIndex for this follower", "领导者为该跟随者记录的 matchIndex";
+    LogNextTitle => "leader's nextIndex for this follower (the next entry it will send it)", "领导者为该跟随者记录的 nextIndex（下一个要发给它的条目）";
+    LogMatchTitle => "leader's matchIndex for this follower (the last entry known to be on it)", "领导者为该跟随者记录的 matchIndex（已知它保存的最后一个条目）";
     LogSnapshot => "snapshot ≤{index}", "快照 ≤{index}";
     LogSnapshotTitle => "entries up to {index} (term {term}) were compacted into a snapshot", "{index} 及之前的条目（任期 {term}）已压缩为快照";
     LogCommitted => "committed", "已提交";
@@ -394,7 +394,6 @@ strings! {
     CheckerOk => "✓ {n} invariants hold", "✓ {n} 条不变式成立";
     CheckerBad => "✗ {name} violated", "✗ {name} 被违反";
     CheckerJump => "Jump to the event", "跳到该事件";
-    CheckerTitle => "Safety checkers run after every event", "每个事件之后都会运行安全检查";
     CheckerUndecided => "✓ {n} invariants hold · linearizability undecided", "✓ {n} 条不变式成立 · 线性一致性未判定";
     CheckerUndecidedItem => "? {name}: undecided", "? {name}：未判定";
     UndecidedSteps => "at {t}, the search for an order of the operations on key {key} used up its budget of {steps} steps: the history is not proven linearizable (later violations are still caught)",
@@ -663,6 +662,45 @@ strings! {
     EmbedOpen => "Open in Raftlab", "在完整页面中打开";
     EmbedOpenTitle => "Open this run in the full Raftlab page, in a new tab", "在新标签页的完整页面中打开这次运行";
     EmbedCaption => "Raft consensus, live: a simulated cluster you can break", "实时运行的 Raft 共识：一个可以随意破坏的模拟集群";
+    // --- first screen layout, explanations in place (issue 11) ---
+    DockLabel => "Panels", "面板";
+    KvTab => "State machines", "状态机";
+    NetworkTab => "Network & faults", "网络与故障";
+    KvNodeColumn => "node", "节点";
+    ExplainFollower => "A follower: it answers the leader and the candidates and does nothing on its own. The ring around it is its election timer: if no leader is heard from before it runs out, the follower stands for election.",
+        "跟随者：只回应领导者和候选人，自己不主动做事。外圈是它的选举计时器：如果计时器走完之前没有收到领导者的消息，它就会参加选举。";
+    ExplainPreCandidate => "A pre-candidate: its timer ran out, so it first asks the others whether they would vote for it (Pre-Vote), without raising its term. A server cut off from the rest cannot disrupt the cluster this way.",
+        "预候选人：它的计时器走完了，于是先问其他节点是否愿意投票给它（预投票），而不提高任期。这样，被隔离的节点就无法扰乱集群。";
+    ExplainCandidate => "A candidate: its timer ran out, so it started an election for a new term, voted for itself and asks the others for their votes. Votes from a majority make it leader.",
+        "候选人：它的计时器走完了，于是为一个新任期发起选举，先投自己一票，再向其他节点拉票。得到多数票就成为领导者。";
+    ExplainLeader => "The leader (★): it alone accepts clients' commands, appends them to its log and sends them to the others. Its regular heartbeats keep the followers from starting elections.",
+        "领导者（★）：只有它接受客户端的命令，把命令追加到自己的日志并发送给其他节点。它定期发出的心跳让跟随者不去发起选举。";
+    ExplainCrashed => "Crashed: the server is down. What it wrote to disk (its term, its vote and its log) survives; everything else is lost until it restarts.",
+        "已崩溃：这台服务器停止了。它写到磁盘上的内容（任期、投票和日志）会保留下来，其余状态在重启前全部丢失。";
+    ExplainPaused => "Paused: the server is alive but takes no steps, like a process stopped in a debugger. Messages to it wait.",
+        "已暂停：服务器还在，但不执行任何步骤，就像被调试器停住的进程。发给它的消息会等待。";
+    ExplainTerm => "“{label}” is its term: the numbered election period it believes in. Terms only grow, and each term has at most one leader.",
+        "“{label}”是它的任期：它所认定的选举周期编号。任期只增不减，每个任期最多只有一个领导者。";
+    ExplainVote => "“{label}”: in this term it gave its one vote to that server.", "“{label}”：在这个任期里，它把唯一的一票投给了那个节点。";
+    ExplainNodeAct => "Click it to inspect it, crash or restart it.", "点击它可以查看详情、让它崩溃或重启。";
+    ExplainChecker => "After every step the simulator checks Raft's safety properties (one leader per term, matching logs, no committed entry ever lost, every server applying the same commands) and that the clients saw one consistent history. Green: nothing has broken in this run.",
+        "每一步之后，模拟器都会检查 Raft 的安全性质（每个任期最多一个领导者、日志一致、已提交的条目永不丢失、所有服务器执行相同的命令），并检查客户端看到的是一个一致的历史。绿色表示本次运行中没有任何性质被破坏。";
+    ExplainRowHead => "{node}'s log, oldest entry on the left. “c{commit}” is its commit index: it knows entries up to {commit} are stored on a majority, so they are safe to apply.",
+        "{node} 的日志，最旧的条目在左边。“c{commit}”是它的提交索引：它知道索引 {commit} 及之前的条目已保存在多数节点上，可以安全地执行。";
+    ExplainVia => "Clients do not know who leads: they send to the server they last heard was leader (the presumed leader). A follower that knows better redirects the command.",
+        "客户端并不知道谁是领导者：它把命令发给上次听说是领导者的节点（推测的领导者）。知道得更清楚的跟随者会把命令重定向。";
+    HintHeading => "What am I looking at?", "这里显示的是什么？";
+    HintBody => "Each circle is a server running Raft; the lines are the network, and the moving shapes are messages. Beside them, each server's log: the commands it stores, in order. Raft keeps these logs the same on a majority, even when servers crash. Hover over or tap any label to see what it means.",
+        "每个圆圈是一台运行 Raft 的服务器；线条是网络，移动的图形是消息。旁边是每台服务器的日志：它按顺序保存的命令。即使有服务器崩溃，Raft 也能让多数服务器上的日志保持一致。把鼠标移到任何标签上（或点按它）即可看到它的含义。";
+    HintTour => "Take the first tour", "开始第一个导览";
+    HintDismiss => "Got it", "知道了";
+    PowerCrash => "Crash {node}", "让 {node} 崩溃";
+    PowerRestart => "Restart {node}", "重启 {node}";
+    WaitTargetDown => "Waiting: {node} is down, so no answer comes; the client will time out and try another server.", "等待中：{node} 已停止，不会有回应；客户端会超时，然后换一台服务器重试。";
+    WaitNoLeader => "Waiting: no leader. An election has to finish before any command can be committed.", "等待中：没有领导者。必须先完成一次选举，命令才能被提交。";
+    WaitNotLeader => "Waiting: sent to {target}, which is not the leader ({leader} is); it will redirect the client.", "等待中：命令发给了 {target}，但它不是领导者（{leader} 才是），它会把客户端重定向。";
+    WaitNoMajority => "Waiting for a majority: {reachable} of {voters} reachable from leader {leader}. The entry cannot commit until {need} servers store it.", "等待多数派：领导者 {leader} 能联系到的节点在 {voters} 个中只有 {reachable} 个。要有 {need} 台服务器保存这个条目，它才能提交。";
+    WaitReplicating => "Waiting for a majority to store it: {reachable} of {voters} reachable, {need} needed.", "等待多数派保存它：{voters} 个中可联系 {reachable} 个，需要 {need} 个。";
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use raftlab_core::MessageKind;
 use raftlab_sim::invariants::Invariant;
 
+use super::dialog::{trap_tab, use_modal_focus};
 use crate::driver::Ui;
 use crate::i18n::{Lang, K};
 use crate::view_model::message::{glyph, kind_name, Shape};
@@ -44,7 +45,7 @@ pub fn CheckerBadge(ui: Ui) -> impl IntoView {
                     .map(|line| view! { <li>{line}</li> })
                     .collect_view();
                 view! {
-                    <details class="checker undecided" data-testid="checker-badge" data-state="undecided" title=lang.t(K::CheckerTitle)>
+                    <details class="checker undecided" data-testid="checker-badge" data-state="undecided" data-explain=lang.t(K::ExplainChecker)>
                         <summary>{lang.f(K::CheckerUndecided, &[("n", &holding)])}</summary>
                         <ul>{items}</ul>
                         <p data-testid="undecided-message">{words::undecided_detail(lang, &u)}</p>
@@ -53,7 +54,7 @@ pub fn CheckerBadge(ui: Ui) -> impl IntoView {
                 .into_any()
             }
             (None, None) => view! {
-                <details class="checker ok" data-testid="checker-badge" data-state="ok" title=lang.t(K::CheckerTitle)>
+                <details class="checker ok" data-testid="checker-badge" data-state="ok" data-explain=lang.t(K::ExplainChecker)>
                     <summary>{lang.f(K::CheckerOk, &[("n", &names.len())])}</summary>
                     <ul>{names.into_iter().map(|n| view! { <li>"✓ " {words::invariant_name(lang, n)}</li> }).collect_view()}</ul>
                 </details>
@@ -206,6 +207,8 @@ pub fn Legend(ui: Ui) -> impl IntoView {
 #[component]
 pub fn HelpOverlay(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    use_modal_focus(move || ui.help_open.get(), dialog);
     move || {
         if !ui.help_open.get() {
             return ().into_any();
@@ -228,6 +231,7 @@ pub fn HelpOverlay(ui: Ui) -> impl IntoView {
         ];
         view! {
             <div class="overlay" data-testid="help-overlay" role="dialog" aria-modal="true" aria-labelledby="help-h"
+                node_ref=dialog on:keydown=move |ev| trap_tab(&ev, dialog)
                 on:click=move |_| ui.help_open.set(false)>
                 <div class="dialog" on:click=|ev| ev.stop_propagation()>
                     <h2 id="help-h">{t(K::HelpHeading)}</h2>
@@ -238,7 +242,7 @@ pub fn HelpOverlay(ui: Ui) -> impl IntoView {
                             {keys.into_iter().map(|(k, d)| view! { <tr><th scope="row"><kbd>{k}</kbd></th><td>{t(d)}</td></tr> }).collect_view()}
                         </tbody>
                     </table>
-                    <button class="close-help" data-testid="help-close" autofocus on:click=move |_| ui.help_open.set(false)>{t(K::Close)}</button>
+                    <button class="close-help" data-testid="help-close" on:click=move |_| ui.help_open.set(false)>{t(K::Close)}</button>
                 </div>
             </div>
         }

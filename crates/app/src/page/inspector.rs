@@ -220,7 +220,7 @@ fn node_fields(lang: Lang, n: &NodeSnapshot, now: Micros) -> impl IntoView {
             view! {
                 <tr class=class title=title>
                     <th scope="row">{k}</th>
-                    <td>{v} " " <span class="dmark" aria-label=title>{mark}</span></td>
+                    <td>{v} " " <span class="dmark" role="img" aria-label=title>{mark}</span></td>
                 </tr>
             }
         })

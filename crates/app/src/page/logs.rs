@@ -7,6 +7,7 @@ use raftlab_core::NodeId;
 
 use crate::driver::{Pace, Selection, Ui};
 use crate::i18n::K;
+use crate::view_model::explain;
 use crate::view_model::log::{
     clip_label, follow_scroll, in_view, log_rows, newest_slot, window, CellKind, CellView, Span,
     LABEL_UNITS, LOG_COLUMNS,
@@ -136,7 +137,7 @@ pub fn Logs(ui: Ui) -> impl IntoView {
             let lang = lang.get();
             let (i, term) = snapshot.get()?;
             Some(view! {
-                <span class="snap-tag" title=lang.f(K::LogSnapshotTitle, &[("index", &i), ("term", &term)])>
+                <span class="snap-tag" data-explain=lang.f(K::LogSnapshotTitle, &[("index", &i), ("term", &term)])>
                     {lang.f(K::LogSnapshot, &[("index", &i)])}
                 </span>
             })
@@ -144,6 +145,7 @@ pub fn Logs(ui: Ui) -> impl IntoView {
         let head_view = view! {
             <button
                 class=move || head.with(|h| format!("row-head {}", h.as_ref().map_or("", |h| h.0.as_str())))
+                data-explain=move || head.with(|h| explain::row_head(lang.get(), &node, h.as_ref().map_or(0, |h| h.1)))
                 on:click=move |_| ui.selection.set(Selection::Node(node))
             >
                 {node.to_string()}

@@ -4,8 +4,11 @@
 mod chrome;
 mod cluster;
 mod controls;
+mod dialog;
+mod dock;
 pub mod embed;
 pub mod exercise;
+mod explain;
 pub mod fatal;
 mod inspector;
 pub mod js_api;
@@ -26,15 +29,13 @@ use crate::view_model::params::parse;
 use crate::view_model::speed::{faster, slower, DEFAULT_SPEED};
 use crate::view_model::timeline::recent;
 
-use chrome::{CheckerBadge, ErrorBanner, HelpOverlay, Legend, ParamBanner};
+use chrome::{CheckerBadge, ErrorBanner, HelpOverlay, ParamBanner};
 use cluster::Cluster;
 use controls::TimeControls;
-use inspector::Inspector;
+use dock::Dock;
+use explain::{Explainer, FirstVisitHint};
 use logs::Logs;
-use network::NetworkPanel;
-use settings::Settings;
 use share::{Share, ShareBanner, ShareBar};
-use state::{ClientPanel, StateMachines};
 use tour::{TourCard, TourMenu};
 
 fn browser_lang() -> Lang {
@@ -53,10 +54,12 @@ fn typing_target(ev: &leptos::ev::KeyboardEvent) -> bool {
     else {
         return false;
     };
-    matches!(
-        el.tag_name().as_str(),
-        "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY"
-    ) || el.get_attribute("role").as_deref() == Some("button")
+    let form_field = matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA");
+    // A button keeps Space and Enter (they press it); the page's other keys
+    // still work from it, e.g. `n` right after a dialog gave focus back.
+    let button = matches!(el.tag_name().as_str(), "BUTTON" | "SUMMARY")
+        || matches!(el.get_attribute("role").as_deref(), Some("button" | "tab"));
+    form_field || (button && matches!(ev.key().as_str(), " " | "Enter"))
 }
 
 fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
@@ -169,6 +172,18 @@ fn mount_later(stage: RwSignal<u8>) {
     });
 }
 
+/// The page's classes: `embed` shows only the drawing and the time
+/// controls; `touring` puts the tour card beside (or over) the drawing and
+/// lets the other panels recede.
+fn layout_class(embed: bool, touring: bool) -> &'static str {
+    match (embed, touring) {
+        (false, false) => "playground",
+        (false, true) => "playground touring",
+        (true, false) => "playground embed",
+        (true, true) => "playground embed touring",
+    }
+}
+
 /// The whole page.
 #[component]
 pub fn Playground() -> impl IntoView {
@@ -185,6 +200,7 @@ pub fn Playground() -> impl IntoView {
     embed::install(ui, share, &params);
     embed::apply_params(&params);
     let embed = params.embed;
+    let hint = params.hint;
     if params.autoplay == Some(false) {
         ui.set_playing(false);
     }
@@ -225,7 +241,7 @@ pub fn Playground() -> impl IntoView {
         })
     });
     view! {
-        <div class=if embed { "playground embed" } else { "playground" } data-testid="playground">
+        <div class=move || layout_class(embed, ui.tour.with(Option::is_some)) data-testid="playground">
             <header class="top chrome">
                 <div class="brand">
                     <h1 data-testid="app-title">{move || t(K::Title)}</h1>
@@ -233,7 +249,7 @@ pub fn Playground() -> impl IntoView {
                         {move || t(K::Tagline)}
                         {move || ui.tour.with(|t| t.is_none()).then(|| view! {
                             " "
-                            <button class="tour-invite" data-testid="tour-invite" on:click=move |_| ui.tour_menu_open.set(true)>
+                            <button class="tour-invite" data-testid="tour-invite" on:click=move |_| ui.start_first_tour()>
                                 {t(K::TourInvite)} " →"
                             </button>
                         })}
@@ -250,7 +266,8 @@ pub fn Playground() -> impl IntoView {
                     <button
                         class="lang"
                         data-testid="lang-toggle"
-                        aria-label=move || t(K::LangSwitchLabel)
+                        lang=move || if ui.lang.get() == Lang::En { "zh" } else { "en" }
+                        title=move || t(K::LangSwitchLabel)
                         on:click=move |_| ui.lang.update(|l| *l = if *l == Lang::En { Lang::Zh } else { Lang::En })
                     >
                         {move || t(K::LangSwitch)}
@@ -264,7 +281,7 @@ pub fn Playground() -> impl IntoView {
             <ErrorBanner ui=ui />
             <ShareBanner ui=ui share=share />
             <TimeControls ui=ui />
-            <main class="grid">
+            <main class="stage">
                 <section class="panel cluster-panel" aria-labelledby="cluster-h">
                     <h2 id="cluster-h" class="chrome">
                         {move || t(K::ClusterHeading)}
@@ -275,7 +292,10 @@ pub fn Playground() -> impl IntoView {
                             }}
                         </span>
                     </h2>
-                    <Cluster ui=ui />
+                    <div class="cluster-box">
+                        <Cluster ui=ui />
+                    </div>
+                    <FirstVisitHint ui=ui forced=hint embed=embed />
                     <ol class="recent chrome" data-testid="recent-events" aria-label=move || t(K::RecentHeading)>
                         {move || {
                             let now = ui.snapshot.with(|s| s.now);
@@ -291,27 +311,14 @@ pub fn Playground() -> impl IntoView {
                     <exercise::ExercisePanel ui=ui />
                     <TourCard ui=ui />
                     <Show when=move || { stage.get() >= 1 }>
-                        <Inspector ui=ui />
-                        <NetworkPanel ui=ui />
+                        <Logs ui=ui />
+                    </Show>
+                    <Show when=move || { stage.get() >= 2 }>
+                        <Dock ui=ui />
                     </Show>
                 </div>
-                <Show when=move || { stage.get() >= 2 }>
-                    <div class="wide chrome">
-                        <Logs ui=ui />
-                    </div>
-                    <div class="chrome">
-                        <StateMachines ui=ui />
-                    </div>
-                    <div class="chrome">
-                        <ClientPanel ui=ui />
-                    </div>
-                    <div class="chrome">
-                        <Settings ui=ui />
-                    </div>
-                    <div class="chrome">
-                        <Legend ui=ui />
-                    </div>
-                </Show>
+                // Fixed on the screen; inside the main landmark for screen readers.
+                <Explainer />
             </main>
             {embed.then(|| view! { <embed::EmbedFooter ui=ui /> })}
             <div class="sr-only" aria-live="polite" data-testid="announcer">{move || ui.announce.get()}</div>

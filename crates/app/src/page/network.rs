@@ -193,11 +193,13 @@ pub fn NetworkPanel(ui: Ui) -> impl IntoView {
                                 <button
                                     data-testid=format!("partition-{id}")
                                     class=move || format!("group group-{}", g())
-                                    aria-label=move || lang.get().f(K::GroupLabel, &[("node", &id), ("group", &g())])
+                                    title=move || lang.get().f(K::GroupLabel, &[("node", &id), ("group", &g())])
                                     on:click=move |_| toggle(id)
                                 >
                                     {id.to_string()}
+                                    " "
                                     <small>{g}</small>
+                                    <span class="sr-only">{move || format!(" ({})", lang.get().f(K::GroupLabel, &[("node", &id), ("group", &g())]))}</span>
                                 </button>
                             }
                         })

@@ -89,7 +89,7 @@ pub fn Settings(ui: Ui) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <details class="panel settings" data-testid="settings">
+        <details class="panel settings" data-testid="settings" open>
             <summary><h2>{move || format!("⚙ {}", t(K::SettingsHeading))}</h2></summary>
             <p class="help">{move || t(K::SettingsHelp)}</p>
             <form class="settings-form" on:submit=move |ev| {

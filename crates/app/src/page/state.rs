@@ -6,7 +6,7 @@ use raftlab_sim::Action;
 
 use crate::driver::{Pace, Ui};
 use crate::i18n::K;
-use crate::view_model::client::{form_op, user_lines};
+use crate::view_model::client::{describe_waiting, form_op, user_lines, waiting};
 
 /// Shortens a long value (appends grow) to its last characters.
 fn short(v: &str) -> String {
@@ -50,7 +50,7 @@ pub fn StateMachines(ui: Ui) -> impl IntoView {
                 <table>
                     <thead>
                         <tr>
-                            <th></th>
+                            <th scope="col"><span class="sr-only">{move || t(K::KvNodeColumn)}</span></th>
                             {move || table.with(|(keys, _)| keys.iter().map(|k| view! { <th scope="col">{k.clone()}</th> }).collect_view())}
                         </tr>
                     </thead>
@@ -103,6 +103,8 @@ pub fn ClientPanel(ui: Ui) -> impl IntoView {
     let from = RwSignal::new(String::new());
     let via = RwSignal::new(String::new());
     let lines = Memo::new(move |_| ui.user_log.with(|l| user_lines(l, lang.get())));
+    // At reading pace (see `Ui::glances`).
+    let wait = Memo::new(move |_| ui.glance(Pace::Tables).with(|s| waiting(s)));
     let node_ids = Memo::new(move |_| {
         ui.snapshot
             .with(|s| s.nodes.iter().map(|n| n.id).collect::<Vec<_>>())
@@ -150,7 +152,7 @@ pub fn ClientPanel(ui: Ui) -> impl IntoView {
                         <input data-testid="client-value" size="6" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
                     </label>
                 </Show>
-                <label>
+                <label data-explain=move || t(K::ExplainVia)>
                     <span>{move || t(K::ClientVia)}</span>
                     <select data-testid="client-via" prop:value=move || via.get() on:change=move |ev| via.set(event_target_value(&ev))>
                         <option value="">{move || t(K::ClientViaAny)}</option>
@@ -159,6 +161,9 @@ pub fn ClientPanel(ui: Ui) -> impl IntoView {
                 </label>
                 <button type="submit" data-testid="client-send">{move || t(K::ClientSend)}</button>
             </form>
+            <p class="client-wait" data-testid="client-wait" role="status">
+                {move || wait.with(|w| w.as_ref().map(|w| describe_waiting(w, lang.get())))}
+            </p>
             <ol class="client-log" data-testid="client-result" aria-live="polite">
                 {move || {
                     let l = lines.get();

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use raftlab_core::Micros;
 use raftlab_sim::tour::{stop_durations, Phase, Tour};
 
+use super::dialog::{trap_tab, use_modal_focus};
 use crate::driver::{Ui, TOUR_SPEED};
 use crate::i18n::K;
 use crate::view_model::tour::{
@@ -21,6 +22,8 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
     // Each stop's simulated time, found by playing the tours once (a few
     // milliseconds), the first time the menu opens.
     let durations: StoredValue<Option<Vec<Option<Vec<Micros>>>>> = StoredValue::new(None);
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    use_modal_focus(move || ui.tour_menu_open.get(), dialog);
     move || {
         if !ui.tour_menu_open.get() {
             return ().into_any();
@@ -83,12 +86,13 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
         });
         view! {
             <div class="overlay" data-testid="tour-menu" role="dialog" aria-modal="true" aria-labelledby="tour-menu-h"
+                node_ref=dialog on:keydown=move |ev| trap_tab(&ev, dialog)
                 on:click=close>
                 <div class="dialog tour-menu" on:click=|ev| ev.stop_propagation()>
                     <h2 id="tour-menu-h">{t(K::TourMenuHeading)}</h2>
                     <p>{t(K::TourMenuIntro)}</p>
                     <ol class="tour-topics">{list}</ol>
-                    <button class="close-help" data-testid="tour-menu-close" autofocus on:click=close>{t(K::Close)}</button>
+                    <button class="close-help" data-testid="tour-menu-close" on:click=close>{t(K::Close)}</button>
                 </div>
             </div>
         }

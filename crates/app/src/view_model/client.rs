@@ -1,8 +1,9 @@
 //! The client panel: the user's own operations, step by step.
 
-use raftlab_core::Micros;
+use raftlab_core::{Micros, NodeId};
 use raftlab_sim::client::{ClientEvent, ClientEventKind, USER_CLIENT};
 use raftlab_sim::kv::KvOp;
+use raftlab_sim::{NodeStatus, WorldSnapshot};
 
 use crate::i18n::{Lang, K};
 
@@ -147,6 +148,111 @@ pub fn form_op(op: &str, key: &str, value: &str, from: &str) -> Option<KvOp> {
         },
         _ => KvOp::Put { key, value },
     })
+}
+
+/// Why the user's command has no answer yet, read from the snapshot: the
+/// client panel says it in words instead of leaving a silent wait.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    /// The node the command went to is crashed or paused: the client will
+    /// time out and try another.
+    TargetDown(NodeId),
+    /// No node leads: an election has to finish first (paper §5.2).
+    NoLeader,
+    /// Sent to a node that is not the leader: it redirects the client.
+    NotLeader {
+        /// Where the command went.
+        target: NodeId,
+        /// Who leads.
+        leader: NodeId,
+    },
+    /// The leader holds the command but cannot reach a majority, so the
+    /// entry cannot commit (paper §5.3).
+    NoMajority {
+        /// The leader.
+        leader: NodeId,
+        /// Voters the leader can exchange messages with, itself included.
+        reachable: usize,
+        /// Voters in the configuration.
+        voters: usize,
+    },
+    /// The leader reaches a majority: the entry commits once they store it.
+    Replicating {
+        /// Voters the leader can exchange messages with, itself included.
+        reachable: usize,
+        /// Voters in the configuration.
+        voters: usize,
+    },
+}
+
+/// Why the user's pending command waits, or `None` when nothing waits.
+pub fn waiting(snap: &WorldSnapshot) -> Option<Waiting> {
+    let c = snap.clients.iter().find(|c| c.is_user)?;
+    c.pending.as_ref()?;
+    let target = c.target?;
+    let up = |id: NodeId| {
+        snap.nodes
+            .iter()
+            .any(|n| n.id == id && n.status == NodeStatus::Up)
+    };
+    if !up(target) {
+        return Some(Waiting::TargetDown(target));
+    }
+    let Some(leader) = snap.leader.filter(|l| up(*l)) else {
+        return Some(Waiting::NoLeader);
+    };
+    if target != leader {
+        return Some(Waiting::NotLeader { target, leader });
+    }
+    let config = &snap.nodes.iter().find(|n| n.id == leader)?.membership;
+    let cut = |a: NodeId, b: NodeId| snap.cuts.contains(&(a, b)) || snap.cuts.contains(&(b, a));
+    let voters = config.voters.len();
+    let reachable = config
+        .voters
+        .iter()
+        .filter(|&&v| v == leader || (up(v) && !cut(leader, v)))
+        .count();
+    Some(if reachable * 2 > voters {
+        Waiting::Replicating { reachable, voters }
+    } else {
+        Waiting::NoMajority {
+            leader,
+            reachable,
+            voters,
+        }
+    })
+}
+
+/// The wait in words.
+pub fn describe_waiting(w: &Waiting, lang: Lang) -> String {
+    match w {
+        Waiting::TargetDown(node) => lang.f(K::WaitTargetDown, &[("node", node)]),
+        Waiting::NoLeader => lang.t(K::WaitNoLeader).to_string(),
+        Waiting::NotLeader { target, leader } => {
+            lang.f(K::WaitNotLeader, &[("target", target), ("leader", leader)])
+        }
+        Waiting::NoMajority {
+            leader,
+            reachable,
+            voters,
+        } => lang.f(
+            K::WaitNoMajority,
+            &[
+                ("leader", leader),
+                ("reachable", reachable),
+                ("voters", voters),
+                ("need", &(voters / 2 + 1)),
+            ],
+        ),
+        Waiting::Replicating { reachable, voters } => lang.f(
+            K::WaitReplicating,
+            &[
+                ("reachable", reachable),
+                ("voters", voters),
+                ("need", &(voters / 2 + 1)),
+            ],
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -318,5 +424,49 @@ mod tests {
         assert!(merge_user_log(&kept, &[], Micros(0)).unwrap().is_empty());
         let lines = user_lines(&kept, Lang::En);
         assert!(lines.iter().any(|l| l.class == "ev-done"), "{lines:?}");
+    }
+
+    /// A leader cut off with one follower cannot commit: the panel says
+    /// so with the count. Reference: Raft paper §5.3 (commit by majority).
+    #[test]
+    fn a_put_to_a_cut_off_leader_waits_for_a_majority() {
+        use raftlab_sim::{Action, World, WorldConfig};
+        use std::collections::BTreeSet;
+        let mut w = World::new(WorldConfig::default()).expect("default config is valid");
+        w.run_until(Micros::from_ms(2_000));
+        let leader = w.leader().expect("a leader within 2 s");
+        let snap = w.snapshot();
+        let other = snap.nodes.iter().find(|n| n.id != leader).unwrap().id;
+        let minority: BTreeSet<NodeId> = [leader, other].into();
+        let rest: BTreeSet<NodeId> = snap
+            .nodes
+            .iter()
+            .map(|n| n.id)
+            .filter(|n| !minority.contains(n))
+            .collect();
+        w.apply(Action::Partition(vec![minority, rest])).unwrap();
+        let op = form_op("put", "k", "v", "").unwrap();
+        w.apply(Action::ClientRequest {
+            op,
+            via: Some(leader),
+        })
+        .unwrap();
+        let now = w.snapshot().now;
+        w.run_until(Micros(now.0 + 1_000));
+        let wait = waiting(&w.snapshot()).expect("the put waits");
+        assert_eq!(
+            wait,
+            Waiting::NoMajority {
+                leader,
+                reachable: 2,
+                voters: 5
+            }
+        );
+        let en = describe_waiting(&wait, Lang::En);
+        assert!(en.contains("2 of 5 reachable"), "{en}");
+        assert!(describe_waiting(&wait, Lang::Zh).contains("5 个中只有 2 个"));
+        // Once the leader crashes, the wait is for the node that is down.
+        w.apply(Action::Crash(leader)).unwrap();
+        assert_eq!(waiting(&w.snapshot()), Some(Waiting::TargetDown(leader)));
     }
 }

@@ -57,6 +57,56 @@ pub fn ring_position(index: usize, count: usize) -> Point {
     }
 }
 
+/// Baseline of a node's term label (`T3 · voted n2`): under the node in the
+/// lower half of the ring and over it in the upper half, so the label always
+/// points away from the lanes (which run inwards) and the messages on them.
+pub fn term_label_y(at: Point, r: f64) -> f64 {
+    if at.y < CENTRE - 1.0 {
+        at.y - r - 12.0
+    } else {
+        at.y + r + 19.0
+    }
+}
+
+/// Where a node's corner badges sit (the leader's crown on the right, the
+/// crash mark on the left): beside the top of the circle, clear of the
+/// node's name and of its term label.
+pub fn badge_at(at: Point, r: f64, right: bool) -> Point {
+    let dx = r + 3.0;
+    Point {
+        x: if right { at.x + dx } else { at.x - dx },
+        y: at.y - r + 6.0,
+    }
+}
+
+/// Whether segments `a1–a2` and `b1–b2` cross (touching ends do not count).
+fn segments_cross(a1: Point, a2: Point, b1: Point, b2: Point) -> bool {
+    let side = |p: Point, q: Point, r: Point| (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x);
+    let (d1, d2) = (side(b1, b2, a1), side(b1, b2, a2));
+    let (d3, d4) = (side(a1, a2, b1), side(a1, a2, b2));
+    d1 * d2 < 0.0 && d3 * d4 < 0.0
+}
+
+/// The links (pairs of nodes, lower id first) that a stroke from `from` to
+/// `to` drawn across the picture crosses: the links a knife gesture cuts.
+/// A stroke between two groups of nodes crosses exactly the links between
+/// them, which is a partition (paper §5, "network partitions").
+pub fn crossed_links(
+    from: Point,
+    to: Point,
+    positions: &[(NodeId, Point)],
+) -> Vec<(NodeId, NodeId)> {
+    let mut out = Vec::new();
+    for (i, (a, pa)) in positions.iter().enumerate() {
+        for (b, pb) in positions.iter().skip(i + 1) {
+            if segments_cross(from, to, *pa, *pb) {
+                out.push(if a < b { (*a, *b) } else { (*b, *a) });
+            }
+        }
+    }
+    out
+}
+
 /// The lane a message from `from` to `to` travels along: from the edge of
 /// the sender's circle to the edge of the receiver's, shifted to the right
 /// of the direction of travel so the two directions never overlap.
@@ -198,5 +248,52 @@ mod tests {
         assert_eq!(a.lerp(b, 0.0), a);
         assert_eq!(a.lerp(b, 1.0), b);
         assert_eq!(a.lerp(b, 0.5), Point { x: 5.0, y: 20.0 });
+    }
+
+    #[test]
+    fn term_labels_point_away_from_the_lanes() {
+        for count in 2..=9 {
+            let r = node_radius(count);
+            for i in 0..count {
+                let p = ring_position(i, count);
+                let y = term_label_y(p, r);
+                // Outward: farther from the centre than the node itself.
+                assert!((y - CENTRE).abs() > (p.y - CENTRE).abs() || (p.y - CENTRE).abs() < 1.0);
+                // And outside the circle and its timer ring.
+                assert!((y - p.y).abs() > r + 6.0, "count {count} node {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn badges_sit_beside_the_circle_not_on_the_name() {
+        let (p, r) = (ring_position(0, 5), node_radius(5));
+        let (crown, crash) = (badge_at(p, r, true), badge_at(p, r, false));
+        assert!(crown.x > p.x + r && crash.x < p.x - r);
+        assert!(crown.y < p.y);
+    }
+
+    #[test]
+    fn a_stroke_across_the_ring_cuts_the_links_between_its_sides() {
+        let pos: Vec<(NodeId, Point)> = (0..5)
+            .map(|i| (NodeId(i + 1), ring_position(i as usize, 5)))
+            .collect();
+        // A vertical stroke down the middle, just right of n1 (at the top):
+        // n1, n4, n5 on the left; n2, n3 on the right.
+        let cut = crossed_links(
+            Point {
+                x: CENTRE + 12.0,
+                y: 0.0,
+            },
+            Point {
+                x: CENTRE + 12.0,
+                y: CANVAS,
+            },
+            &pos,
+        );
+        let ids: Vec<(u64, u64)> = cut.iter().map(|(a, b)| (a.0, b.0)).collect();
+        assert_eq!(ids, vec![(1, 2), (1, 3), (2, 4), (2, 5), (3, 4), (3, 5)]);
+        // A short stroke that crosses nothing cuts nothing.
+        assert!(crossed_links(Point { x: 0.0, y: 0.0 }, Point { x: 5.0, y: 5.0 }, &pos).is_empty());
     }
 }

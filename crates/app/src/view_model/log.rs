@@ -446,7 +446,7 @@ mod tests {
         assert!(marked.class().contains("is-next"));
         assert_eq!(
             marked.title(Lang::En),
-            "index 3, term 2: put a 1 (not committed yet); leader's nextIndex for this follower"
+            "index 3, term 2: put a 1 (not committed yet); leader's nextIndex for this follower (the next entry it will send it)"
         );
     }
 }

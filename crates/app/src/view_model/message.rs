@@ -127,6 +127,37 @@ pub struct MessageView {
     pub look: MessageLook,
     /// Accessible name.
     pub aria: String,
+    /// How many glyphs of the same kind it stands for where they overlap:
+    /// `1` alone, `n > 1` drawn once with a count, `0` hidden under another
+    /// (see [`stack_overlaps`]).
+    pub stack: usize,
+}
+
+/// Glyphs closer than this (SVG units, centre to centre) overlap.
+pub const STACK_DISTANCE: f64 = 14.0;
+
+/// Glyphs of the same kind that overlap (a leader's AppendEntries leaving
+/// together, replies arriving together) are drawn once, with a count: the
+/// first of each group stands for the rest. A held or selected message is
+/// never hidden, so what the user picked stays in sight.
+pub fn stack_overlaps(views: &mut [MessageView]) {
+    for v in views.iter_mut() {
+        v.stack = 1;
+    }
+    for i in 0..views.len() {
+        if views[i].stack == 0 {
+            continue;
+        }
+        for j in i + 1..views.len() {
+            let (a, b) = (&views[i], &views[j]);
+            let close = (a.at.x - b.at.x).hypot(a.at.y - b.at.y) < STACK_DISTANCE;
+            let pinned = |v: &MessageView| v.look.held || v.look.selected;
+            if b.stack != 0 && close && a.glyph == b.glyph && !pinned(a) && !pinned(b) {
+                views[j].stack = 0;
+                views[i].stack += 1;
+            }
+        }
+    }
 }
 
 /// A lost message fading out where it was lost.
@@ -181,7 +212,8 @@ pub fn message_views(
     speed: f64,
 ) -> Vec<MessageView> {
     let r = node_radius(snap.nodes.len());
-    snap.messages
+    let mut views = snap
+        .messages
         .iter()
         .filter(|m| drawn_at(m, speed, selected))
         .filter_map(|m| {
@@ -207,9 +239,12 @@ pub fn message_views(
                 glyph,
                 look,
                 aria,
+                stack: 1,
             })
         })
-        .collect()
+        .collect::<Vec<_>>();
+    stack_overlaps(&mut views);
+    views
 }
 
 /// Recently lost messages that are still fading.
@@ -445,5 +480,33 @@ mod tests {
             assert!(v.at.x > 0.0 && v.at.x < super::super::layout::CANVAS);
             assert!(v.aria.contains("from n"));
         }
+    }
+
+    #[test]
+    fn overlapping_glyphs_of_one_kind_stack_as_a_count() {
+        let view = |id: u64, x: f64, kind: MessageKind| MessageView {
+            id: MsgId(id),
+            at: Point { x, y: 0.0 },
+            glyph: glyph(kind, None, 1),
+            look: MessageLook {
+                colour: "msg-append",
+                held: false,
+                selected: false,
+            },
+            aria: String::new(),
+            stack: 1,
+        };
+        let mut v = vec![
+            view(1, 0.0, MessageKind::AppendEntries),
+            view(2, 5.0, MessageKind::AppendEntries),
+            view(3, 9.0, MessageKind::AppendEntries),
+            view(4, 4.0, MessageKind::Heartbeat),
+            view(5, 60.0, MessageKind::AppendEntries),
+        ];
+        v[2].look.selected = true;
+        stack_overlaps(&mut v);
+        let stacks: Vec<usize> = v.iter().map(|m| m.stack).collect();
+        // Two appends merge; the selected one and the heartbeat stay; the far one is alone.
+        assert_eq!(stacks, vec![2, 0, 1, 1, 1]);
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod exercise;
+pub mod explain;
 pub mod layout;
 pub mod log;
 pub mod message;

@@ -44,6 +44,9 @@ pub struct Params {
     pub lang: Option<Lang>,
     /// `embed=1`: hide everything but the cluster and the time controls.
     pub embed: bool,
+    /// `hint=0|1`: hide or show the first-visit hint, whatever the
+    /// browser remembers (by default it shows once, and never in embeds).
+    pub hint: Option<bool>,
     /// `prevote=0|1`.
     pub pre_vote: Option<bool>,
     /// `checkquorum=0|1`.
@@ -275,6 +278,10 @@ pub fn parse(query: &str) -> (Params, Vec<ParamError>) {
             },
             "embed" => match flag(&v) {
                 Some(b) => p.embed = b,
+                None => errors.push(err(flag_values())),
+            },
+            "hint" => match flag(&v) {
+                Some(b) => p.hint = Some(b),
                 None => errors.push(err(flag_values())),
             },
             "prevote" => match flag(&v) {

@@ -42,9 +42,13 @@ pub fn MessageGlyph(
     // written without allocating beyond the transform itself. The classes
     // are rebuilt only when held or selected changes.
     let v = Memo::new(move |_| {
-        messages.with(|ms| ms.iter().find(|m| m.id == id).map(|m| (m.at, m.look)))
+        messages.with(|ms| {
+            ms.iter()
+                .find(|m| m.id == id)
+                .map(|m| (m.at, m.look, m.stack))
+        })
     });
-    let look = Memo::new(move |_| v.with(|v| v.map(|v| v.1)));
+    let look = Memo::new(move |_| v.with(|v| v.map(|v| (v.1, v.2))));
     let Some(first) = messages.with_untracked(|ms| ms.iter().find(|m| m.id == id).cloned()) else {
         return ().into_any();
     };
@@ -58,8 +62,11 @@ pub fn MessageGlyph(
         <g
             data-testid="message"
             data-kind=format!("{:?}", first.glyph.shape)
-            class=move || look.with(|l| l.map(|l| l.class("msg")).unwrap_or_default())
-            transform=move || v.with(|m| m.map(|(at, _)| format!("translate({} {})", num(at.x), num(at.y))).unwrap_or_default())
+            class=move || look.with(|l| l.map(|(l, stack)| {
+                // Hidden under another of its kind, which shows the count.
+                if stack == 0 { l.class("msg stacked") } else { l.class("msg") }
+            }).unwrap_or_default())
+            transform=move || v.with(|m| m.map(|(at, _, _)| format!("translate({} {})", num(at.x), num(at.y))).unwrap_or_default())
             data-msg=id.to_string()
             aria-label=first.aria.clone()
             role="button"
@@ -76,6 +83,9 @@ pub fn MessageGlyph(
             <circle class="msg-hit" r="15"></circle>
             {outline(first.glyph.shape)}
             <text class="glyph" text-anchor="middle" dominant-baseline="central">{first.glyph.text.clone()}</text>
+            <text class="stack-count" x="9" y="-8" aria-hidden="true">
+                {move || look.with(|l| l.and_then(|(_, n)| (n > 1).then(|| format!("×{n}"))))}
+            </text>
         </g>
     }
     .into_any()

@@ -22,7 +22,12 @@ use leptos::prelude::*;
 
 use crate::driver::{Pace, Selection, Ui};
 use crate::i18n::K;
-use crate::view_model::layout::{lane_views, CANVAS};
+use crate::view_model::layout::{badge_at, crossed_links, lane_views, Point, CANVAS};
+use crate::view_model::node::NodeView;
+use raftlab_sim::{Action, NodeStatus};
+
+/// A stroke shorter than this (SVG units) is a click, not a knife.
+const KNIFE_MIN: f64 = 20.0;
 use crate::view_model::message::{drop_views, message_views, MessageView};
 use crate::view_model::node::{node_views, positions};
 use link::Link;
@@ -69,6 +74,46 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
     let node_ids = move || nodes.with(|ns| ns.iter().map(|n| n.id).collect::<Vec<_>>());
 
     let count = move || ui.snapshot.with(|s| s.nodes.len());
+    // Knife: a stroke dragged across the drawing from empty space cuts
+    // every link it crosses, both ways (a partition drawn by hand).
+    let knife = RwSignal::new(None::<(Point, Point)>);
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    let to_canvas = move |x: i32, y: i32| -> Option<Point> {
+        let el = svg_ref.get_untracked()?;
+        let r = el.get_bounding_client_rect();
+        // viewBox with the default `xMidYMid meet`: one scale, centred.
+        let scale = (r.width() / CANVAS).min(r.height() / CANVAS);
+        if scale <= 0.0 {
+            return None;
+        }
+        let (ox, oy) = (
+            r.left() + (r.width() - CANVAS * scale) / 2.0,
+            r.top() + (r.height() - CANVAS * scale) / 2.0,
+        );
+        Some(Point {
+            x: (f64::from(x) - ox) / scale,
+            y: (f64::from(y) - oy) / scale,
+        })
+    };
+    let cut_along = move || {
+        let Some((a, b)) = knife.get_untracked() else {
+            return;
+        };
+        knife.set(None);
+        if (a.x - b.x).hypot(a.y - b.y) < KNIFE_MIN {
+            return;
+        }
+        for (x, y) in crossed_links(a, b, &pos.get_untracked()) {
+            ui.act(Action::Cut {
+                source: x,
+                target: y,
+            });
+            ui.act(Action::Cut {
+                source: y,
+                target: x,
+            });
+        }
+    };
     // Held press: the run froze on pointer-down and resumes on release
     // unless the release picked a message.
     let thaw = move || {
@@ -81,15 +126,40 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
         <svg
             class=move || if frozen.get() { "cluster frozen" } else { "cluster" }
             data-testid="cluster"
+            node_ref=svg_ref
             on:pointerdown=move |ev| {
                 if ev.is_primary() && ui.playing.get_untracked() {
                     ui.set_playing(false);
                     frozen.set(true);
                 }
+                let on_part = ev
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .and_then(|e| e.closest(".node-hit, .msg, .node-power, .node-term").ok().flatten())
+                    .is_some();
+                if ev.is_primary() && !on_part {
+                    knife.set(to_canvas(ev.client_x(), ev.client_y()).map(|p| (p, p)));
+                }
             }
-            on:pointerup=move |_| thaw()
-            on:pointercancel=move |_| thaw()
-            on:pointerleave=move |_| thaw()
+            on:pointermove=move |ev| {
+                if knife.with_untracked(Option::is_some) {
+                    if let Some(p) = to_canvas(ev.client_x(), ev.client_y()) {
+                        knife.update(|k| if let Some(k) = k { k.1 = p });
+                    }
+                }
+            }
+            on:pointerup=move |_| {
+                cut_along();
+                thaw();
+            }
+            on:pointercancel=move |_| {
+                knife.set(None);
+                thaw();
+            }
+            on:pointerleave=move |_| {
+                cut_along();
+                thaw();
+            }
             viewBox=format!("0 0 {CANVAS} {CANVAS}")
             role="group"
             aria-label=move || lang.get().f(K::ClusterAria, &[("n", &count())])
@@ -103,7 +173,11 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
             <g class="nodes">
                 <For each=node_ids key=|id| *id children=move |id| view! { <Node id nodes ui /> } />
             </g>
+            <NodePower ui nodes />
             <HiddenNote ui messages />
+            {move || knife.get().map(|(a, b)| view! {
+                <line class="knife" data-testid="knife" x1=num(a.x) y1=num(a.y) x2=num(b.x) y2=num(b.y)></line>
+            })}
             // What moves every frame, last and in one composited layer.
             <g class="live">
                 <g class="timers" aria-hidden="true">
@@ -136,5 +210,79 @@ fn HiddenNote(ui: Ui, messages: Memo<Vec<MessageView>>) -> impl IntoView {
                 (hidden > 0).then(|| ui.lang.get().f(K::MessagesTooFast, &[("n", &hidden)]))
             }}
         </text>
+    }
+}
+
+/// On the selected node, a button that crashes it (or restarts it when
+/// down): the commonest fault, acted out on the node itself.
+#[component]
+fn NodePower(ui: Ui, nodes: Memo<Vec<NodeView>>) -> impl IntoView {
+    let target = Memo::new(move |_| {
+        nodes.with(|ns| {
+            ns.iter()
+                .find(|n| n.look.selected)
+                .map(|n| (n.id, n.at, n.r))
+        })
+    });
+    move || {
+        let (id, at, r) = target.get()?;
+        let down = ui.snapshot.with(|s| {
+            s.nodes
+                .iter()
+                .find(|n| n.id == id)
+                .is_some_and(|n| n.status == NodeStatus::Crashed)
+        });
+        let lang = ui.lang.get();
+        let (label, mark, class) = if down {
+            (
+                lang.f(K::PowerRestart, &[("node", &id)]),
+                "↻",
+                "node-power restart",
+            )
+        } else {
+            (
+                lang.f(K::PowerCrash, &[("node", &id)]),
+                "✕",
+                "node-power crash",
+            )
+        };
+        let p = badge_at(
+            Point {
+                x: at.x,
+                y: at.y + 2.0 * r - 12.0,
+            },
+            r,
+            true,
+        );
+        let act = move || {
+            ui.act(if down {
+                Action::Restart(id)
+            } else {
+                Action::Crash(id)
+            });
+        };
+        Some(view! {
+            <g
+                class=class
+                data-testid="node-power"
+                role="button"
+                tabindex="0"
+                aria-label=label.clone()
+                data-explain=label
+                transform=format!("translate({} {})", num(p.x), num(p.y))
+                on:click=move |ev| {
+                    ev.stop_propagation();
+                    act();
+                }
+                on:keydown=move |ev| {
+                    if svg::on_activate(&ev) {
+                        act();
+                    }
+                }
+            >
+                <circle r="12"></circle>
+                <text text-anchor="middle" dominant-baseline="central" aria-hidden="true">{mark}</text>
+            </g>
+        })
     }
 }
