@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::LinkConfig;
 use crate::kv::KvCommand;
+use crate::recorder::{Fate, MessageRecord, Ring, MAX_MESSAGE_RECORDS};
 
 pub use crate::ids::MsgId;
 
@@ -100,6 +101,10 @@ pub struct Network {
     next_id: u64,
     /// Counters.
     pub stats: NetworkStats,
+    /// The newest messages that ended (delivered or lost), for the
+    /// space-time diagram; bounded, shared between clones.
+    #[serde(skip)]
+    pub ended: Ring<MessageRecord, MAX_MESSAGE_RECORDS>,
 }
 
 /// Network counters.
@@ -128,6 +133,7 @@ impl Network {
             last_arrival: BTreeMap::new(),
             next_id: 1,
             stats: NetworkStats::default(),
+            ended: Ring::default(),
         }
     }
 
@@ -264,6 +270,7 @@ impl Network {
             }
             None => {
                 self.stats.delivered += 1;
+                self.ended.push(record(&flight, now, Fate::Delivered));
                 Some(flight.msg)
             }
         }
@@ -272,6 +279,7 @@ impl Network {
     /// Records a loss for the counters and the vanish animation.
     pub fn record_drop(&mut self, now: Micros, flight: InFlight, reason: DropReason) {
         self.stats.dropped += 1;
+        self.ended.push(record(&flight, now, Fate::Dropped(reason)));
         if self.recent_drops.len() == RECENT_DROPS_MAX {
             self.recent_drops.pop_front();
         }
@@ -324,5 +332,30 @@ impl Network {
             }
             None => false,
         }
+    }
+}
+
+/// What the space-time diagram keeps of a flight that ended at `now`.
+fn record(f: &InFlight, now: Micros, fate: Fate) -> MessageRecord {
+    use raftlab_core::MessageBody;
+    let (ok, entries) = match &f.msg.body {
+        MessageBody::PreVoteResponse { granted } | MessageBody::RequestVoteResponse { granted } => {
+            (Some(*granted), 0)
+        }
+        MessageBody::AppendEntriesResponse { success, .. } => (Some(*success), 0),
+        MessageBody::AppendEntries { entries, .. } => (None, entries.len() as u32),
+        _ => (None, 0),
+    };
+    MessageRecord {
+        id: f.id,
+        from: f.msg.from,
+        to: f.msg.to,
+        kind: f.msg.kind(),
+        term: f.msg.term,
+        ok,
+        entries,
+        sent_at: f.sent_at,
+        ended_at: now,
+        fate,
     }
 }

@@ -63,6 +63,11 @@ pub struct WorldSnapshot {
     pub linearizability_undecided: Option<Undecided>,
     /// Length of the canonical committed history.
     pub committed: u64,
+    /// The recent past for the time views (messages that ended, lane
+    /// events, client operation steps): bounded, its chunks shared with
+    /// the world. Not serialized: `window.raftlab.snapshot()` stays small.
+    #[serde(skip)]
+    pub recording: crate::recorder::Recording,
 }
 
 /// One server.
@@ -619,6 +624,7 @@ impl World {
             violation: self.violation().cloned(),
             linearizability_undecided: self.linearizability().undecided().cloned(),
             committed: self.invariants().committed_len(),
+            recording: self.recording(),
         }
     }
 }

@@ -32,6 +32,8 @@ impl World {
             at: self.now,
             action: action.clone(),
         });
+        let node = crate::recorder::action_node(&action);
+        self.record_lane(node, crate::recorder::LaneKind::Action(action.clone()));
         self.note(NoteKind::Action(action));
         Ok(())
     }
