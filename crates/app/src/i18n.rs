@@ -479,6 +479,58 @@ strings! {
     TourOutIsolated => "isolated {node}", "{node} 已被隔离";
     TourLoadFailed => "The guided tours could not be loaded: {reason}", "导览教程加载失败：{reason}";
     TourInvite => "New to Raft? Take the guided tour", "第一次接触 Raft？跟着导览走一遍";
+    // --- time views: space-time diagram and client history (issue 14) ---
+    StHeading => "Space-time diagram", "时空图";
+    StHelp => "One lane per node, time running right (down on a phone). Each message is an arrow from send to delivery; ✕ marks a lost one. Coloured spans: candidate, leader (with the term). Click an arrow to go there; wheel or + − to zoom, drag or ← → to pan.", "每个节点一条泳道，时间向右（手机上向下）流动。每条消息是一支从发送到送达的箭头，✕ 表示丢失。彩色区段：候选人、领导者（标出任期）。点击箭头跳到那一刻；滚轮或 + − 缩放，拖动或 ← → 平移。";
+    StZoomIn => "Zoom in", "放大";
+    StZoomOut => "Zoom out", "缩小";
+    StPanBack => "Earlier", "更早";
+    StPanForward => "Later", "更晚";
+    StFollow => "Follow the present", "跟随当前时刻";
+    StExportSvg => "Save as SVG", "保存为 SVG";
+    StSpanLabel => "Window: {span}", "时间窗：{span}";
+    StCommitMark => "commit index advanced to {index}", "提交索引推进到 {index}";
+    StSpanRole => "{node}: {role}, term {term}", "{node}：{role}，任期 {term}";
+    StSpanCrashed => "{node}: crashed", "{node}：已崩溃";
+    StSpanPaused => "{node}: paused", "{node}：已暂停";
+    StRoleFollower => "follower", "跟随者";
+    StRolePreCandidate => "pre-candidate", "预候选人";
+    StRoleCandidate => "candidate", "候选人";
+    StRoleLeader => "leader", "领导者";
+    StDelivered => "delivered at {at}", "于 {at} 送达";
+    StLost => "lost at {at} ({why})", "于 {at} 丢失（{why}）";
+    StFlying => "still in flight", "仍在途中";
+    StArrowTitle => "{kind} {from}→{to}, term {term}, sent at {sent}, {fate}", "{kind} {from}→{to}，任期 {term}，于 {sent} 发出，{fate}";
+    StSummary => "From {from} to {to} on {nodes} lanes: {messages} messages ({lost} lost, {flying} in flight), {elections} new leaders, {actions} of your actions, {commits} commits.", "从 {from} 到 {to}，共 {nodes} 条泳道：{messages} 条消息（{lost} 条丢失，{flying} 条在途），{elections} 次选出新领导者，你的操作 {actions} 次，提交 {commits} 次。";
+    StLeftOut => "{count} older messages in this window are not drawn; zoom in to see them.", "此时间窗内还有 {count} 条较早的消息未画出；放大即可看到。";
+    StSelected => "Selected: {what}", "已选中：{what}";
+    HiHeading => "Client history", "客户端历史";
+    HiHelp => "One lane per client; each operation is a bar from call to answer, ticks mark its attempts. Green: answered; red: failed; grey hatched: gave up (outcome unknown). Click a bar to go to its answer.", "每个客户端一条泳道；每个操作是一根从调用到应答的条形，刻度标出每次尝试。绿色：已应答；红色：失败；灰色斜纹：已放弃（结果未知）。点击条形跳到它的应答时刻。";
+    HiYou => "you", "你";
+    HiClient => "client {id}", "客户端 {id}";
+    HiOpPending => "{op} (waiting)", "{op}（等待中）";
+    HiOpReturned => "{op} → {result}", "{op}，得到 {result}";
+    HiOpGaveUp => "{op} → gave up, outcome unknown", "{op} → 已放弃，结果未知";
+    HiOpTitle => "{id} {client}: {text}, from {from} to {to}, {attempts} attempts", "{id} {client}：{text}，从 {from} 到 {to}，尝试 {attempts} 次";
+    HiHolds => "Linearizable so far: every answer fits one order of the operations.", "目前可线性化：每个应答都符合操作的某一种顺序。";
+    HiUndecided => "Undecided for key {key} (the search ran out of budget at {at}); later violations are still caught.", "键 {key} 尚无定论（搜索在 {at} 用完预算）；之后的违规仍会被发现。";
+    HiViolated => "Not linearizable: no order of the operations on key {key} explains every answer.", "不可线性化：键 {key} 上的操作没有任何顺序能解释所有应答。";
+    HiBlocked => "Cannot be placed: {id} {op}", "无法放置的操作：{id} {op}";
+    HiPrefix => "The longest order that works places {placed} operations (the last ones are outlined, numbered from the end).", "可行的最长顺序放置了 {placed} 个操作（最后几个加了轮廓，从末尾起编号）。";
+    HiStateThere => "State there: {state}", "那时的状态：{state}";
+    HiStateNeeded => "It would need: {state}", "它需要的状态：{state}";
+    HiStateValue => "{key} = {value}", "{key} 的值为 {value}";
+    HiStateUnset => "{key} unset", "{key} 未设置";
+    HiStateNot => "{key} ≠ {value}", "{key} 的值不是 {value}";
+    HiStateAnything => "any state: it ran at the wrong time, not with the wrong answer", "任何状态都可以：问题出在执行时间，而非应答内容";
+    HiSeekHere => "Go there", "跳到这里";
+    HiExport => "Export history", "导出历史";
+    HiExportHelp => "Download the whole client history of this run, to check it with Porcupine (JSON) or Knossos and Elle (EDN).", "下载本次运行的完整客户端历史，可用 Porcupine（JSON）或 Knossos、Elle（EDN）检查。";
+    HiExportFailed => "The history could not be exported: {reason}", "历史导出失败：{reason}";
+    HiSummary => "From {from} to {to}, {clients} clients: {ok} answered, {failed} failed, {unknown} gave up, {pending} waiting. {verdict}", "从 {from} 到 {to}，{clients} 个客户端：{ok} 个已应答，{failed} 个失败，{unknown} 个已放弃，{pending} 个等待中。{verdict}";
+    HiEmpty => "No client operation in this window.", "此时间窗内没有客户端操作。";
+    TvOpenDiagram => "Space-time diagram", "时空图";
+    TvOpenHistory => "Client history", "客户端历史";
 }
 
 #[cfg(test)]
