@@ -524,7 +524,8 @@ strings! {
     HiStateNot => "{key} ≠ {value}", "{key} 的值不是 {value}";
     HiStateAnything => "any state: it ran at the wrong time, not with the wrong answer", "任何状态都可以：问题出在执行时间，而非应答内容";
     HiSeekHere => "Go there", "跳到这里";
-    HiExport => "Export history", "导出历史";
+    HiExportJson => "Export history (Porcupine JSON)", "导出历史（Porcupine JSON）";
+    HiExportEdn => "Export history (Jepsen EDN)", "导出历史（Jepsen EDN）";
     HiExportHelp => "Download the whole client history of this run, to check it with Porcupine (JSON) or Knossos and Elle (EDN).", "下载本次运行的完整客户端历史，可用 Porcupine（JSON）或 Knossos、Elle（EDN）检查。";
     HiExportFailed => "The history could not be exported: {reason}", "历史导出失败：{reason}";
     HiSummary => "From {from} to {to}, {clients} clients: {ok} answered, {failed} failed, {unknown} gave up, {pending} waiting. {verdict}", "从 {from} 到 {to}，{clients} 个客户端：{ok} 个已应答，{failed} 个失败，{unknown} 个已放弃，{pending} 个等待中。{verdict}";

@@ -4,12 +4,15 @@
 mod chrome;
 mod cluster;
 mod controls;
+mod download;
 pub mod fatal;
+mod history;
 mod inspector;
 pub mod js_api;
 mod logs;
 mod network;
 mod settings;
+mod spacetime;
 mod state;
 mod tour;
 
@@ -254,6 +257,8 @@ pub fn Playground() -> impl IntoView {
                 <div class="wide chrome">
                     <Logs ui=ui />
                 </div>
+                <div class="wide chrome"><spacetime::SpaceTime ui=ui /></div>
+                <div class="wide chrome"><history::ClientHistory ui=ui /></div>
                 <div class="chrome">
                     <StateMachines ui=ui />
                 </div>

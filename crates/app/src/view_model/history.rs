@@ -510,6 +510,68 @@ mod tests {
         assert!(zh[3].contains("x 的值为 1"), "{zh:?}");
     }
 
+    /// The panel's Chinese text keeps no English word but the commands;
+    /// the check itself catches the English text.
+    #[test]
+    fn chinese_history_text_has_no_english_words() {
+        use crate::view_model::words::tests::english_words;
+        let why = Unexplained {
+            op: KvOp::Get { key: "x".into() },
+            invoke_us: 1_000,
+            complete: Some((2_000, KvResult::Value("1".into()))),
+            placed: 3,
+            state: Some("2".into()),
+            id: Some(OpId(7)),
+            prefix_tail: vec![OpId(5), OpId(6)],
+            concurrent: vec![OpId(8)],
+        };
+        let bars = [
+            BarEnd::Pending,
+            BarEnd::GaveUp,
+            BarEnd::Returned(KvResult::Ok),
+        ]
+        .map(|end| OpBar {
+            id: OpId(1),
+            client: ClientId(2),
+            op: KvOp::Put {
+                key: "x".into(),
+                value: "1".into(),
+            },
+            invoke: Micros(5),
+            end_at: None,
+            end,
+            attempts: vec![(Micros(5), NodeId(1))],
+            blame: Blame::None,
+        });
+        let lanes = vec![ClientLane {
+            client: ClientId(0),
+            bars: bars.to_vec(),
+        }];
+        let verdicts = [
+            Verdict::Holds,
+            Verdict::Violated {
+                key: "x".into(),
+                why: Box::new(why.clone()),
+            },
+        ];
+        let text = |lang: Lang| {
+            let mut out = explain(lang, "x", &why);
+            out.extend(bars.iter().map(|b| b.title(lang)));
+            out.extend(
+                verdicts
+                    .iter()
+                    .map(|v| summary(lang, &lanes, v, Micros(0), Micros(9))),
+            );
+            out
+        };
+        let bad: Vec<_> = text(Lang::Zh)
+            .into_iter()
+            .filter(|s| !english_words(s).is_empty())
+            .collect();
+        assert!(bad.is_empty(), "English words in Chinese text: {bad:#?}");
+        assert!(text(Lang::En).iter().all(|s| !english_words(s).is_empty()));
+    }
+
     #[test]
     fn what_an_answer_needs() {
         let cas = KvOp::Cas {

@@ -24,7 +24,10 @@ pub const SPAN_MIN: Micros = Micros::from_ms(20);
 /// Longest window the zoom reaches (the recording holds tens of seconds).
 pub const SPAN_MAX: Micros = Micros::from_ms(60_000);
 /// The window a new diagram shows.
-pub const SPAN_DEFAULT: Micros = Micros::from_ms(1_500);
+pub const SPAN_DEFAULT: Micros = Micros::from_ms(1_000);
+/// The window a new diagram shows on a phone (time runs down a short
+/// screen).
+pub const SPAN_NARROW: Micros = Micros::from_ms(500);
 /// Most arrows drawn at once: past it the oldest in the window are left
 /// out (and counted), so a zoomed-out window cannot stall a frame.
 pub const MAX_ARROWS: usize = 1_200;
@@ -405,6 +408,8 @@ pub struct Frame {
 pub const LABEL_ROOM: f64 = 44.0;
 /// Room at the far ends of the lane axis.
 pub const LANE_MARGIN: f64 = 22.0;
+/// Room for the time labels left of the lanes when time runs down.
+pub const VERTICAL_TICK_ROOM: f64 = 30.0;
 
 /// An arrow as drawn.
 #[derive(Clone, Debug, PartialEq)]
@@ -515,8 +520,14 @@ pub fn diagram(
             + (t.0.saturating_sub(from.0) as f64 / span_us).clamp(0.0, 1.0)
                 * (time_len - LABEL_ROOM - 8.0)
     };
+    // Time runs down a phone: the tick labels take the left edge.
+    let lane_start = if frame.vertical {
+        LANE_MARGIN + VERTICAL_TICK_ROOM
+    } else {
+        LANE_MARGIN
+    };
     let lane_gap = if ids.len() > 1 {
-        (lane_len - 2.0 * LANE_MARGIN) / (ids.len() - 1) as f64
+        (lane_len - lane_start - LANE_MARGIN) / (ids.len() - 1) as f64
     } else {
         0.0
     };
@@ -525,7 +536,7 @@ pub fn diagram(
         .enumerate()
         .map(|(i, id)| {
             let c = if ids.len() > 1 {
-                LANE_MARGIN + i as f64 * lane_gap
+                lane_start + i as f64 * lane_gap
             } else {
                 lane_len / 2.0
             };
@@ -897,8 +908,13 @@ mod tests {
             vertical: true,
         };
         let v = diagram(&snap, window, tall, None, Lang::En);
-        for (a, b) in d.arrows.iter().zip(&v.arrows) {
-            assert_eq!((a.x0, a.y0, a.x1, a.y1), (b.y0, b.x0, b.y1, b.x1));
+        let vlane: BTreeMap<NodeId, f64> = v.lanes.iter().copied().collect();
+        for ((a, b), p) in d.arrows.iter().zip(&v.arrows).zip(&placed) {
+            assert_eq!((a.x0, a.x1), (b.y0, b.y1));
+            assert_eq!(b.x0, vlane[&p.from]);
+            if p.flight == Flight::Delivered {
+                assert_eq!(b.x1, vlane[&p.to]);
+            }
         }
         assert!(summary(Lang::En, &d).contains(&format!("{} messages", placed.len())));
     }
@@ -939,6 +955,41 @@ mod tests {
                 assert!(pair[0].to <= pair[1].from, "{pair:?}");
             }
         }
+    }
+
+    /// The diagram's Chinese names and summary keep no English word.
+    #[test]
+    fn chinese_diagram_text_has_no_english_words() {
+        use crate::view_model::words::tests::english_words;
+        let (w, _) = watched_run();
+        let snap = w.snapshot();
+        let window = Window {
+            length: Micros::from_ms(2_600),
+            back: Micros(0),
+        };
+        let frame = Frame {
+            width: 900.0,
+            height: 300.0,
+            vertical: false,
+        };
+        let text = |lang: Lang| {
+            let d = diagram(&snap, window, frame, None, lang);
+            let mut out: Vec<String> = d.arrows.iter().map(|a| a.title.clone()).collect();
+            out.extend(d.spans.iter().map(|b| b.title.clone()));
+            out.extend(d.marks.iter().map(|b| b.title.clone()));
+            out.push(summary(lang, &d));
+            out
+        };
+        let zh = text(Lang::Zh);
+        assert!(zh.len() > 100);
+        let bad: Vec<_> = zh.iter().filter(|s| !english_words(s).is_empty()).collect();
+        assert!(
+            bad.is_empty(),
+            "English words in Chinese text: {:#?}",
+            &bad[..bad.len().min(5)]
+        );
+        let en = text(Lang::En);
+        assert!(en.iter().filter(|s| !english_words(s).is_empty()).count() > en.len() / 2);
     }
 
     #[test]
