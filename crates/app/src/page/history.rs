@@ -76,13 +76,14 @@ pub fn ClientHistory(ui: Ui) -> impl IntoView {
                 view! { <span class="op-attempt" style=format!("left:{x:.2}%")></span> }
             })
             .collect_view();
+        let target = b.seek_target();
         let number = match b.blame {
             Blame::Prefix(n) => format!("{n} "),
             _ => String::new(),
         };
-        let target = b.seek_target();
         view! {
             <button type="button" class=b.class() data-testid="op-bar" data-op=b.id.0.to_string()
+                data-seek-us=target.0.to_string()
                 style=format!("left:{left:.2}%;width:{width:.2}%")
                 title=b.title(l) aria-label=b.title(l)
                 on:click=move |_| seek(target)>
@@ -180,7 +181,8 @@ pub fn ClientHistory(ui: Ui) -> impl IntoView {
                     {move || lang.get().f(K::StSpanLabel, &[("span", &format!("{:.2} s", span.get().length.0 as f64 / 1e6))])}
                 </span>
             </div>
-            <div class="hi-lanes" data-testid="history">
+            <div class="hi-lanes" data-testid="history"
+                data-to-us=move || model.with(|m| m.as_ref().map(|m| m.4 .0.to_string()))>
                 {move || model.with(|m| m.as_ref().map(|(ls, _, _, from, to)| {
                     let l = lang.get();
                     if ls.is_empty() {

@@ -397,6 +397,8 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
                 </span>
             </div>
             <div class="st-scroll" data-testid="spacetime" tabindex="0" role="group"
+                data-to-us=move || drawn.with(|d| d.as_ref().map(|d| d.range.1 .0.to_string()))
+                data-from-us=move || drawn.with(|d| d.as_ref().map(|d| d.range.0 .0.to_string()))
                 aria-label=move || t(K::StHeading)
                 aria-describedby="st-summary"
                 on:keydown=on_key
