@@ -47,6 +47,13 @@ async function waitForServer() {
   throw new Error(`static server on port ${port} did not answer`);
 }
 
+/** Seconds of CPU the renderer's main thread and process have used. */
+async function cpuTimes(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const get = (name) => metrics.find((m) => m.name === name)?.value ?? NaN;
+  return { thread: get('ThreadTime'), process: get('ProcessTime') };
+}
+
 await waitForServer();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -67,6 +74,11 @@ try {
   for (const p of panels) await page.getByTestId(`${p}-toggle`).click();
   if (process.env.RAFTLAB_BENCH_CSS) await page.addStyleTag({ content: process.env.RAFTLAB_BENCH_CSS });
   await page.waitForTimeout(2000); // settle: elected leader, traffic flowing
+  // CPU time of the page's main thread and renderer process (not wall
+  // time: the figure holds on a shared, busy machine).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const cpu0 = await cpuTimes(cdp);
   const r = await page.evaluate(
     (ms) =>
       new Promise((resolve) => {
@@ -77,7 +89,7 @@ try {
         const tick = (t) => {
           times.push(t);
           messagesSeen = Math.max(messagesSeen, document.querySelectorAll('[data-testid=message]').length);
-          arrowsSeen = Math.max(arrowsSeen, document.querySelectorAll('[data-testid=spacetime] g[data-msg]').length);
+          arrowsSeen = Math.max(arrowsSeen, Number(document.querySelector('[data-testid=spacetime]')?.dataset.arrows ?? 0));
           if (t - start < ms) requestAnimationFrame(tick);
           else resolve({ times, messagesSeen, arrowsSeen, events: window.raftlab.snapshot().event_count });
         };
@@ -85,6 +97,7 @@ try {
       }),
     seconds * 1000,
   );
+  const cpu1 = await cpuTimes(cdp);
   const gaps = r.times.slice(1).map((t, i) => t - r.times[i]).sort((a, b) => a - b);
   if (gaps.length < 2) throw new Error('too few frames to measure');
   const span = r.times[r.times.length - 1] - r.times[0];
@@ -98,6 +111,11 @@ try {
   console.log(`machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, headless Chromium (${browser.version()}, --disable-gpu)`);
   console.log(`frames: ${gaps.length + 1}  fps: ${fps.toFixed(1)} (budget 60)`);
   console.log(`frame time ms: median ${pct(0.5).toFixed(1)}, p95 ${pct(0.95).toFixed(1)}, worst ${gaps[gaps.length - 1].toFixed(1)} (budget 16.7)`);
+  const frames = r.times.length;
+  console.log(
+    `CPU ms per frame: main thread ${(((cpu1.thread - cpu0.thread) * 1000) / frames).toFixed(1)}, ` +
+      `renderer process ${(((cpu1.process - cpu0.process) * 1000) / frames).toFixed(1)} (60 fps needs under 16.7 on the main thread)`,
+  );
   // A gap of more than one and a half frames means at least one frame was missed.
   const late = gaps.filter((g) => g > 25).length;
   console.log(`late frames (over 25 ms): ${late} of ${gaps.length} (one in ${late ? Math.round(gaps.length / late) : '∞'})`);

@@ -4,6 +4,7 @@
 //! scrubber, seeks to a message on click, zooms and pans by wheel, drag
 //! and keys, and saves itself as a standalone SVG.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use leptos::prelude::*;
@@ -13,11 +14,17 @@ use wasm_bindgen::JsCast;
 use crate::driver::{Selection, Ui};
 use crate::i18n::K;
 use crate::view_model::spacetime::{
-    diagram, placed_messages, seek_target, summary, Diagram, Frame, Window, SPAN_DEFAULT,
-    SPAN_NARROW,
+    diagram, nearest_arrow, placed_messages, seek_target, summary, Arrow, Diagram, Frame, Window,
+    SPAN_DEFAULT, SPAN_NARROW,
 };
 
 use super::download::download;
+
+/// Least wall time between two redraws while the run plays: about 7 a
+/// second. A redraw of the busiest page's window (700 arrows) costs the
+/// renderer tens of ms of CPU on a slow machine (`make bench-page
+/// PANELS=spacetime`), so it cannot be every frame.
+const REDRAW_EVERY_MS: f64 = 150.0;
 
 /// Narrower than this, time runs down the page.
 const NARROW_PX: f64 = 640.0;
@@ -43,27 +50,45 @@ const SVG_STYLE: &str = "<style>\
 .st-crashed{fill:var(--down,#8b93a3);opacity:.35}\
 .st-paused{fill:none;stroke:var(--down,#8b93a3);stroke-dasharray:3 2}\
 .st-term{font:bold 9px sans-serif;fill:var(--fg,#1d2433)}\
-.st-arrow line.v{stroke:var(--hb,#5b6478);stroke-width:1.2;fill:none}\
-.st-arrow.msg-heartbeat line.v{stroke:var(--hb,#5b6478);opacity:.55}\
-.st-arrow.msg-append line.v{stroke:var(--append,#2f6fde)}\
-.st-arrow.msg-vote line.v{stroke:var(--vote,#b4570a)}\
-.st-arrow.msg-prevote line.v{stroke:var(--prevote,#8a5a00)}\
-.st-arrow.msg-ok line.v{stroke:var(--ok,#16803f)}\
-.st-arrow.msg-no line.v{stroke:var(--bad,#c22a2a)}\
-.st-arrow.msg-snapshot line.v{stroke:var(--snap,#6b46c1)}\
-.st-arrow.msg-timeoutnow line.v{stroke:var(--bad,#c22a2a)}\
-.st-arrow.lost line.v{stroke-dasharray:4 3}\
-.st-arrow.flying line.v{stroke-dasharray:1 2;stroke-width:2}\
-.st-arrow.selected line.v{stroke:var(--focus,#7a3cff);stroke-width:3;opacity:1}\
-.st-arrow line.hit{stroke:transparent;stroke-width:9;cursor:pointer}\
-.st-arrow:hover line.v{stroke-width:2.5;opacity:1}\
-.st-x{font:bold 10px sans-serif;fill:var(--bad,#c22a2a)}\
-.st-mark line{stroke-width:1.5}.st-mark text{font:12px sans-serif}\
+.msg-heartbeat{--c:var(--hb,#5b6478)}.msg-append{--c:var(--append,#2f6fde)}.msg-vote{--c:var(--vote,#b4570a)}.msg-prevote{--c:var(--prevote,#8a5a00)}.msg-ok{--c:var(--ok,#16803f)}.msg-no{--c:var(--bad,#c22a2a)}.msg-snapshot{--c:var(--snap,#6b46c1)}.msg-timeoutnow{--c:var(--bad,#c22a2a)}.st-arrows{stroke:var(--c);stroke-width:1.2;fill:none}.st-heads{fill:var(--c);stroke:none}.st-arrows.msg-heartbeat,.st-heads.msg-heartbeat{opacity:.55}.st-arrows.lost{stroke-dasharray:4 3}.st-arrows.flying{stroke-dasharray:1 2;stroke-width:2}.st-x{stroke:var(--bad,#c22a2a);stroke-width:1.6;fill:none}.st-sel{stroke:var(--focus,#7a3cff);stroke-width:3;fill:none}.st-sel-head{fill:var(--focus,#7a3cff)}.st-mark line{stroke-width:1.5}.st-mark text{font:12px sans-serif}\
 .st-commit line{stroke:var(--ok,#16803f)}.st-commit text{fill:var(--ok,#16803f);font-size:8px}\
 .st-fault line{stroke:var(--bad,#c22a2a);stroke-dasharray:3 2}.st-fault text{fill:var(--bad,#c22a2a)}\
 .st-action line{stroke:var(--focus,#7a3cff);stroke-dasharray:3 2}.st-action text{fill:var(--focus,#7a3cff)}\
 .st-now{stroke:var(--focus,#7a3cff);stroke-width:2}\
 </style>";
+
+/// A coordinate as whole SVG units (about a screen pixel): integers
+/// format several times faster than decimals in wasm, and a redraw writes
+/// thousands of them.
+fn px(v: f64) -> i32 {
+    v.round() as i32
+}
+
+/// Past this many arrows their heads are left out: time runs one way
+/// along the lanes, so the direction is never in doubt, and the heads
+/// would double the drawing's work.
+const HEADS_UP_TO: usize = 300;
+
+/// An arrowhead at `a`'s end, as a closed triangle in a path.
+fn head(out: &mut String, a: &Arrow) {
+    let (dx, dy) = (a.x1 - a.x0, a.y1 - a.y0);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1.0 {
+        return;
+    }
+    let (ux, uy) = (dx / len, dy / len);
+    let (bx, by) = (a.x1 - 6.0 * ux, a.y1 - 6.0 * uy);
+    let _ = write!(
+        out,
+        "M{} {}L{} {}L{} {}Z",
+        px(a.x1),
+        px(a.y1),
+        px(bx - 2.5 * uy),
+        px(by + 2.5 * ux),
+        px(bx + 2.5 * uy),
+        px(by - 2.5 * ux)
+    );
+}
 
 /// The SVG's content for `d`.
 pub fn svg_body(d: &Diagram, with_style: bool) -> String {
@@ -133,33 +158,49 @@ pub fn svg_body(d: &Diagram, with_style: bool) -> String {
             );
         }
     }
+    // One path per kind of arrow (and one for its heads), not an element
+    // per arrow: hundreds of elements a frame cost the page its 60 fps.
+    let mut groups: BTreeMap<(&str, bool, bool), (String, String)> = BTreeMap::new();
+    let mut crosses = String::new();
     for a in &d.arrows {
+        let (line, heads) = groups.entry((a.colour, a.lost, a.flying)).or_default();
+        let _ = write!(line, "M{} {}L{} {}", px(a.x0), px(a.y0), px(a.x1), px(a.y1));
+        if a.lost {
+            let (x, y) = (a.x1, a.y1);
+            let _ = write!(
+                crosses,
+                "M{} {}l6 6M{} {}l-6 6",
+                px(x - 3.0),
+                px(y - 3.0),
+                px(x + 3.0),
+                px(y - 3.0)
+            );
+        } else if d.arrows.len() <= HEADS_UP_TO {
+            head(heads, a);
+        }
+    }
+    for ((colour, lost, flying), (line, heads)) in &groups {
+        let extra = match (lost, flying) {
+            (true, _) => " lost",
+            (_, true) => " flying",
+            _ => "",
+        };
         let _ = write!(
             s,
-            "<g class=\"{}\" data-msg=\"{}\"><title>{}</title>\
-             <line class=\"hit\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>\
-             <line class=\"v\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" marker-end=\"{}\"/>",
-            a.class,
-            a.id.0,
-            esc(&a.title),
-            a.x0,
-            a.y0,
-            a.x1,
-            a.y1,
-            a.x0,
-            a.y0,
-            a.x1,
-            a.y1,
-            if a.lost { "" } else { "url(#st-head)" }
+            "<path class=\"st-arrows {colour}{extra}\" d=\"{line}\"/><path class=\"st-heads {colour}\" d=\"{heads}\"/>"
         );
-        if a.lost {
-            let _ = write!(
-                s,
-                "<text class=\"st-x\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" dominant-baseline=\"central\">✕</text>",
-                a.x1, a.y1
-            );
-        }
-        s.push_str("</g>");
+    }
+    if !crosses.is_empty() {
+        let _ = write!(s, "<path class=\"st-x\" d=\"{crosses}\"/>");
+    }
+    if let Some(a) = d.arrows.iter().find(|a| a.selected) {
+        let mut h = String::new();
+        head(&mut h, a);
+        let _ = write!(
+            s,
+            "<path class=\"st-sel\" data-testid=\"st-selected\" data-msg=\"{}\" d=\"M{:.1} {:.1}L{:.1} {:.1}\"/><path class=\"st-sel-head\" d=\"{h}\"/>",
+            a.id.0, a.x0, a.y0, a.x1, a.y1
+        );
     }
     for m in &d.marks {
         let _ = write!(
@@ -215,11 +256,27 @@ fn frame_for(lanes: usize, vertical: bool) -> Frame {
     }
 }
 
-/// The message id an event happened on, if any.
-fn msg_of(ev: &web_sys::Event) -> Option<MsgId> {
-    let el = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let g = el.closest("[data-msg]").ok()??;
-    g.get_attribute("data-msg")?.parse().ok().map(MsgId)
+/// Where a pointer event falls in the diagram's SVG units, and how many
+/// units a screen pixel is (the SVG is scaled to fit, from its top left).
+fn svg_point(ev: &web_sys::MouseEvent, frame: Frame) -> Option<(f64, f64, f64)> {
+    let host = ev.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+    let svg = host.query_selector("svg").ok()??;
+    let r = svg.get_bounding_client_rect();
+    let scale = (r.width() / frame.width).min(r.height() / frame.height);
+    if scale <= 0.0 {
+        return None;
+    }
+    Some((
+        (ev.client_x() as f64 - r.left()) / scale,
+        (ev.client_y() as f64 - r.top()) / scale,
+        1.0 / scale,
+    ))
+}
+
+/// The arrow under a pointer event, if any (within 6 screen pixels).
+fn arrow_at(ev: &web_sys::MouseEvent, d: &Diagram) -> Option<Arrow> {
+    let (x, y, unit) = svg_point(ev, d.frame)?;
+    nearest_arrow(d, x, y, 6.0 * unit).cloned()
 }
 
 /// The space-time diagram, closed until opened.
@@ -245,10 +302,26 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
         Selection::Message(id) => Some(id),
         _ => None,
     };
+    // Redrawn at most every REDRAW_EVERY_MS of wall time while playing
+    // (each redraw is hundreds of arrows), at once when paused.
+    let redraw = RwSignal::new(0u64);
+    let last_redraw = StoredValue::new(f64::NEG_INFINITY);
+    Effect::new(move |_| {
+        ui.snapshot.track();
+        if !open.get_untracked() {
+            return;
+        }
+        let wall = window().performance().map(|p| p.now()).unwrap_or(0.0);
+        if !ui.playing.get_untracked() || wall - last_redraw.get_value() >= REDRAW_EVERY_MS {
+            last_redraw.set_value(wall);
+            redraw.update(|n| *n += 1);
+        }
+    });
     let drawn = Memo::new(move |_| {
         if !open.get() {
             return None;
         }
+        redraw.track();
         let w = window_sig.get();
         let v = vertical.get();
         let sel = selected();
@@ -297,7 +370,7 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
         ui.selection.set(Selection::Message(ids[i]));
         let title = drawn.with_untracked(|d| {
             d.as_ref()
-                .and_then(|d| d.arrows.get(i).map(|a| a.title.clone()))
+                .and_then(|d| d.arrows.get(i).map(|a| a.title(lang.get_untracked())))
                 .unwrap_or_default()
         });
         hover.set(title);
@@ -359,7 +432,7 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
         let body = drawn.with_untracked(|d| d.as_ref().map(|d| (svg_body(d, true), d.frame)));
         if let Some((body, f)) = body {
             let file = format!(
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\">{HEAD}{body}</svg>\n",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\">{body}</svg>\n",
                 w = f.width,
                 h = f.height
             );
@@ -399,6 +472,7 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
             <div class="st-scroll" data-testid="spacetime" tabindex="0" role="group"
                 data-to-us=move || drawn.with(|d| d.as_ref().map(|d| d.range.1 .0.to_string()))
                 data-from-us=move || drawn.with(|d| d.as_ref().map(|d| d.range.0 .0.to_string()))
+                data-arrows=move || drawn.with(|d| d.as_ref().map(|d| d.arrows.len().to_string()))
                 aria-label=move || t(K::StHeading)
                 aria-describedby="st-summary"
                 on:keydown=on_key
@@ -436,18 +510,28 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
                     if dragged {
                         return;
                     }
-                    if let Some(id) = msg_of(&ev) {
-                        seek_to(id);
+                    let hit = drawn.with_untracked(|d| d.as_ref().and_then(|d| arrow_at(&ev, d)));
+                    if let Some(a) = hit {
+                        seek_to(a.id);
                     }
                 }
-                on:mouseover=move |ev: leptos::ev::MouseEvent| {
-                    let title = ev
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .and_then(|e| e.closest("g, rect").ok().flatten())
-                        .and_then(|g| g.query_selector("title").ok().flatten().or(Some(g)))
-                        .and_then(|t| t.text_content())
-                        .unwrap_or_default();
+                on:mousemove=move |ev: leptos::ev::MouseEvent| {
+                    if ev.buttons() != 0 {
+                        return;
+                    }
+                    let l = lang.get_untracked();
+                    let hit = drawn.with_untracked(|d| d.as_ref().and_then(|d| arrow_at(&ev, d)));
+                    let title = match hit {
+                        Some(a) => a.title(l),
+                        // A span or a mark names itself.
+                        None => ev
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .and_then(|e| e.closest("g, rect").ok().flatten())
+                            .and_then(|g| g.query_selector("title").ok().flatten().or(Some(g)))
+                            .and_then(|t| t.text_content())
+                            .unwrap_or_default(),
+                    };
                     if !title.is_empty() {
                         hover.set(title);
                     }
@@ -460,7 +544,7 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
                             viewBox=format!("0 0 {w} {h}") preserveAspectRatio="xMinYMin meet"
                             aria-hidden="true"
                             inner_html=move || {
-                                drawn.with(|d| d.as_ref().map(|d| format!("{HEAD}{}", svg_body(d, true))).unwrap_or_default())
+                                drawn.with(|d| d.as_ref().map(|d| svg_body(d, false)).unwrap_or_default())
                             }>
                         </svg>
                     }
@@ -477,8 +561,3 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
         </details>
     }
 }
-
-/// The arrowhead, shared by every arrow.
-const HEAD: &str = "<defs><marker id=\"st-head\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" \
-markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\">\
-<path d=\"M0 0 L8 4 L0 8 z\" fill=\"context-stroke\"/></marker></defs>";

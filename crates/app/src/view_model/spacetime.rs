@@ -24,10 +24,10 @@ pub const SPAN_MIN: Micros = Micros::from_ms(20);
 /// Longest window the zoom reaches (the recording holds tens of seconds).
 pub const SPAN_MAX: Micros = Micros::from_ms(60_000);
 /// The window a new diagram shows.
-pub const SPAN_DEFAULT: Micros = Micros::from_ms(1_000);
+pub const SPAN_DEFAULT: Micros = Micros::from_ms(600);
 /// The window a new diagram shows on a phone (time runs down a short
 /// screen).
-pub const SPAN_NARROW: Micros = Micros::from_ms(500);
+pub const SPAN_NARROW: Micros = Micros::from_ms(400);
 /// Most arrows drawn at once: past it the oldest in the window are left
 /// out (and counted), so a zoomed-out window cannot stall a frame.
 pub const MAX_ARROWS: usize = 1_200;
@@ -425,13 +425,63 @@ pub struct Arrow {
     pub x1: f64,
     /// End.
     pub y1: f64,
-    /// CSS classes: the kind's colour as on the cluster drawing, `lost`,
-    /// `flying`, `selected`.
-    pub class: String,
+    /// The kind's colour class, as on the cluster drawing (`msg-append`).
+    pub colour: &'static str,
     /// Lost: a mark at the end.
     pub lost: bool,
+    /// Still in the air.
+    pub flying: bool,
+    /// The user picked it.
+    pub selected: bool,
+    /// What it stands for (its name is worded from it on demand: a
+    /// thousand names a frame would cost more than the drawing).
+    pub placed: Placed,
+}
+
+impl Arrow {
+    /// The group it is drawn in: colour, then `lost` or `flying`.
+    pub fn class(&self) -> String {
+        let mut class = format!("st-arrow {}", self.colour);
+        if self.lost {
+            class.push_str(" lost");
+        }
+        if self.flying {
+            class.push_str(" flying");
+        }
+        if self.selected {
+            class.push_str(" selected");
+        }
+        class
+    }
+
     /// Its name on hover.
-    pub title: String,
+    pub fn title(&self, lang: Lang) -> String {
+        arrow_title(lang, &self.placed)
+    }
+
+    /// Distance from (x, y) to the arrow's segment.
+    pub fn distance(&self, x: f64, y: f64) -> f64 {
+        let (dx, dy) = (self.x1 - self.x0, self.y1 - self.y0);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 == 0.0 {
+            0.0
+        } else {
+            (((x - self.x0) * dx + (y - self.y0) * dy) / len2).clamp(0.0, 1.0)
+        };
+        let (px, py) = (self.x0 + t * dx, self.y0 + t * dy);
+        ((x - px).powi(2) + (y - py).powi(2)).sqrt()
+    }
+}
+
+/// The arrow nearest (x, y), if one passes within `tolerance` (SVG units):
+/// what a click or hover at that point picks, without an element per arrow.
+pub fn nearest_arrow(d: &Diagram, x: f64, y: f64, tolerance: f64) -> Option<&Arrow> {
+    d.arrows
+        .iter()
+        .map(|a| (a.distance(x, y), a))
+        .filter(|(dist, _)| *dist <= tolerance)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, a)| a)
 }
 
 /// A span or mark placed.
@@ -566,17 +616,6 @@ pub fn diagram(
         counts.messages += 1;
         counts.lost += lost as usize;
         counts.flying += flying as usize;
-        let g = glyph(p.kind, p.ok, p.entries as usize);
-        let mut class = format!("st-arrow {}", g.class);
-        if lost {
-            class.push_str(" lost");
-        }
-        if flying {
-            class.push_str(" flying");
-        }
-        if selected == Some(p.id) {
-            class.push_str(" selected");
-        }
         let (x0, y0) = xy(t0, l0);
         let (x1, y1) = xy(t1, lane_end);
         arrows.push(Arrow {
@@ -585,9 +624,11 @@ pub fn diagram(
             y0,
             x1,
             y1,
-            class,
+            colour: glyph(p.kind, p.ok, p.entries as usize).class,
             lost,
-            title: arrow_title(lang, p),
+            flying,
+            selected: selected == Some(p.id),
+            placed: *p,
         });
     }
     let band = (lane_gap.min(28.0) * 0.45).max(5.0);
@@ -974,7 +1015,7 @@ mod tests {
         };
         let text = |lang: Lang| {
             let d = diagram(&snap, window, frame, None, lang);
-            let mut out: Vec<String> = d.arrows.iter().map(|a| a.title.clone()).collect();
+            let mut out: Vec<String> = d.arrows.iter().map(|a| a.title(lang)).collect();
             out.extend(d.spans.iter().map(|b| b.title.clone()));
             out.extend(d.marks.iter().map(|b| b.title.clone()));
             out.push(summary(lang, &d));
@@ -990,6 +1031,25 @@ mod tests {
         );
         let en = text(Lang::En);
         assert!(en.iter().filter(|s| !english_words(s).is_empty()).count() > en.len() / 2);
+    }
+
+    /// A click picks the arrow under it: the nearest within the tolerance.
+    #[test]
+    fn the_nearest_arrow_is_picked() {
+        let (w, _) = watched_run();
+        let snap = w.snapshot();
+        let frame = Frame {
+            width: 900.0,
+            height: 300.0,
+            vertical: false,
+        };
+        let d = diagram(&snap, Window::default(), frame, None, Lang::En);
+        for a in d.arrows.iter().step_by(7) {
+            let (x, y) = ((a.x0 + a.x1) / 2.0, (a.y0 + a.y1) / 2.0);
+            let hit = nearest_arrow(&d, x, y, 4.0).expect("an arrow under its own midpoint");
+            assert!(hit.distance(x, y) < 1e-9, "{:?} vs {:?}", hit.id, a.id);
+        }
+        assert!(nearest_arrow(&d, -50.0, -50.0, 4.0).is_none());
     }
 
     #[test]
