@@ -34,6 +34,7 @@ pub mod network;
 pub mod profile;
 pub mod queue;
 pub mod recorder;
+mod ring;
 pub mod scenario;
 pub mod script;
 pub mod sizer;

@@ -9,12 +9,16 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use raftlab_core::{DetRng, Message, Micros, NodeId};
+use raftlab_core::{DetRng, Message, MessageKind, Micros, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
 use crate::config::LinkConfig;
 use crate::kv::KvCommand;
-use crate::recorder::{Fate, MessageRecord, Ring, MAX_MESSAGE_RECORDS};
+use crate::ring::Ring;
+
+/// Ended messages the network keeps for the space-time diagram (tens of
+/// seconds of a five-node cluster; see `recorder.rs`).
+pub const MAX_MESSAGE_RECORDS: usize = 4_096;
 
 pub use crate::ids::MsgId;
 
@@ -44,6 +48,40 @@ impl std::fmt::Display for DropReason {
             DropReason::NoSuchNode => "no such node",
         })
     }
+}
+
+/// How a message's flight ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// It reached the receiver's host.
+    Delivered,
+    /// It was lost, and why.
+    Dropped(DropReason),
+}
+
+/// One message from send to end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MessageRecord {
+    /// This copy's id (a duplicate has its own).
+    pub id: MsgId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Kind (drawn as on the cluster drawing).
+    pub kind: MessageKind,
+    /// The sender's term.
+    pub term: Term,
+    /// A response's verdict (vote granted, append accepted).
+    pub ok: Option<bool>,
+    /// Entries carried by an AppendEntries.
+    pub entries: u32,
+    /// When it left the sender (moved later by the time it was held).
+    pub sent_at: Micros,
+    /// When it arrived or vanished.
+    pub ended_at: Micros,
+    /// Delivered or lost.
+    pub fate: Fate,
 }
 
 /// A message on the wire.

@@ -15,123 +15,22 @@
 //! the run ("put a limit on everything"). Records are pushed in time
 //! order, so a reader can cut the window by time.
 
-use std::collections::VecDeque;
-use std::sync::Arc;
-
-use raftlab_core::{LogIndex, MessageKind, Micros, NodeId, Role, Term};
+use raftlab_core::{LogIndex, Micros, NodeId, Role, Term};
 
 use crate::action::Action;
 use crate::kv::{ClientId, KvOp, KvResult};
 use crate::linearizability::OpId;
-use crate::network::{DropReason, MsgId};
+pub use crate::network::{Fate, MessageRecord};
+pub use crate::ring::{Ring, RING_CHUNK};
 
-/// Records per shared chunk: a clone copies at most this many.
-pub const RING_CHUNK: usize = 64;
-/// Ended messages kept (tens of seconds of a five-node cluster). Only the
-/// live world and the snapshots (which share its chunks) hold a window:
-/// checkpoints drop theirs, and a seek replays enough to rebuild it
-/// (`Timeline::seek`).
-pub const MAX_MESSAGE_RECORDS: usize = 4_096;
+/// Ended messages kept. Only the live world and the snapshots (which
+/// share its chunks) hold a window: checkpoints drop theirs, and a seek
+/// replays enough to rebuild it (`Timeline::seek`).
+pub use crate::network::MAX_MESSAGE_RECORDS;
 /// Role changes, commits and actions kept.
 pub const MAX_LANE_RECORDS: usize = 1_024;
 /// Client operation events kept (invocations, attempts and ends).
 pub const MAX_OP_RECORDS: usize = 2_048;
-
-/// An append-only window of the newest `MAX` records (rounded up to whole
-/// chunks), whose clones share every full chunk.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Ring<T, const MAX: usize> {
-    full: VecDeque<Arc<Vec<T>>>,
-    tail: Vec<T>,
-    forgotten: u64,
-}
-
-impl<T, const MAX: usize> Default for Ring<T, MAX> {
-    fn default() -> Self {
-        Ring {
-            full: VecDeque::new(),
-            tail: Vec::new(),
-            forgotten: 0,
-        }
-    }
-}
-
-impl<T: Clone, const MAX: usize> Ring<T, MAX> {
-    /// Appends a record; past `MAX`, the oldest chunk goes.
-    pub fn push(&mut self, item: T) {
-        self.tail.push(item);
-        if self.tail.len() == RING_CHUNK {
-            let chunk = std::mem::replace(&mut self.tail, Vec::with_capacity(RING_CHUNK));
-            self.full.push_back(Arc::new(chunk));
-            while self.full.len() * RING_CHUNK > MAX {
-                self.full.pop_front();
-                self.forgotten += RING_CHUNK as u64;
-            }
-        }
-    }
-
-    /// The records kept, oldest first.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.full
-            .iter()
-            .flat_map(|c| c.iter())
-            .chain(self.tail.iter())
-    }
-
-    /// Records kept.
-    pub fn len(&self) -> usize {
-        self.full.len() * RING_CHUNK + self.tail.len()
-    }
-
-    /// Whether none is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Records pushed and since forgotten (the window's start).
-    pub fn forgotten(&self) -> u64 {
-        self.forgotten
-    }
-
-    /// Full chunks (shared between clones) and records in the unshared tail.
-    pub fn shape(&self) -> (usize, usize) {
-        (self.full.len(), self.tail.len())
-    }
-}
-
-/// How a message's flight ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fate {
-    /// It reached the receiver's host.
-    Delivered,
-    /// It was lost, and why.
-    Dropped(DropReason),
-}
-
-/// One message from send to end.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MessageRecord {
-    /// This copy's id (a duplicate has its own).
-    pub id: MsgId,
-    /// Sender.
-    pub from: NodeId,
-    /// Receiver.
-    pub to: NodeId,
-    /// Kind (drawn as on the cluster drawing).
-    pub kind: MessageKind,
-    /// The sender's term.
-    pub term: Term,
-    /// A response's verdict (vote granted, append accepted).
-    pub ok: Option<bool>,
-    /// Entries carried by an AppendEntries.
-    pub entries: u32,
-    /// When it left the sender (moved later by the time it was held).
-    pub sent_at: Micros,
-    /// When it arrived or vanished.
-    pub ended_at: Micros,
-    /// Delivered or lost.
-    pub fate: Fate,
-}
 
 /// Something that happened to one node's lane, or to the whole cluster.
 #[derive(Clone, Debug, PartialEq)]
@@ -214,7 +113,7 @@ impl Recording {
         use std::mem::size_of;
         let op_heap: usize = self
             .ops
-            .tail
+            .tail()
             .iter()
             .map(|o| match &o.step {
                 OpStep::Invoke(op) => op_strings(op),
@@ -223,7 +122,7 @@ impl Recording {
                 _ => 0,
             })
             .sum();
-        let chunks = self.messages.full.len() + self.lanes.full.len() + self.ops.full.len();
+        let chunks = self.messages.shape().0 + self.lanes.shape().0 + self.ops.shape().0;
         RING_CHUNK
             * (size_of::<MessageRecord>() + size_of::<LaneRecord>() + 32 + size_of::<OpRecord>())
             + op_heap
@@ -265,28 +164,5 @@ fn op_strings(op: &KvOp) -> usize {
         KvOp::Get { key } => 24 + key.len(),
         KvOp::Put { key, value } | KvOp::Append { key, value } => 48 + key.len() + value.len(),
         KvOp::Cas { key, from, to } => 72 + key.len() + from.len() + to.len(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ring_keeps_the_newest_whole_chunks_and_clones_share_them() {
-        let mut r: Ring<u32, 256> = Ring::default();
-        for i in 0..1_000u32 {
-            r.push(i);
-        }
-        // 256 in four full chunks, plus the unshared tail.
-        assert_eq!(r.shape(), (4, 1_000 % RING_CHUNK));
-        assert_eq!(r.len(), 256 + 1_000 % RING_CHUNK);
-        assert_eq!(r.forgotten() as usize + r.len(), 1_000);
-        let v: Vec<u32> = r.iter().copied().collect();
-        assert_eq!(v.first(), Some(&(r.forgotten() as u32)));
-        assert_eq!(v.last(), Some(&999));
-        assert!(v.windows(2).all(|w| w[1] == w[0] + 1));
-        let c = r.clone();
-        assert!(Arc::ptr_eq(&c.full[0], &r.full[0]));
     }
 }

@@ -837,7 +837,7 @@ mod tests {
         };
         let mut w = World::new(config).unwrap();
         let mut seen: BTreeMap<MsgId, Seen> = BTreeMap::new();
-        let mut step = |w: &mut World, seen: &mut BTreeMap<MsgId, Seen>| {
+        let step = |w: &mut World, seen: &mut BTreeMap<MsgId, Seen>| {
             w.step();
             let now = w.now();
             for (id, f) in &w.network().in_flight {
