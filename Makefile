@@ -24,8 +24,9 @@ bench:
 	cargo run --profile fast -p raftlab-sim --bin raftlab-sim -- bench
 
 ## make bench-page: frames per second of the release page, 9 nodes under load
+## (PANELS=spacetime,history: with those panels open)
 bench-page: build
-	node web/bench/fps.mjs
+	RAFTLAB_BENCH_PANELS=$(PANELS) node web/bench/fps.mjs
 
 ## make size: what the first screen loads from dist/, gzipped, beside its budget
 size: build

@@ -660,6 +660,12 @@ impl Ui {
         }
     }
 
+    /// The current branch to its head as a trace: what the history
+    /// export replays.
+    pub fn trace(self) -> Option<raftlab_sim::Trace> {
+        with_sim(|s| raftlab_sim::Trace::from_timeline(&s.timeline))
+    }
+
     /// Clears what belonged to the previous run.
     fn reset_view(self, config: WorldConfig, skipped_ms: u64) {
         self.user_log.set(Vec::new());

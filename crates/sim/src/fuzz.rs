@@ -262,6 +262,12 @@ fn chaos_action(world: &World, rng: &mut DetRng, opts: &FuzzOptions) -> Option<A
 /// Runs one seed: chaos, then calm. Never panics on a protocol failure:
 /// it reports it.
 pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
+    fuzz_run(opts).0
+}
+
+/// [`fuzz_one`], also returning the world at the end (or `None` if the
+/// settings were refused): its trace replays the run (`history export`).
+pub fn fuzz_run(opts: &FuzzOptions) -> (FuzzOutcome, Option<World>) {
     let mut rng = DetRng::new(opts.seed ^ 0x5eed_f00d_cafe_d00d);
     let config = match opts.profile {
         ChaosProfile::Mixed => chaos_config(opts, &mut rng),
@@ -282,7 +288,7 @@ pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
         Ok(w) => w,
         Err(e) => {
             out.liveness = Some(format!("could not build the world: {e}"));
-            return out;
+            return (out, None);
         }
     };
     // Chaos phase.
@@ -299,7 +305,7 @@ pub fn fuzz_one(opts: &FuzzOptions) -> FuzzOutcome {
     out.ops_completed = world.clients().values().map(|c| c.completed).sum();
     out.committed = world.invariants().committed_len();
     out.violation = world.violation().cloned();
-    out
+    (out, Some(world))
 }
 
 /// Each node's state, a line each, for a liveness failure's report.

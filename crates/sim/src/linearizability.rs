@@ -371,6 +371,17 @@ pub struct Unexplained {
     /// The key's value after that order (`None`: unset, or unknown after
     /// the search widened).
     pub state: Option<String>,
+    /// The operation's id (absent in traces written before it existed).
+    #[serde(default)]
+    pub id: Option<OpId>,
+    /// The last operations of that longest order, oldest first (at most
+    /// six: the search keeps no more), as Porcupine shows its prefix.
+    #[serde(default)]
+    pub prefix_tail: Vec<OpId>,
+    /// Operations concurrent with it that the order had not placed: the
+    /// ones that could have gone first.
+    #[serde(default)]
+    pub concurrent: Vec<OpId>,
 }
 
 /// Which limit of a [`CheckConfig`] ran out.
@@ -2609,6 +2620,9 @@ fn not_linearizable(key: &str, ops: &[SearchOp], stuck: &Stuck) -> CheckResult {
             Reg::Known(v) => v.clone(),
             Reg::Any => None,
         },
+        id: Some(blocked.id),
+        prefix_tail: stuck.recent.iter().map(|&i| ops[i].id).collect(),
+        concurrent: concurrent.iter().map(|&i| ops[i].id).collect(),
     };
     CheckResult::NotLinearizable {
         key: key.to_string(),

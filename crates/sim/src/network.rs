@@ -9,11 +9,16 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use raftlab_core::{DetRng, Message, Micros, NodeId};
+use raftlab_core::{DetRng, Message, MessageKind, Micros, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
 use crate::config::LinkConfig;
 use crate::kv::KvCommand;
+use crate::ring::Ring;
+
+/// Ended messages the network keeps for the space-time diagram (tens of
+/// seconds of a five-node cluster; see `recorder.rs`).
+pub const MAX_MESSAGE_RECORDS: usize = 4_096;
 
 pub use crate::ids::MsgId;
 
@@ -43,6 +48,40 @@ impl std::fmt::Display for DropReason {
             DropReason::NoSuchNode => "no such node",
         })
     }
+}
+
+/// How a message's flight ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// It reached the receiver's host.
+    Delivered,
+    /// It was lost, and why.
+    Dropped(DropReason),
+}
+
+/// One message from send to end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MessageRecord {
+    /// This copy's id (a duplicate has its own).
+    pub id: MsgId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Kind (drawn as on the cluster drawing).
+    pub kind: MessageKind,
+    /// The sender's term.
+    pub term: Term,
+    /// A response's verdict (vote granted, append accepted).
+    pub ok: Option<bool>,
+    /// Entries carried by an AppendEntries.
+    pub entries: u32,
+    /// When it left the sender (moved later by the time it was held).
+    pub sent_at: Micros,
+    /// When it arrived or vanished.
+    pub ended_at: Micros,
+    /// Delivered or lost.
+    pub fate: Fate,
 }
 
 /// A message on the wire.
@@ -221,6 +260,10 @@ pub struct Network {
     next_id: u64,
     /// Counters.
     pub stats: NetworkStats,
+    /// The newest messages that ended (delivered or lost), for the
+    /// space-time diagram; bounded, shared between clones.
+    #[serde(skip)]
+    pub ended: Ring<MessageRecord, MAX_MESSAGE_RECORDS>,
 }
 
 /// Network counters.
@@ -249,6 +292,7 @@ impl Network {
             last_arrival: BTreeMap::new(),
             next_id: 1,
             stats: NetworkStats::default(),
+            ended: Ring::default(),
         }
     }
 
@@ -395,6 +439,7 @@ impl Network {
             }
             None => {
                 self.stats.delivered += 1;
+                self.ended.push(record(&flight, now, Fate::Delivered));
                 Some(flight.msg)
             }
         }
@@ -403,6 +448,7 @@ impl Network {
     /// Records a loss for the counters and the vanish animation.
     pub fn record_drop(&mut self, now: Micros, flight: InFlight, reason: DropReason) {
         self.stats.dropped += 1;
+        self.ended.push(record(&flight, now, Fate::Dropped(reason)));
         if self.recent_drops.len() == RECENT_DROPS_MAX {
             self.recent_drops.pop_front();
         }
@@ -520,5 +566,30 @@ impl Network {
             }
             None => false,
         }
+    }
+}
+
+/// What the space-time diagram keeps of a flight that ended at `now`.
+fn record(f: &InFlight, now: Micros, fate: Fate) -> MessageRecord {
+    use raftlab_core::MessageBody;
+    let (ok, entries) = match &f.msg.body {
+        MessageBody::PreVoteResponse { granted } | MessageBody::RequestVoteResponse { granted } => {
+            (Some(*granted), 0)
+        }
+        MessageBody::AppendEntriesResponse { success, .. } => (Some(*success), 0),
+        MessageBody::AppendEntries { entries, .. } => (None, entries.len() as u32),
+        _ => (None, 0),
+    };
+    MessageRecord {
+        id: f.id,
+        from: f.msg.from,
+        to: f.msg.to,
+        kind: f.msg.kind(),
+        term: f.msg.term,
+        ok,
+        entries,
+        sent_at: f.sent_at,
+        ended_at: now,
+        fate,
     }
 }

@@ -82,6 +82,8 @@ pub fn world_bytes(w: &World) -> usize {
     s.bytes += uncommitted as usize * 64
         + w.invariants().leaders().len() * 32
         + btree_slots(w.nodes().len()) * 256;
+    // The recent past for the time views (bounded; see `recorder.rs`).
+    s.bytes += w.recording().bytes();
     s.bytes * SIZER_SLACK_NUM / SIZER_SLACK_DEN + size_of::<World>()
 }
 

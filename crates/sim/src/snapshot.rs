@@ -67,6 +67,11 @@ pub struct WorldSnapshot {
     /// messages and its next timer.
     #[serde(default)]
     pub hand: Option<HandSnapshot>,
+    /// The recent past for the time views (messages that ended, lane
+    /// events, client operation steps): bounded, its chunks shared with
+    /// the world. Not serialized: `window.raftlab.snapshot()` stays small.
+    #[serde(skip)]
+    pub recording: crate::recorder::Recording,
 }
 
 /// Hand-driven delivery as the page draws it (DSLabs' per-node queues).
@@ -644,6 +649,7 @@ impl World {
             linearizability_undecided: self.linearizability().undecided().cloned(),
             committed: self.invariants().committed_len(),
             hand: self.config().hand_delivery.then(|| hand_view(self)),
+            recording: self.recording(),
         }
     }
 }

@@ -40,6 +40,18 @@ pub use crate::sizer::world_bytes;
 
 /// Events between checkpoints (before thinning).
 pub const CHECKPOINT_EVERY: u64 = 4_096;
+/// Virtual time a seek replays before its target, at least, so the time
+/// views' window of the past is there again (see [`Timeline::seek`]).
+pub const RECORDING_LOOKBACK: Micros = Micros::from_ms(3_000);
+
+/// What a checkpoint keeps of `world`: all of it but the time views'
+/// window of the past, which replay rebuilds and which would otherwise
+/// cost every checkpoint its own copy.
+fn checkpoint_of(world: &World) -> World {
+    let mut w = world.clone();
+    w.forget_recording();
+    w
+}
 /// Default budget for all checkpoints together, by [`world_bytes`].
 pub const CHECKPOINT_BUDGET_BYTES: usize = 64 * 1024 * 1024;
 /// Most checkpoints kept, however small: bounds the thinning's scan.
@@ -466,11 +478,9 @@ impl Timeline {
         if ev / CHECKPOINT_EVERY > last_cp / CHECKPOINT_EVERY
             && last.is_none_or(|w| w.now() <= self.world.now())
         {
-            let bytes = world_bytes(&self.world);
-            self.checkpoints.push(Checkpoint {
-                world: self.world.clone(),
-                bytes,
-            });
+            let world = checkpoint_of(&self.world);
+            let bytes = world_bytes(&world);
+            self.checkpoints.push(Checkpoint { world, bytes });
             self.checkpoint_bytes += bytes;
             self.thin();
         }
@@ -634,9 +644,19 @@ impl Timeline {
 
     /// Jumps to time `t`, backwards or forwards: from the nearest
     /// checkpoint at or before `t` when that is closer than where we are.
+    ///
+    /// The time views' window of the past ([`World::recording`]) is not
+    /// kept in checkpoints (each would hold its own), so a seek starts
+    /// from a checkpoint at least [`RECORDING_LOOKBACK`] before `t` when
+    /// there is one: the replay rebuilds the window.
     pub fn seek(&mut self, t: Micros) {
         let now = self.world.now();
-        let best = self.checkpoints.iter().rev().find(|c| c.world.now() <= t);
+        let from = t.saturating_sub(RECORDING_LOOKBACK);
+        let best = self
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|c| c.world.now() <= from);
         match best {
             Some(cp) if t < now || cp.world.now() > now => self.world = cp.world.clone(),
             None if t < now => self.world = self.checkpoints[0].world.clone(),

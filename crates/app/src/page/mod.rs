@@ -6,16 +6,19 @@ mod cluster;
 mod controls;
 mod dialog;
 mod dock;
+mod download;
 pub mod embed;
 pub mod exercise;
 mod explain;
 pub mod fatal;
+mod history;
 mod inspector;
 pub mod js_api;
 mod logs;
 mod network;
 mod settings;
 pub mod share;
+mod spacetime;
 mod state;
 mod tour;
 
@@ -320,6 +323,13 @@ pub fn Playground() -> impl IntoView {
                 // Fixed on the screen; inside the main landmark for screen readers.
                 <Explainer />
             </main>
+            // The run laid out in time (issue 14): closed until opened.
+            <Show when=move || { stage.get() >= 2 && !embed }>
+                <section class="timeviews chrome">
+                    <spacetime::SpaceTime ui=ui />
+                    <history::ClientHistory ui=ui />
+                </section>
+            </Show>
             {embed.then(|| view! { <embed::EmbedFooter ui=ui /> })}
             <div class="sr-only" aria-live="polite" data-testid="announcer">{move || ui.announce.get()}</div>
             <HelpOverlay ui=ui />

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod exercise;
 pub mod explain;
+pub mod history;
 pub mod layout;
 pub mod log;
 pub mod message;
@@ -12,6 +13,7 @@ pub mod node;
 pub mod params;
 pub mod settings;
 pub mod share;
+pub mod spacetime;
 pub mod speed;
 pub mod timeline;
 pub mod tour;

@@ -901,6 +901,9 @@ pub(crate) mod tests {
                     complete: Some((1_350_000, KvResult::Value("1".into()))),
                     placed: 3,
                     state: Some("2".into()),
+                    id: None,
+                    prefix_tail: Vec::new(),
+                    concurrent: Vec::new(),
                 })),
             },
             Detail::NotLinearizable {
@@ -915,6 +918,9 @@ pub(crate) mod tests {
                     complete: None,
                     placed: 0,
                     state: None,
+                    id: None,
+                    prefix_tail: Vec::new(),
+                    concurrent: Vec::new(),
                 })),
             },
             Detail::HistoryBookkeeping {

@@ -11,6 +11,8 @@
 //! raftlab-sim run FILE... [--rewrite]
 //! raftlab-sim trace export --seed N [--until-ms T] [--with-events]   (JSON to stdout)
 //! raftlab-sim trace check FILE|-   (- reads stdin)
+//! raftlab-sim history export (--seed N [--events M] | --trace FILE | --script FILE)
+//!                            [--format porcupine|edn]
 //! raftlab-sim bench [--seconds S] [--only core|checkers-off|checkers-on|hour]
 //! raftlab-sim soak [--hours H] [--seed N] [--budget-mib M]
 //! raftlab-sim tour [ID] [--lang en|zh]
@@ -40,6 +42,8 @@ const USAGE: &str = "usage:
   raftlab-sim run FILE... [--rewrite]
   raftlab-sim trace export --seed N [--until-ms T] [--with-events]
   raftlab-sim trace check FILE|-   (- reads stdin)
+  raftlab-sim history export (--seed N [--events M] | --trace FILE | --script FILE)
+                             [--format porcupine|edn]   (the client history, to stdout)
   raftlab-sim bench [--seconds S] [--only core|checkers-off|checkers-on|hour]
   raftlab-sim soak [--hours H] [--seed N] [--budget-mib M]
   raftlab-sim tour [ID] [--lang en|zh]   (no ID: list the guided tours)
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz(&args[1..]),
         Some("run") => run_scripts(&args[1..]),
         Some("trace") => trace(&args[1..]),
+        Some("history") => history(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("soak") => soak(&args[1..]),
         Some("tour") => tour(&args[1..]),
@@ -351,6 +356,83 @@ fn run_scripts(args: &[String]) -> Result<(), String> {
     } else {
         Ok(())
     }
+}
+
+/// `history export`: the whole client history of a fuzzed seed's run
+/// (chaos, then calm, as `fuzz --seed N`), of a trace, or of a script, in
+/// Porcupine's JSON or Jepsen's EDN, to stdout.
+fn history(args: &[String]) -> Result<(), String> {
+    use raftlab_sim::history_export::{history_of, Format};
+    if args.first().map(String::as_str) != Some("export") {
+        return Err(format!("history: the subcommand is `export`\n{USAGE}"));
+    }
+    let mut opts = FuzzOptions::default();
+    let mut source: Option<(&str, String)> = None;
+    let mut format = Format::Porcupine;
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--seed" => {
+                let limit = Count {
+                    name: "--seed",
+                    ..limits::SEED
+                };
+                opts.seed = count(value(args, &mut i, "--seed")?, &limit)?;
+                source = Some(("seed", String::new()));
+            }
+            "--events" => {
+                opts.events = count(value(args, &mut i, "--events")?, &limits::FUZZ_EVENTS)?
+            }
+            flag @ ("--trace" | "--script") => {
+                source = Some((&flag[2..], value(args, &mut i, flag)?.to_string()));
+            }
+            "--format" => {
+                let f = value(args, &mut i, "--format")?;
+                format = Format::parse(f)
+                    .ok_or_else(|| format!("--format {f:?}: use porcupine or edn"))?;
+            }
+            other => return Err(format!("history export: unknown option {other:?}\n{USAGE}")),
+        }
+        i += 1;
+    }
+    let read = |f: &str| std::fs::read_to_string(f).map_err(|e| format!("cannot read {f}: {e}"));
+    let trace = match source {
+        None => {
+            return Err(
+                "history export: name a run: --seed N, --trace FILE or --script FILE".into(),
+            )
+        }
+        Some(("seed", _)) => {
+            let (outcome, world) = raftlab_sim::fuzz::fuzz_run(&opts);
+            let world = world.ok_or_else(|| {
+                outcome
+                    .liveness
+                    .unwrap_or_else(|| "the run could not start".into())
+            })?;
+            eprintln!(
+                "history export: seed {} ({} events, {} violation)",
+                opts.seed,
+                world.event_count(),
+                if world.violation().is_some() {
+                    "a"
+                } else {
+                    "no"
+                }
+            );
+            Trace::from_world(&world)
+        }
+        Some(("trace", f)) => Trace::from_json(&read(&f)?).map_err(|e| format!("{f}: {e}"))?,
+        Some((_, f)) => {
+            let report = raftlab_sim::scenario::run_file(&read(&f)?, true)?;
+            let world = report
+                .world
+                .ok_or_else(|| format!("{f}: the script never started a run"))?;
+            Trace::from_world(&world)
+        }
+    };
+    let history = history_of(&trace).map_err(|e| format!("cannot replay the run: {e}"))?;
+    outln!("{}", format.write(&history).trim_end());
+    Ok(())
 }
 
 fn trace(args: &[String]) -> Result<(), String> {

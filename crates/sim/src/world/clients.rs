@@ -11,6 +11,7 @@ use crate::invariants::{Breach, Detail, Invariant};
 use crate::kv::{ClientId, KvCommand, KvOp};
 use crate::linearizability::CheckResult;
 use crate::queue::EventKind;
+use crate::recorder::OpStep;
 use crate::world::{Deferred, NodeStatus, PendingRead, World};
 
 impl World {
@@ -108,6 +109,13 @@ impl World {
         let seq = c.next_seq;
         c.next_seq += 1;
         let history = self.lin.invoke(client, op.clone(), now.0);
+        if let Some(h) = self.full_history.as_mut() {
+            h.invoke(client, op.clone(), now.0);
+        }
+        self.record_op(client, history, OpStep::Invoke(op.clone()));
+        let Some(c) = self.clients.get_mut(&client) else {
+            return;
+        };
         let first = via.or(c.leader_guess).unwrap_or(NodeId(1));
         c.pending = Some(PendingOp {
             seq,
@@ -138,6 +146,13 @@ impl World {
             if let Err(e) = self.lin.give_up(p.history) {
                 self.history_error(e.to_string());
             }
+            if let Some(h) = self.full_history.as_mut() {
+                // The same ids: both histories number invocations alike.
+                if let Err(e) = h.give_up(p.history) {
+                    self.history_error(e.to_string());
+                }
+            }
+            self.record_op(client, p.history, OpStep::GaveUp);
             self.log_client(
                 client,
                 p.seq,
@@ -155,7 +170,15 @@ impl World {
         });
         p.attempt += 1;
         p.target = target;
-        let (seq, attempt, op) = (p.seq, p.attempt, p.op.clone());
+        let (seq, attempt, op, history) = (p.seq, p.attempt, p.op.clone(), p.history);
+        self.record_op(
+            client,
+            history,
+            OpStep::Attempt {
+                node: target,
+                attempt,
+            },
+        );
         let latency = self.client_latency();
         self.queue.push(
             now + latency,
@@ -278,6 +301,12 @@ impl World {
                 if let Err(e) = self.lin.complete(p.history, result.clone(), now.0) {
                     self.history_error(e.to_string());
                 }
+                if let Some(h) = self.full_history.as_mut() {
+                    if let Err(e) = h.complete(p.history, result.clone(), now.0) {
+                        self.history_error(e.to_string());
+                    }
+                }
+                self.record_op(client, p.history, OpStep::Return(result.clone()));
                 let latency = now.saturating_sub(p.invoked_at);
                 self.log_client(
                     client,

@@ -13,6 +13,7 @@ use crate::client::ClientReply;
 use crate::invariants::{Breach, Detail, Invariant, Violation};
 use crate::kv::{KvCommand, KvStore};
 use crate::queue::EventKind;
+use crate::recorder::LaneKind;
 use crate::world::node::{skewed, Deferred, NodeStatus};
 use crate::world::{NoteKind, World};
 
@@ -216,6 +217,10 @@ impl World {
         }
         // Events: notes for the timeline, plus the committed-on-quorum check.
         for ev in &ready.events {
+            if let Event::RoleChanged { term, to, .. } = ev {
+                let (role, term) = (*to, *term);
+                self.record_lane(Some(id), LaneKind::Role { role, term });
+            }
             match ev {
                 Event::RoleChanged {
                     term,
@@ -227,6 +232,7 @@ impl World {
                 }
                 Event::CommitAdvanced { to, .. } if leader_commit_before.is_some() => {
                     let to = *to;
+                    self.record_lane(Some(id), LaneKind::Commit { index: to });
                     self.note(NoteKind::Committed {
                         node: id,
                         index: to,

@@ -16,9 +16,12 @@ use crate::client::{Client, ClientEvent, USER_CLIENT};
 use crate::config::WorldConfig;
 use crate::invariants::{Invariants, Violation};
 use crate::kv::{ClientId, KvCommand, KvStore};
+use crate::linearizability::History;
 use crate::linearizability::{CheckConfig, LiveChecker};
 use crate::network::{DropReason, MsgId, Network};
 use crate::queue::{EventKind, EventQueue};
+use crate::recorder::{LaneKind, LaneRecord, OpRecord, OpStep, Recording, Ring};
+use crate::recorder::{MAX_LANE_RECORDS, MAX_OP_RECORDS};
 use crate::SimError;
 
 mod actions;
@@ -94,6 +97,12 @@ pub struct World {
     /// Shared in chunks between checkpoints, like the committed history.
     action_log: ChunkedVec<LoggedAction>,
     records_events: bool,
+    /// Role changes, commits and actions, for the space-time diagram.
+    lanes: Ring<LaneRecord, MAX_LANE_RECORDS>,
+    /// Client operation steps, for the client history panel.
+    op_steps: Ring<OpRecord, MAX_OP_RECORDS>,
+    /// Every client operation, uncompacted, when asked for (history export).
+    full_history: Option<History>,
     rejected_inputs: u64,
     compactions_refused: u64,
 }
@@ -124,6 +133,9 @@ impl World {
             next_read_ctx: 1,
             action_log: ChunkedVec::default(),
             records_events: false,
+            lanes: Ring::default(),
+            op_steps: Ring::default(),
+            full_history: None,
             rejected_inputs: 0,
             compactions_refused: 0,
             initial_config: config.clone(),
@@ -271,6 +283,61 @@ impl World {
     /// Also note every processed event (for a trace's full event log).
     pub fn set_record_events(&mut self, on: bool) {
         self.records_events = on;
+    }
+    /// Also keep every client operation, uncompacted (the live checker
+    /// forgets settled ones): what `history export` writes. Off by
+    /// default, since it grows with the run. It can only be turned on
+    /// before the first operation (so its ids are the checker's): returns
+    /// whether it is on.
+    pub fn set_keep_history(&mut self, on: bool) -> bool {
+        if !on {
+            self.full_history = None;
+        } else if self.full_history.is_none()
+            && self.op_steps.is_empty()
+            && self.op_steps.forgotten() == 0
+        {
+            self.full_history = Some(History::new());
+        }
+        self.full_history.is_some()
+    }
+    /// Every client operation since [`World::set_keep_history`], if on.
+    pub fn kept_history(&self) -> Option<&History> {
+        self.full_history.as_ref()
+    }
+    /// The recent past, bounded: ended messages, lane events and client
+    /// operation steps (cheap to clone: full chunks are shared).
+    pub fn recording(&self) -> Recording {
+        Recording {
+            messages: self.network.ended.clone(),
+            lanes: self.lanes.clone(),
+            ops: self.op_steps.clone(),
+        }
+    }
+    /// Drops the recording (a checkpoint's copy: replay rebuilds it).
+    pub fn forget_recording(&mut self) {
+        self.network.ended = Ring::default();
+        self.lanes = Ring::default();
+        self.op_steps = Ring::default();
+    }
+    pub(in crate::world) fn record_lane(&mut self, node: Option<NodeId>, kind: LaneKind) {
+        self.lanes.push(LaneRecord {
+            at: self.now,
+            node,
+            kind,
+        });
+    }
+    pub(in crate::world) fn record_op(
+        &mut self,
+        client: ClientId,
+        id: crate::linearizability::OpId,
+        step: OpStep,
+    ) {
+        self.op_steps.push(OpRecord {
+            at: self.now,
+            client,
+            id,
+            step,
+        });
     }
 
     /// The node that is leader in the highest term among running nodes.

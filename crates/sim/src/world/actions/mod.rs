@@ -37,6 +37,8 @@ impl World {
             Action::FireTimer(id) => Some(id),
             _ => None,
         };
+        let node = crate::recorder::action_node(&action);
+        self.record_lane(node, crate::recorder::LaneKind::Action(action.clone()));
         self.note(NoteKind::Action(action));
         if self.config.hand_delivery {
             // After it is logged: a replay re-applies it at this very
