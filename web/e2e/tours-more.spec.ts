@@ -57,6 +57,8 @@ for (const [id, stops, checks, end] of tours) {
     await page.getByTestId('tour-button').click();
     await page.getByTestId(`tour-start-${id}`).click();
     await expect(page.getByTestId('tour-progress')).toHaveText(`Stop 1 of ${stops}`);
+    // The card says how long the whole tour is, as the menu did.
+    await expect(page.getByTestId('tour-card-length')).toHaveText(new RegExp(`^${stops} stops · about \\d+ min$`));
     const { outcomes, held } = await playToEnd(page, stops);
     expect(outcomes).toMatch(end);
     expect(held).toBe(checks);
@@ -69,6 +71,7 @@ test('a new tour runs to its end in Chinese, its outcomes in Chinese too', async
   const errors = collectErrors(page);
   await page.goto('/?tour=transfer&lang=zh');
   await expect(page.getByTestId('tour-progress')).toHaveText('第 1 步，共 3 步');
+  await expect(page.getByTestId('tour-card-length')).toHaveText(/^共 3 步 · 约 \d+ 分钟$/);
   await expect(page.getByTestId('tour-say')).toContainText('维护');
   const { outcomes, held } = await playToEnd(page, 3);
   expect(held).toBe(3);

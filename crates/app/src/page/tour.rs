@@ -8,7 +8,7 @@ use raftlab_sim::tour::{stop_durations, Phase, Tour};
 
 use super::dialog::{trap_tab, use_modal_focus};
 use crate::driver::{Ui, TOUR_SPEED};
-use crate::i18n::K;
+use crate::i18n::{Lang, K};
 use crate::view_model::tour::{
     buttons, length_line, menu_groups, minutes, narration, outcome_rows, progress, topic_name,
     topic_slug, RowStatus,
@@ -108,16 +108,30 @@ pub fn TourCard(ui: Ui) -> impl IntoView {
     let lang = ui.lang;
     let at = Memo::new(move |_| ui.tour.with(|t| t.as_ref().map(|t| (t.tour, t.stop))));
     let phase = Memo::new(move |_| ui.tour.with(|t| t.as_ref().map(|t| t.phase)));
+    // The tour's length in minutes, found once per tour (by playing it, a
+    // few milliseconds), so the card says how long the whole tour takes.
+    let length: StoredValue<Option<(usize, Lang, Option<u64>)>> = StoredValue::new(None);
     move || {
         let (index, stop) = at.get()?;
         let lang = lang.get();
         let t = move |k| lang.t(k);
-        let (title, stops, say) = ui.tours.with(|tours| {
+        let (title, stops, say, min) = ui.tours.with(|tours| {
             let tour = tours.as_ref()?.as_ref().ok()?.get(index)?;
+            let min = match length.get_value() {
+                Some((i, l, min)) if i == index && l == lang => min,
+                _ => {
+                    let min = stop_durations(tour)
+                        .ok()
+                        .map(|d| minutes(tour, &d, lang, TOUR_SPEED));
+                    length.set_value(Some((index, lang, min)));
+                    min
+                }
+            };
             Some((
                 tour.title(lang.tag()).to_string(),
                 tour.stops.len(),
                 narration(tour, stop, lang),
+                min,
             ))
         })?;
         let shown = move |which: fn((bool, bool, bool)) -> bool| {
@@ -159,6 +173,7 @@ pub fn TourCard(ui: Ui) -> impl IntoView {
                     <button class="tour-close" data-testid="tour-end" title=t(K::TourEnd) aria-label=t(K::TourEnd)
                         on:click=move |_| ui.end_tour()>"✕"</button>
                 </header>
+                <p class="tour-length" data-testid="tour-card-length">{length_line(lang, stops, min)}</p>
                 <ol class="tour-dots" aria-hidden="true">
                     {(0..stops).map(|i| {
                         let class = if i < stop { "dot past" } else if i == stop { "dot now" } else { "dot" };
