@@ -13,7 +13,7 @@ use raftlab_core::{DetRng, Message, Micros, NodeId};
 use serde::{Deserialize, Serialize};
 
 use crate::config::LinkConfig;
-use crate::kv::KvCommand;
+use crate::kv::LogCommand;
 
 pub use crate::ids::MsgId;
 
@@ -51,7 +51,7 @@ pub struct InFlight {
     /// This copy's id.
     pub id: MsgId,
     /// The Raft message itself.
-    pub msg: Message<KvCommand>,
+    pub msg: Message<LogCommand>,
     /// When it left the sender.
     pub sent_at: Micros,
     /// When it reaches (or, if doomed, vanishes at) the receiver.
@@ -299,7 +299,7 @@ impl Network {
     pub fn send(
         &mut self,
         now: Micros,
-        msg: Message<KvCommand>,
+        msg: Message<LogCommand>,
         rng: &mut DetRng,
     ) -> impl Iterator<Item = (MsgId, Micros)> {
         self.stats.sent += 1;
@@ -367,7 +367,7 @@ impl Network {
     /// Takes a message off the wire at its arrival time. Returns the message
     /// if it should be handed to the receiver, or `None` if it was lost (the
     /// loss is recorded). Held messages stay put and return `None`.
-    pub fn arrive(&mut self, now: Micros, id: MsgId) -> Option<Message<KvCommand>> {
+    pub fn arrive(&mut self, now: Micros, id: MsgId) -> Option<Message<LogCommand>> {
         let flight = self.in_flight.get(&id)?;
         if flight.held_at.is_some() || flight.deliver_at != now {
             // Held, or rescheduled after a release: a stale wake-up.
