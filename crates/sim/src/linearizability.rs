@@ -988,10 +988,16 @@ struct Antichain {
     /// Configurations, each linked to the previous one of its group; a
     /// dominated one is struck out (`None`).
     entries: Vec<(Option<(Config, Trail)>, u32)>,
-    /// Each (state, linearized ops) group's newest entry.
+    /// Each (state, linearized ops) group's newest entry; built only once
+    /// there are more than [`SMALL_ANTICHAIN`] entries (the groups of a
+    /// smaller one are found by a scan: most checks carry one or two
+    /// configurations, and a map costs more to build than it saves).
     groups: FxMap<(u32, u128), u32>,
     len: usize,
 }
+
+/// Entries an [`Antichain`] scans before it keeps a map of its groups.
+const SMALL_ANTICHAIN: usize = 8;
 
 /// The end of an [`Antichain`] group's list.
 const NO_ENTRY: u32 = u32::MAX;
@@ -1001,6 +1007,35 @@ impl Antichain {
     /// dominates; says whether it was added.
     fn insert(&mut self, c: Config, trail: Trail, used: &UsedSets) -> bool {
         let new = self.entries.len() as u32;
+        if self.entries.len() < SMALL_ANTICHAIN {
+            // The same walk as the map's, newest first, over the group's
+            // entries that are still in.
+            let mut head = NO_ENTRY;
+            for (e, (entry, _)) in self.entries.iter_mut().enumerate().rev() {
+                let Some((other, _)) = entry else { continue };
+                if (other.state, other.lin) != (c.state, c.lin) {
+                    continue;
+                }
+                if head == NO_ENTRY {
+                    head = e as u32;
+                }
+                if used.subset(other.used, c.used) {
+                    return false;
+                }
+                if used.subset(c.used, other.used) {
+                    *entry = None;
+                    self.len -= 1;
+                }
+            }
+            // Links (the newest same-group entry still in) are only followed
+            // once the map exists; see `build_groups`.
+            self.entries.push((Some((c, trail)), head));
+            self.len += 1;
+            if self.entries.len() == SMALL_ANTICHAIN {
+                self.build_groups();
+            }
+            return true;
+        }
         let head = self.groups.entry((c.state, c.lin)).or_insert(NO_ENTRY);
         let mut e = *head;
         while e != NO_ENTRY {
@@ -1020,6 +1055,18 @@ impl Antichain {
         *head = new;
         self.len += 1;
         true
+    }
+
+    /// Links the entries still in by group, and maps each group to its
+    /// newest, as inserting them one by one into the map would have.
+    fn build_groups(&mut self) {
+        for e in 0..self.entries.len() {
+            let (entry, previous) = &mut self.entries[e];
+            let Some((c, _)) = entry else { continue };
+            let head = self.groups.entry((c.state, c.lin)).or_insert(NO_ENTRY);
+            *previous = *head;
+            *head = e as u32;
+        }
     }
 
     fn into_configs(self) -> Vec<(Config, Trail)> {
@@ -1900,16 +1947,18 @@ impl<'a> Run<'a> {
                 applied: applied(c),
             })
             .collect();
-        let searched: BTreeMap<OpId, usize> = self
-            .ops
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id, i))
-            .collect();
+        // The searched ops are the kept ones in the same order, less some
+        // (see [`Window::new`]): a walk finds each one's index.
+        let mut next_searched = 0;
         let mut dropped: BTreeSet<OpId> = BTreeSet::new();
         let mut forgiven = BTreeSet::new();
         for id in &kh.ops {
-            let Some(&i) = searched.get(id) else {
+            let searched = self
+                .ops
+                .get(next_searched)
+                .filter(|o| o.id == *id)
+                .map(|_| next_searched);
+            let Some(i) = searched else {
                 // Not searched: a read whose outcome is not known. Before
                 // the cut it can no longer complete.
                 if history.op(*id).is_some_and(|h| h.invoke_us < cut_us) {
@@ -1917,6 +1966,7 @@ impl<'a> Run<'a> {
                 }
                 continue;
             };
+            next_searched += 1;
             let op = &self.ops[i];
             let returned = op.complete.as_ref().is_some_and(|c| c.0 < cut_us);
             let used_everywhere = self.optional(i)
@@ -2370,9 +2420,9 @@ struct Window {
 impl Window {
     fn new(history: &History, kh: &KeyHistory) -> Window {
         // The ops searched: kept ops minus reads whose outcome is not known.
-        let mut ops = Vec::new();
-        let mut index: BTreeMap<OpId, u32> = BTreeMap::new();
-        let mut forgiven = Vec::new();
+        // Ids grow with invocations, so `ops` is sorted by id.
+        let mut ops: Vec<SearchOp> = Vec::with_capacity(kh.ops.len());
+        let mut forgiven = Vec::with_capacity(kh.ops.len());
         for h in kh.ops.iter().filter_map(|id| history.op(*id)) {
             let complete = match &h.outcome {
                 Outcome::Ok {
@@ -2382,7 +2432,6 @@ impl Window {
                 Outcome::Pending | Outcome::Unknown if h.op.is_read() => continue,
                 Outcome::Pending | Outcome::Unknown => None,
             };
-            index.insert(h.id, ops.len() as u32);
             forgiven.push(kh.forgiven.contains(&h.id));
             ops.push(SearchOp {
                 id: h.id,
@@ -2406,12 +2455,14 @@ impl Window {
             .initial
             .iter()
             .map(|c| {
+                // In id order, so the indices come sorted and distinct.
                 let applied = c
                     .applied
                     .iter()
-                    .filter_map(|id| index.get(id).copied())
-                    .collect::<BTreeSet<u32>>();
-                (c.state.clone(), applied.into_iter().collect())
+                    .filter_map(|id| ops.binary_search_by_key(id, |o| o.id).ok())
+                    .map(|i| i as u32)
+                    .collect();
+                (c.state.clone(), applied)
             })
             .collect();
         Window {
