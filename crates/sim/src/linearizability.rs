@@ -807,15 +807,16 @@ struct Checked {
     cut: Option<Cut>,
 }
 
-/// One op as the search sees it.
-#[derive(Clone, Debug)]
-struct SearchOp {
+/// One op as the search sees it, borrowed from the history (a check
+/// copies no strings).
+#[derive(Clone, Copy, Debug)]
+struct SearchOp<'h> {
     id: OpId,
-    op: KvOp,
+    op: &'h KvOp,
     invoke_us: u64,
     /// `None`: the op is optional: it may take effect any time after its
     /// invocation, or never, and any result is accepted.
-    complete: Option<(u64, KvResult)>,
+    complete: Option<(u64, &'h KvResult)>,
 }
 
 /// How many linearized ops an explanation shows before the blocked one.
@@ -1111,7 +1112,7 @@ fn slots(mut mask: u128) -> impl Iterator<Item = usize> {
 struct Run<'a> {
     key: &'a str,
     config: &'a CheckConfig,
-    ops: Vec<SearchOp>,
+    ops: Vec<SearchOp<'a>>,
     /// Optional ops grouped by class: identical ops share one, and only
     /// the first unused one of a class is tried. Each class lists its ops in
     /// invocation order; the classes of puts come first.
@@ -1277,7 +1278,7 @@ impl<'a> Run<'a> {
     fn new(
         key: &'a str,
         config: &'a CheckConfig,
-        ops: Vec<SearchOp>,
+        ops: Vec<SearchOp<'a>>,
         forgiven: Vec<bool>,
     ) -> Run<'a> {
         let n = ops.len();
@@ -1413,7 +1414,7 @@ impl<'a> Run<'a> {
             match &self.states[s as usize] {
                 Reg::Known(v) => {
                     let (next, result) = step_register(v.as_deref(), &op.op);
-                    (Some(&result) == expected).then_some(Reg::Known(next))
+                    (Some(&result) == expected.copied()).then_some(Reg::Known(next))
                 }
                 Reg::Any => expected.and_then(|r| after_any(&op.op, r)),
             }
@@ -2410,32 +2411,32 @@ fn after_any(op: &KvOp, result: &KvResult) -> Option<Reg> {
 
 /// One key's window, ready for a search: the ops searched, their events,
 /// and the candidates as op indices.
-struct Window {
-    ops: Vec<SearchOp>,
+struct Window<'a> {
+    ops: Vec<SearchOp<'a>>,
     forgiven: Vec<bool>,
     events: Vec<(u64, bool, usize)>,
     candidates: Vec<(Reg, Vec<u32>)>,
 }
 
-impl Window {
-    fn new(history: &History, kh: &KeyHistory) -> Window {
+impl<'a> Window<'a> {
+    fn new(history: &'a History, kh: &KeyHistory) -> Window<'a> {
         // The ops searched: kept ops minus reads whose outcome is not known.
         // Ids grow with invocations, so `ops` is sorted by id.
-        let mut ops: Vec<SearchOp> = Vec::with_capacity(kh.ops.len());
+        let mut ops: Vec<SearchOp<'a>> = Vec::with_capacity(kh.ops.len());
         let mut forgiven = Vec::with_capacity(kh.ops.len());
         for h in kh.ops.iter().filter_map(|id| history.op(*id)) {
             let complete = match &h.outcome {
                 Outcome::Ok {
                     result,
                     complete_us,
-                } => Some((*complete_us, result.clone())),
+                } => Some((*complete_us, result)),
                 Outcome::Pending | Outcome::Unknown if h.op.is_read() => continue,
                 Outcome::Pending | Outcome::Unknown => None,
             };
             forgiven.push(kh.forgiven.contains(&h.id));
             ops.push(SearchOp {
                 id: h.id,
-                op: h.op.clone(),
+                op: &h.op,
                 invoke_us: h.invoke_us,
                 complete,
             });
@@ -2473,14 +2474,18 @@ impl Window {
         }
     }
 
-    fn run<'a>(&self, key: &'a str, config: &'a CheckConfig) -> Run<'a> {
+    fn run(&self, key: &'a str, config: &'a CheckConfig) -> Run<'a> {
         let mut run = Run::new(key, config, self.ops.clone(), self.forgiven.clone());
         run.start(&self.candidates, self.events.first().map_or(0, |e| e.0));
         run
     }
 
     /// The depth-first search over the window, and its steps.
-    fn depth_first(&self, key: &str, config: &CheckConfig) -> (DepthFirst, Vec<SearchOp>, u64) {
+    fn depth_first(
+        &self,
+        key: &'a str,
+        config: &'a CheckConfig,
+    ) -> (DepthFirst, Vec<SearchOp<'a>>, u64) {
         let mut run = self.run(key, config);
         let outcome = match run.timeline(&self.events) {
             Some(timeline) => run.depth_first(&timeline),
@@ -2510,7 +2515,7 @@ fn check_window(
     cut_us: Option<u64>,
 ) -> Checked {
     let window = Window::new(history, kh);
-    let decided = |outcome: DepthFirst, ops: &[SearchOp]| match outcome {
+    let decided = |outcome: DepthFirst, ops: &[SearchOp<'_>]| match outcome {
         DepthFirst::Found => Some(match &kh.undecided {
             Some(why) => CheckResult::undecided(why.clone()),
             None => CheckResult::Linearizable,
@@ -2581,7 +2586,7 @@ fn check_window(
     }
 }
 
-fn describe(op: &SearchOp) -> String {
+fn describe(op: &SearchOp<'_>) -> String {
     match &op.complete {
         Some((complete_us, result)) => format!(
             "{} {} [{}us..{}us] -> {}",
@@ -2599,7 +2604,7 @@ fn describe_value(key: &str, value: &Reg) -> String {
     }
 }
 
-fn not_linearizable(key: &str, ops: &[SearchOp], stuck: &Stuck) -> CheckResult {
+fn not_linearizable(key: &str, ops: &[SearchOp<'_>], stuck: &Stuck) -> CheckResult {
     let Some(blocked) = ops.get(stuck.blocked) else {
         return CheckResult::NotLinearizable {
             key: key.to_string(),
@@ -2654,7 +2659,7 @@ fn not_linearizable(key: &str, ops: &[SearchOp], stuck: &Stuck) -> CheckResult {
     let why = Unexplained {
         op: blocked.op.clone(),
         invoke_us: blocked.invoke_us,
-        complete: blocked.complete.clone(),
+        complete: blocked.complete.map(|(at, r)| (at, r.clone())),
         placed: stuck.depth,
         state: match &stuck.state {
             Reg::Known(v) => v.clone(),
