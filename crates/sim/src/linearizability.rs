@@ -1000,6 +1000,9 @@ struct Antichain {
 /// Entries an [`Antichain`] scans before it keeps a map of its groups.
 const SMALL_ANTICHAIN: usize = 8;
 
+/// Register values a [`Run`] interns by a scan before it keeps a map.
+const SMALL_STATES: usize = 8;
+
 /// The end of an [`Antichain`] group's list.
 const NO_ENTRY: u32 = u32::MAX;
 
@@ -1347,12 +1350,26 @@ impl<'a> Run<'a> {
     }
 
     fn intern(&mut self, r: Reg) -> u32 {
-        if let Some(id) = self.state_ids.get(&r) {
+        // A few states are found by a scan; the map is built past that
+        // (a check of a short window has one to three).
+        if self.states.len() <= SMALL_STATES {
+            if let Some(id) = self.states.iter().position(|s| *s == r) {
+                return id as u32;
+            }
+        } else if let Some(id) = self.state_ids.get(&r) {
             return *id;
         }
         let id = self.states.len() as u32;
-        self.states.push(r.clone());
-        self.state_ids.insert(r, id);
+        self.states.push(r);
+        if self.states.len() > SMALL_STATES {
+            if self.state_ids.is_empty() {
+                for (k, s) in self.states.iter().enumerate() {
+                    self.state_ids.insert(s.clone(), k as u32);
+                }
+            } else {
+                self.state_ids.insert(self.states[id as usize].clone(), id);
+            }
+        }
         id
     }
 
@@ -1940,7 +1957,9 @@ impl<'a> Run<'a> {
                 .map(|i| self.ops[i as usize].id)
                 .collect()
         };
-        let candidates: BTreeSet<Candidate> = self
+        // Sorted and without duplicates, as a set would keep them (most
+        // cuts have one candidate: a vector costs less than a tree).
+        let mut candidates: Vec<Candidate> = self
             .configs
             .iter()
             .map(|(c, _)| Candidate {
@@ -1948,6 +1967,8 @@ impl<'a> Run<'a> {
                 applied: applied(c),
             })
             .collect();
+        candidates.sort();
+        candidates.dedup();
         // The searched ops are the kept ones in the same order, less some
         // (see [`Window::new`]): a walk finds each one's index.
         let mut next_searched = 0;
@@ -1982,15 +2003,11 @@ impl<'a> Run<'a> {
                 forgiven.insert(*id);
             }
         }
-        let candidates = candidates
-            .into_iter()
-            .map(|mut c| {
-                c.applied.retain(|id| !dropped.contains(id));
-                c
-            })
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        for c in &mut candidates {
+            c.applied.retain(|id| !dropped.contains(id));
+        }
+        candidates.sort();
+        candidates.dedup();
         Cut {
             candidates,
             dropped,
