@@ -905,12 +905,16 @@ impl UsedSets {
     fn new() -> UsedSets {
         UsedSets {
             sets: vec![Vec::new()],
-            ids: BTreeMap::from([(Vec::new(), 0)]),
+            // The empty set (id 0) is found without the map.
+            ids: BTreeMap::new(),
             plus: FxMap::default(),
         }
     }
 
     fn intern(&mut self, set: Vec<u32>) -> u32 {
+        if set.is_empty() {
+            return 0;
+        }
         if let Some(id) = self.ids.get(&set) {
             return *id;
         }
@@ -1913,10 +1917,10 @@ impl<'a> Run<'a> {
 
     /// Optional ops every configuration used are out of the search.
     fn retire(&mut self) {
-        let ids: BTreeSet<u32> = self.configs.iter().map(|(c, _)| c.used).collect();
-        if ids.contains(&0) {
+        if self.configs.iter().any(|(c, _)| c.used == 0) {
             return;
         }
+        let ids: BTreeSet<u32> = self.configs.iter().map(|(c, _)| c.used).collect();
         let mut ids = ids.into_iter();
         let Some(first) = ids.next() else {
             return;
