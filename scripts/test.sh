@@ -2,7 +2,9 @@
 # Every check the project has, in order, stopping at the first failure:
 #   fmt, no import cycles between a crate's files, clippy, native tests, the chaos fuzzer (200 seeds x 20,000 events)
 #   and bug-switch detection, wasm tests in headless Chromium, the release
-#   build (trunk build --release -> dist/), Playwright end-to-end tests on dist/.
+#   build (trunk build --release -> dist/), the page-weight budget (what the
+#   first screen loads, gzipped; scripts/size-budget.mjs), Playwright
+#   end-to-end tests on dist/.
 # Prints one banner per stage, a summary, and the size of the wasm bundle.
 # Expects scripts/setup.sh to have run (`make test` runs it first).
 # KEEP_GOING=1 runs every stage even after a failure (the exit code is still 1).
@@ -23,6 +25,7 @@ STAGES=(
   "chaos fuzz + bug switches|bash scripts/fuzz.sh"
   "wasm tests (headless Chromium)|cargo test -p raftlab-app --target wasm32-unknown-unknown"
   "release build|trunk build --release"
+  "page weight budget|node scripts/size-budget.mjs dist"
   "e2e (Playwright)|cd web && npx --no-install playwright test"
 )
 

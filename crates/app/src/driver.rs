@@ -131,8 +131,9 @@ pub struct Ui {
     pub help_open: RwSignal<bool>,
     /// The user's own client events (kept apart from the busy shared log).
     pub user_log: RwSignal<Vec<ClientEvent>>,
-    /// The built-in guided tours (or why they could not be loaded).
-    pub tours: StoredValue<Result<Vec<Tour>, String>>,
+    /// The built-in guided tours (or why they could not be loaded); `None`
+    /// until first wanted, when [`Ui::load_tours`] fetches their texts.
+    pub tours: RwSignal<Option<Result<Vec<Tour>, String>>>,
     /// The tour in progress, if any.
     pub tour: RwSignal<Option<TourState>>,
     /// The tour menu is open.
@@ -154,6 +155,10 @@ struct Sim {
     /// The guided tour being played, and where each of its stops began
     /// (so Back and Replay can go back there exactly).
     tour: Option<(usize, TourRun, Vec<Position>)>,
+    /// The tours' texts are being fetched.
+    tours_loading: bool,
+    /// The tour (id) to start once they are here.
+    tour_wanted: Option<String>,
 }
 
 thread_local! {
@@ -201,7 +206,7 @@ impl Ui {
             skipped_ms: RwSignal::new(skipped.0 / 1000),
             help_open: RwSignal::new(false),
             user_log: RwSignal::new(Vec::new()),
-            tours: StoredValue::new(raftlab_sim::tour::builtin()),
+            tours: RwSignal::new(None),
             tour: RwSignal::new(None),
             tour_menu_open: RwSignal::new(false),
         };
@@ -218,6 +223,8 @@ impl Ui {
                 last_markers_ms: 0.0,
                 last_glance_ms: [0.0; PACES],
                 tour: None,
+                tours_loading: false,
+                tour_wanted: None,
             })
         });
         ui.watch_visibility();
@@ -396,13 +403,53 @@ impl Ui {
         }
     }
 
+    /// Makes the tours available, then starts tour `start` (an id) if
+    /// given. They come at once when compiled in (the tests); the page
+    /// fetches `tours/<file>` beside itself (relative, so it works under any
+    /// path) the first time they are wanted: the menu opens, or the address
+    /// names a tour. Their ~28 KB of narration are then no part of the first
+    /// load, and no part of its first task.
+    pub fn load_tours(self, start: Option<String>) {
+        if start.is_some() {
+            with_sim(|s| s.tour_wanted = start);
+        }
+        if self.tours.with_untracked(Option::is_none) {
+            if let Some(tours) = raftlab_sim::tour::embedded() {
+                self.tours.set(Some(tours));
+            } else {
+                let first = with_sim(|s| !std::mem::replace(&mut s.tours_loading, true));
+                if first == Some(true) {
+                    leptos::task::spawn_local(async move {
+                        let tours = fetch_tours().await;
+                        with_sim(|s| s.tours_loading = false);
+                        self.tours.set(Some(tours));
+                        self.load_tours(None);
+                    });
+                }
+                return;
+            }
+        }
+        let Some(id) = with_sim(|s| s.tour_wanted.take()).flatten() else {
+            return;
+        };
+        let index = self.tours.with_untracked(|t| {
+            t.as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .and_then(|t| crate::view_model::tour::find(t, &id))
+        });
+        if let Some(i) = index {
+            self.start_tour(i);
+        }
+    }
+
     /// Starts built-in tour `index` from its own fresh world (no idle
     /// fast-forward: the tour's first stop shows the timers draining).
     pub fn start_tour(self, index: usize) {
-        let Some(tour) = self
-            .tours
-            .with_value(|t| t.as_ref().ok().and_then(|t| t.get(index).cloned()))
-        else {
+        let Some(tour) = self.tours.with_untracked(|t| {
+            t.as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .and_then(|t| t.get(index).cloned())
+        }) else {
             return;
         };
         let config = with_page_limits(tour.config.clone());
@@ -590,4 +637,43 @@ impl Ui {
             Err(e) => self.error.set(Some(e)),
         }
     }
+}
+
+/// Fetches the built-in tours' files (all requests at once) and parses them.
+async fn fetch_tours() -> Result<Vec<Tour>, String> {
+    use raftlab_sim::tour::{parse_builtin, BUILTIN_FILES};
+    let requests: Vec<(String, js_sys::Promise)> = BUILTIN_FILES
+        .iter()
+        .map(|(_, file)| {
+            let url = format!("tours/{file}");
+            let request = window().fetch_with_str(&url);
+            (url, request)
+        })
+        .collect();
+    let mut texts = Vec::with_capacity(requests.len());
+    for (url, request) in requests {
+        texts.push(fetch_text(&url, request).await?);
+    }
+    parse_builtin(&texts)
+}
+
+/// The text a fetch answered, or why there is none (naming the file).
+async fn fetch_text(url: &str, request: js_sys::Promise) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let why = |e: wasm_bindgen::JsValue| {
+        let what = e
+            .as_string()
+            .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| e.message().into()))
+            .unwrap_or_default();
+        format!("{url}: {what}")
+    };
+    let response: web_sys::Response = JsFuture::from(request).await.map_err(why)?.unchecked_into();
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(why)?)
+        .await
+        .map_err(why)?;
+    text.as_string().ok_or_else(|| format!("{url}: not text"))
 }

@@ -54,13 +54,34 @@ impl Lang {
         }
     }
 
-    /// The string for `key` with each `{name}` replaced by its value.
+    /// The string for `key` with each `{name}` replaced by its value; a
+    /// slot no argument names stays as written. One pass, writing each
+    /// value in place: the page words hundreds of labels as it starts.
     pub fn f(self, key: K, args: &[(&str, &dyn Display)]) -> String {
-        let mut s = self.t(key).to_string();
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), &value.to_string());
+        use std::fmt::Write as _;
+        let mut rest = self.t(key);
+        let mut out = String::with_capacity(rest.len() + 16);
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let slot = after.find('}').and_then(|close| {
+                args.iter()
+                    .find(|(name, _)| *name == &after[..close])
+                    .map(|a| (close, a.1))
+            });
+            match slot {
+                Some((close, value)) => {
+                    let _ = write!(out, "{value}");
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
-        s
+        out.push_str(rest);
+        out
     }
 }
 
@@ -490,6 +511,8 @@ strings! {
     TopicCompaction => "Log compaction", "日志压缩";
     TopicClients => "Clients and reads", "客户端与读操作";
     TopicOther => "More tours", "更多导览";
+    // --- page weight (issue 16): tours fetched when opened ---
+    TourLoading => "Loading the tours…", "正在加载导览……";
 }
 
 #[cfg(test)]
@@ -545,6 +568,32 @@ mod tests {
         assert_eq!(s, "n3 is now leader of term 2");
         let z = Lang::Zh.f(K::Announce, &[("node", &"n3"), ("term", &2)]);
         assert!(z.contains("n3") && z.contains('2'));
+    }
+
+    /// The one-pass `f` words every key exactly as replacing each slot in
+    /// turn did, and leaves a slot no argument names as written.
+    #[test]
+    fn slots_fill_as_replacing_each_in_turn() {
+        let names = ["node", "term", "index", "n", "reason", "ms", "t", "a", "b"];
+        let values: Vec<String> = (0..names.len()).map(|i| format!("v{i}")).collect();
+        let args: Vec<(&str, &dyn Display)> = names
+            .iter()
+            .zip(&values)
+            .map(|(n, v)| (*n, v as &dyn Display))
+            .collect();
+        for lang in Lang::ALL {
+            for &k in K::ALL {
+                let mut want = lang.t(k).to_string();
+                for (name, value) in &args {
+                    want = want.replace(&format!("{{{name}}}"), &value.to_string());
+                }
+                assert_eq!(lang.f(k, &args), want, "{k:?}");
+            }
+        }
+        assert_eq!(
+            Lang::En.f(K::Announce, &[("term", &7)]),
+            "{node} is now leader of term 7"
+        );
     }
 
     #[test]

@@ -239,19 +239,7 @@ impl KvStore {
         self.data.get(key).map(String::as_str)
     }
 
-    /// Serializes the whole state, sessions included, for a Raft snapshot.
-    /// The sessions must travel with the data, or a replica restored from a
-    /// snapshot would apply a retried command a second time.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        // Serializing a struct of strings and integers into a Vec cannot
-        // fail; an empty vector would only ever come from a serde bug.
-        serde_json::to_vec(self).unwrap_or_default()
-    }
-
-    /// Restores a state serialized by [`KvStore::to_bytes`].
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
-        serde_json::from_slice(bytes).map_err(|e| format!("bad kv snapshot: {e}"))
-    }
+    // `to_bytes` and `from_bytes`, the snapshot's bytes, are in kv_bytes.rs.
 
     fn execute(&mut self, op: &KvOp) -> KvResult {
         let (next, result) = step_register(self.get(op.key()), op);

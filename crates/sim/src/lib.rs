@@ -27,6 +27,7 @@ mod ids;
 pub mod input_fuzz;
 pub mod invariants;
 pub mod kv;
+mod kv_bytes;
 pub mod limits;
 pub mod linearizability;
 pub mod network;

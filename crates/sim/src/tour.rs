@@ -33,30 +33,44 @@ use crate::script::{parse_script, Directive, Step};
 /// The languages every tour is written in.
 pub const LANGS: [&str; 2] = ["en", "zh"];
 
-/// The tours that ship with Raftlab, in the order a newcomer should take
-/// them (the order of [`TOPICS`]): `(id, file text)`. File numbers say
-/// only when a tour was written.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("election", include_str!("../tours/01_election.txt")),
-    ("split-vote", include_str!("../tours/02_split_vote.txt")),
-    ("backoff", include_str!("../tours/16_backoff.txt")),
-    ("replication", include_str!("../tours/03_replication.txt")),
-    ("failures", include_str!("../tours/04_failures.txt")),
-    ("partition", include_str!("../tours/06_partition.txt")),
-    ("prevote", include_str!("../tours/11_prevote.txt")),
-    ("up-to-date", include_str!("../tours/05_up_to_date.txt")),
-    ("commit-rule", include_str!("../tours/07_commit_rule.txt")),
-    (
-        "single-server",
-        include_str!("../tours/15_single_server.txt"),
-    ),
-    ("membership", include_str!("../tours/08_membership.txt")),
-    ("transfer", include_str!("../tours/14_transfer.txt")),
-    ("snapshots", include_str!("../tours/10_snapshots.txt")),
-    ("clients", include_str!("../tours/09_clients.txt")),
-    ("reads", include_str!("../tours/12_reads.txt")),
-    ("leases", include_str!("../tours/13_leases.txt")),
-];
+/// Declares the built-in tours once, as `(id, file in sim/tours/)` rows:
+/// [`BUILTIN_FILES`] always, and [`BUILTIN`] (the texts compiled in) with
+/// the `embed-tours` feature. Native code and the tests read the compiled
+/// texts; the page builds without them and fetches `tours/<file>` (Trunk
+/// copies the directory into `dist/`) when a tour is opened, which keeps
+/// ~28 KB of narration out of the wasm every visitor downloads.
+macro_rules! builtin_tours {
+    ($(($id:literal, $file:literal)),* $(,)?) => {
+        /// The tours that ship with Raftlab, in the order a newcomer should
+        /// take them (the order of [`TOPICS`]): `(id, file name in
+        /// sim/tours/)`. File numbers say only when a tour was written.
+        pub const BUILTIN_FILES: &[(&str, &str)] = &[$(($id, $file)),*];
+
+        /// The same tours with their texts compiled in: `(id, file text)`.
+        #[cfg(feature = "embed-tours")]
+        pub const BUILTIN: &[(&str, &str)] =
+            &[$(($id, include_str!(concat!("../tours/", $file)))),*];
+    };
+}
+
+builtin_tours! {
+    ("election", "01_election.txt"),
+    ("split-vote", "02_split_vote.txt"),
+    ("backoff", "16_backoff.txt"),
+    ("replication", "03_replication.txt"),
+    ("failures", "04_failures.txt"),
+    ("partition", "06_partition.txt"),
+    ("prevote", "11_prevote.txt"),
+    ("up-to-date", "05_up_to_date.txt"),
+    ("commit-rule", "07_commit_rule.txt"),
+    ("single-server", "15_single_server.txt"),
+    ("membership", "08_membership.txt"),
+    ("transfer", "14_transfer.txt"),
+    ("snapshots", "10_snapshots.txt"),
+    ("clients", "09_clients.txt"),
+    ("reads", "12_reads.txt"),
+    ("leases", "13_leases.txt"),
+}
 
 /// What a group of tours in the menu is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -236,10 +250,38 @@ fn check_lang(id: &str, line: usize, lang: &str) -> Result<(), String> {
 
 /// The built-in tours, parsed. The test suite parses and runs every one,
 /// so an error here means a broken build, reported rather than panicking.
+#[cfg(feature = "embed-tours")]
 pub fn builtin() -> Result<Vec<Tour>, String> {
     BUILTIN
         .iter()
         .map(|(id, text)| parse_tour(id, text))
+        .collect()
+}
+
+/// The built-in tours when their texts are compiled in (`embed-tours`),
+/// `None` when the caller must fetch the files of [`BUILTIN_FILES`] and
+/// give them to [`parse_builtin`].
+pub fn embedded() -> Option<Result<Vec<Tour>, String>> {
+    #[cfg(feature = "embed-tours")]
+    return Some(builtin());
+    #[cfg(not(feature = "embed-tours"))]
+    None
+}
+
+/// Parses the fetched texts of the built-in tours, one per row of
+/// [`BUILTIN_FILES`], in that order.
+pub fn parse_builtin(texts: &[String]) -> Result<Vec<Tour>, String> {
+    if texts.len() != BUILTIN_FILES.len() {
+        return Err(format!(
+            "{} tour files for {} tours",
+            texts.len(),
+            BUILTIN_FILES.len()
+        ));
+    }
+    BUILTIN_FILES
+        .iter()
+        .zip(texts)
+        .map(|((id, _), text)| parse_tour(id, text))
         .collect()
 }
 

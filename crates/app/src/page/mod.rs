@@ -147,6 +147,24 @@ fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
     }
 }
 
+/// Mounting stages after the first: one a task, each after a paint.
+const LATER_STAGES: u8 = 2;
+
+/// Raises `stage` by one after the next paint, up to [`LATER_STAGES`].
+fn mount_later(stage: RwSignal<u8>) {
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                stage.update(|s| *s += 1);
+                if stage.get_untracked() < LATER_STAGES {
+                    mount_later(stage);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+}
+
 /// The whole page.
 #[component]
 pub fn Playground() -> impl IntoView {
@@ -161,15 +179,14 @@ pub fn Playground() -> impl IntoView {
     js_api::install(ui);
     let embed = params.embed;
     if let Some(id) = &params.tour {
-        let index = ui.tours.with_value(|t| {
-            t.as_ref()
-                .ok()
-                .and_then(|t| crate::view_model::tour::find(t, id))
-        });
-        if let Some(i) = index {
-            ui.start_tour(i);
-        }
+        ui.load_tours(Some(id.clone()));
     }
+    // The tours' texts are fetched when the menu first opens.
+    Effect::new(move |_| {
+        if ui.tour_menu_open.get() {
+            ui.load_tours(None);
+        }
+    });
 
     Effect::new(move |_| {
         if let Some(html) = document().document_element() {
@@ -179,6 +196,13 @@ pub fn Playground() -> impl IntoView {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ui, ev));
     on_cleanup(move || handle.remove());
 
+    // The panels beside the drawing (inspector, network), then those below
+    // it (the log view, half the page's elements, and the tables) are
+    // mounted in tasks of their own after the first paint: building the
+    // whole page in the first task (with instantiating and starting the run)
+    // was one long task on a phone's CPU.
+    let stage = RwSignal::new(0u8);
+    mount_later(stage);
     let t = move |k| ui.lang.get().t(k);
     let leader_line = Memo::new(move |_| {
         ui.snapshot.with(|s| {
@@ -248,24 +272,28 @@ pub fn Playground() -> impl IntoView {
                 </section>
                 <div class="side chrome">
                     <TourCard ui=ui />
-                    <Inspector ui=ui />
-                    <NetworkPanel ui=ui />
+                    <Show when=move || { stage.get() >= 1 }>
+                        <Inspector ui=ui />
+                        <NetworkPanel ui=ui />
+                    </Show>
                 </div>
-                <div class="wide chrome">
-                    <Logs ui=ui />
-                </div>
-                <div class="chrome">
-                    <StateMachines ui=ui />
-                </div>
-                <div class="chrome">
-                    <ClientPanel ui=ui />
-                </div>
-                <div class="chrome">
-                    <Settings ui=ui />
-                </div>
-                <div class="chrome">
-                    <Legend ui=ui />
-                </div>
+                <Show when=move || { stage.get() >= 2 }>
+                    <div class="wide chrome">
+                        <Logs ui=ui />
+                    </div>
+                    <div class="chrome">
+                        <StateMachines ui=ui />
+                    </div>
+                    <div class="chrome">
+                        <ClientPanel ui=ui />
+                    </div>
+                    <div class="chrome">
+                        <Settings ui=ui />
+                    </div>
+                    <div class="chrome">
+                        <Legend ui=ui />
+                    </div>
+                </Show>
             </main>
             <div class="sr-only" aria-live="polite" data-testid="announcer">{move || ui.announce.get()}</div>
             <HelpOverlay ui=ui />

@@ -29,13 +29,14 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
         let t = |k| lang.t(k);
         let close = move |_| ui.tour_menu_open.set(false);
         if durations.with_value(Option::is_none) {
-            let found = ui.tours.with_value(|tours| {
-                tours.as_ref().map_or_else(
-                    |_| Vec::new(),
-                    |tours| tours.iter().map(|t| stop_durations(t).ok()).collect(),
-                )
+            // Only once the tours have been fetched (the page loads them
+            // when the menu first opens).
+            let found = ui.tours.with(|tours| match tours {
+                Some(Ok(tours)) => Some(tours.iter().map(|t| stop_durations(t).ok()).collect()),
+                Some(Err(_)) => Some(Vec::new()),
+                None => None,
             });
-            durations.set_value(Some(found));
+            durations.set_value(found);
         }
         let entry = move |i: usize, tour: &Tour| {
             let title = tour.title(lang.tag()).to_string();
@@ -55,8 +56,12 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
                 </li>
             }
         };
-        let list = ui.tours.with_value(|tours| match tours {
-            Ok(tours) => menu_groups(tours)
+        let list = ui.tours.with(|tours| match tours {
+            None => {
+                view! { <li class="loading" data-testid="tour-loading">{t(K::TourLoading)}</li> }
+                    .into_any()
+            }
+            Some(Ok(tours)) => menu_groups(tours)
                 .into_iter()
                 .map(|(topic, members)| {
                     let slug = topic_slug(topic);
@@ -71,8 +76,10 @@ pub fn TourMenu(ui: Ui) -> impl IntoView {
                 })
                 .collect_view()
                 .into_any(),
-            Err(e) => view! { <li class="bad">{lang.f(K::TourLoadFailed, &[("reason", e)])}</li> }
-                .into_any(),
+            Some(Err(e)) => {
+                view! { <li class="bad">{lang.f(K::TourLoadFailed, &[("reason", e)])}</li> }
+                    .into_any()
+            }
         });
         view! {
             <div class="overlay" data-testid="tour-menu" role="dialog" aria-modal="true" aria-labelledby="tour-menu-h"
@@ -101,8 +108,8 @@ pub fn TourCard(ui: Ui) -> impl IntoView {
         let (index, stop) = at.get()?;
         let lang = lang.get();
         let t = move |k| lang.t(k);
-        let (title, stops, say) = ui.tours.with_value(|tours| {
-            let tour = tours.as_ref().ok()?.get(index)?;
+        let (title, stops, say) = ui.tours.with(|tours| {
+            let tour = tours.as_ref()?.as_ref().ok()?.get(index)?;
             Some((
                 tour.title(lang.tag()).to_string(),
                 tour.stops.len(),

@@ -47,7 +47,7 @@ pub struct Params {
     /// `checkquorum=0|1`.
     pub check_quorum: Option<bool>,
     /// `tour=<id>`: open this guided tour (one of
-    /// [`raftlab_sim::tour::BUILTIN`]).
+    /// [`raftlab_sim::tour::BUILTIN_FILES`]).
     pub tour: Option<String>,
 }
 
@@ -265,7 +265,7 @@ pub fn parse(query: &str) -> (Params, Vec<ParamError>) {
                 None => errors.push(err(flag_values())),
             },
             "tour" => {
-                let ids: Vec<&str> = raftlab_sim::tour::BUILTIN
+                let ids: Vec<&str> = raftlab_sim::tour::BUILTIN_FILES
                     .iter()
                     .map(|(id, _)| *id)
                     .collect();
