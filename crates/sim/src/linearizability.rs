@@ -1420,7 +1420,7 @@ impl<'a> Run<'a> {
         let next = if self.optional(i as usize) {
             match &self.states[s as usize] {
                 Reg::Known(v) => {
-                    let (next, _) = step_register(v.as_deref(), &op.op);
+                    let (next, _) = step_register(v.as_deref(), op.op);
                     (next != *v).then_some(Reg::Known(next))
                 }
                 // Any value already covers what an append or a CAS may
@@ -1434,10 +1434,10 @@ impl<'a> Run<'a> {
             let expected = op.complete.as_ref().map(|c| &c.1);
             match &self.states[s as usize] {
                 Reg::Known(v) => {
-                    let (next, result) = step_register(v.as_deref(), &op.op);
+                    let (next, result) = step_register(v.as_deref(), op.op);
                     (Some(&result) == expected.copied()).then_some(Reg::Known(next))
                 }
-                Reg::Any => expected.and_then(|r| after_any(&op.op, r)),
+                Reg::Any => expected.and_then(|r| after_any(op.op, r)),
             }
         };
         let t = next.map_or(REFUSED, |r| self.intern(r));
@@ -1546,7 +1546,7 @@ impl<'a> Run<'a> {
                 .iter()
                 .find(|&&m| !self.retired[m as usize] && self.invoked[m as usize])
             {
-                reach.add(&self.ops[m as usize].op);
+                reach.add(self.ops[m as usize].op);
             }
         }
         reach.finish()
@@ -1561,7 +1561,7 @@ impl<'a> Run<'a> {
         let mut horizon_us = 0;
         for k in slots(self.in_flight) {
             let op = &self.ops[self.slot_op[k] as usize];
-            add(&op.op);
+            add(op.op);
             horizon_us = horizon_us.max(op.complete.as_ref().map_or(0, |c| c.0));
         }
         for class in &self.classes {
@@ -1569,7 +1569,7 @@ impl<'a> Run<'a> {
                 .iter()
                 .find(|&&m| !self.retired[m as usize] && self.invoked[m as usize])
             {
-                add(&self.ops[m as usize].op);
+                add(self.ops[m as usize].op);
             }
         }
         for &(at_us, j) in &self.calls[self.next_call..] {
@@ -1577,7 +1577,7 @@ impl<'a> Run<'a> {
                 break;
             }
             if !self.invoked[j as usize] {
-                add(&self.ops[j as usize].op);
+                add(self.ops[j as usize].op);
             }
         }
         reach.finish()
@@ -2386,15 +2386,15 @@ impl Run<'_> {
         let mut horizon_us = 0;
         for &(_, j) in &t.in_flight[e as usize] {
             let op = &self.ops[j as usize];
-            add(&mut all, &op.op);
+            add(&mut all, op.op);
             horizon_us = horizon_us.max(op.complete.as_ref().map_or(0, |c| c.0));
         }
         for (ci, class) in self.classes.iter().enumerate() {
             if let Some(&m) = class.iter().find(|&&m| t.call_at[m as usize] < e) {
-                add(&mut all, &self.ops[m as usize].op);
+                add(&mut all, self.ops[m as usize].op);
                 if ci >= self.first_non_put && !matches!(self.ops[m as usize].op, KvOp::Put { .. })
                 {
-                    add(&mut optional, &self.ops[m as usize].op);
+                    add(&mut optional, self.ops[m as usize].op);
                 }
             }
         }
@@ -2403,7 +2403,7 @@ impl Run<'_> {
                 break;
             }
             if !is_return {
-                add(&mut all, &self.ops[j].op);
+                add(&mut all, self.ops[j].op);
             }
         }
         (all.finish(), optional.finish())
