@@ -38,4 +38,4 @@ ADDRESSES="${RAFTLAB_FUZZ_ADDRESS_COUNT:-200000}"
 "$bin" fuzz-inputs --count "$INPUTS"
 RAFTLAB_FUZZ_INPUTS="$ADDRESSES" cargo test -q -p raftlab-app --lib \
   view_model::params::tests::mutated_addresses_never_panic_and_never_pass_a_limit -- --nocapture
-echo "fuzz: all seeds passed, all $caught bug switches were caught, a day's run stayed in its memory budget, and $((INPUTS + ADDRESSES)) mutated inputs were refused or within their limits"
+echo "fuzz: all seeds passed, all $caught bug switches were caught, a day's run stayed in its memory budget, and $((INPUTS + ADDRESSES)) mutated inputs and 1000000 mutated run links were refused or within their limits"

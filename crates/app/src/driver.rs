@@ -157,8 +157,9 @@ struct Sim {
     tour: Option<(usize, TourRun, Vec<Position>)>,
     /// The tours' texts are being fetched.
     tours_loading: bool,
-    /// The tour (id) to start once they are here.
-    tour_wanted: Option<String>,
+    /// The tour (id) to start once they are here, and the stop (0-based)
+    /// to start it at.
+    tour_wanted: Option<(String, usize)>,
 }
 
 thread_local! {
@@ -282,6 +283,10 @@ impl Ui {
                 s.cursor_us += (t0 - last).clamp(0.0, MAX_FRAME_MS) * 1000.0 * speed;
             }
             s.last_frame_ms = Some(t0);
+            if s.timeline.world().config().hand_delivery {
+                // Hand-driven delivery: time moves only when the user acts.
+                s.cursor_us = s.timeline.now().0 as f64;
+            }
             let target = Micros(s.cursor_us as u64);
             let mut rest = false;
             while s.timeline.now() < target && s.timeline.world().violation().is_none() {
@@ -297,6 +302,7 @@ impl Ui {
                     }
                     _ => s.timeline.advance_to(next),
                 }
+                crate::exercise_run::observe(s.timeline.world());
                 if now_ms() - t0 > FRAME_BUDGET_MS {
                     // Too much to simulate: fall behind rather than stutter.
                     s.cursor_us = s.timeline.now().0 as f64;
@@ -408,8 +414,9 @@ impl Ui {
     /// fetches `tours/<file>` beside itself (relative, so it works under any
     /// path) the first time they are wanted: the menu opens, or the address
     /// names a tour. Their ~28 KB of narration are then no part of the first
-    /// load, and no part of its first task.
-    pub fn load_tours(self, start: Option<String>) {
+    /// load, and no part of its first task. `start` is `(id, stop)`, the
+    /// stop 0-based (a run link or the embed API may open a later one).
+    pub fn load_tours(self, start: Option<(String, usize)>) {
         if start.is_some() {
             with_sim(|s| s.tour_wanted = start);
         }
@@ -429,7 +436,7 @@ impl Ui {
                 return;
             }
         }
-        let Some(id) = with_sim(|s| s.tour_wanted.take()).flatten() else {
+        let Some((id, stop)) = with_sim(|s| s.tour_wanted.take()).flatten() else {
             return;
         };
         let index = self.tours.with_untracked(|t| {
@@ -438,7 +445,7 @@ impl Ui {
                 .and_then(|t| crate::view_model::tour::find(t, &id))
         });
         if let Some(i) = index {
-            self.start_tour(i);
+            self.start_tour_at(i, stop);
         }
     }
 
@@ -591,6 +598,16 @@ impl Ui {
         self.publish();
     }
 
+    /// Jumps to virtual time `t`, past the furthest point simulated too
+    /// (the embed API's `seek`; the scrubber stays within the run).
+    pub fn seek_or_run(self, t: Micros) {
+        with_sim(|s| {
+            s.timeline.seek(t);
+            s.cursor_us = s.timeline.now().0 as f64;
+        });
+        self.publish();
+    }
+
     /// Moves the clock by `delta_ms` (negative: back).
     pub fn scrub_by(self, delta_ms: i64) {
         let now = self.snapshot.with_untracked(|s| s.now.0) as i64;
@@ -600,12 +617,39 @@ impl Ui {
 
     /// Applies a user action now; in the past this forks a new future.
     pub fn act(self, action: Action) {
+        if let Err(e) = crate::exercise_run::allows(&action) {
+            self.error.set(Some(e));
+            return;
+        }
         let result = with_sim(|s| s.timeline.apply(action));
         match result {
             Some(Err(e)) => self.error.set(Some(e)),
             _ => self.error.set(None),
         }
         self.publish();
+    }
+
+    /// Reads the run (links, trace export, the embed API, exercise checks).
+    pub fn with_timeline<R>(self, f: impl FnOnce(&Timeline) -> R) -> Option<R> {
+        with_sim(|s| f(&s.timeline))
+    }
+
+    /// Opens a given run (from a link or an imported trace), paused where
+    /// it stands: the past is scrubbable, acting forks a new future.
+    pub fn open_run(self, timeline: Timeline) {
+        self.playing.set(false);
+        self.tour_menu_open.set(false);
+        self.load_run(timeline);
+    }
+
+    /// Starts built-in tour `index` at stop `stop` (0-based): the stops
+    /// before it are run through at once, as Next would.
+    pub fn start_tour_at(self, index: usize, stop: usize) {
+        self.start_tour(index);
+        for s in 0..stop {
+            self.tour_skip();
+            self.tour_go(s + 1);
+        }
     }
 
     /// Clears what belonged to the previous run.
@@ -617,6 +661,21 @@ impl Ui {
         self.error.set(None);
         self.markers.set(Arc::new(Vec::new()));
         self.publish();
+    }
+
+    /// Replaces the run with one already under way (a classroom exercise
+    /// after its starting script); no idle fast-forward, no tour.
+    pub fn load_run(self, tl: Timeline) {
+        let config = tl.world().initial_config().clone();
+        with_sim(|s| {
+            s.cursor_us = tl.now().0 as f64;
+            s.timeline = tl;
+            s.announced_leader = None;
+            s.announced_commit = 0;
+            s.tour = None;
+        });
+        self.reset_view(config, 0);
+        self.ensure_loop();
     }
 
     /// Starts a fresh run with new settings (same speed, play state kept).

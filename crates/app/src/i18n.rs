@@ -513,6 +513,156 @@ strings! {
     TopicOther => "More tours", "更多导览";
     // --- page weight (issue 16): tours fetched when opened ---
     TourLoading => "Loading the tours…", "正在加载导览……";
+    // --- classroom exercises and hand-driven delivery (issue 13) ---
+    DoHandOn => "hand-driven delivery on", "开启手动投递";
+    DoHandOff => "hand-driven delivery off", "关闭手动投递";
+    DoDeliver => "deliver {msg}", "投递 {msg}";
+    DoDuplicate => "duplicate {msg}", "复制 {msg}";
+    DoFireTimer => "fire {node}'s timer", "触发 {node} 的计时器";
+    RefNoTimer => "{node} has no timer running", "{node} 没有正在运行的计时器";
+    RefHandOff => "hand-driven delivery is off", "手动投递未开启";
+    RefHandOn => "hand-driven delivery is on: deliver, drop or duplicate the message instead",
+        "手动投递已开启：请改为投递、丢弃或复制该消息";
+    RefNotAllowed => "this exercise does not allow this: {tool}", "本练习不允许这样做：{tool}";
+    ExButton => "Exercises", "练习";
+    ExButtonHelp => "Classroom exercises: a goal, live checks, hints and a score", "课堂练习：目标、实时检查、提示和得分";
+    ExMenuHeading => "Classroom exercises", "课堂练习";
+    ExMenuIntro => "Each exercise starts a cluster of its own and asks you to reach a goal with the tools it allows. The checks run live on the cluster.",
+        "每个练习都会启动一个独立的集群，要求你用允许的工具达成目标。检查会在集群上实时进行。";
+    ExTrackWork => "Make it work", "让它正常工作";
+    ExTrackBreak => "Break it", "把它弄坏";
+    ExSolvedMark => "solved", "已完成";
+    ExImport => "Open an exercise file…", "打开练习文件……";
+    ExHandFree => "Free play with hand-driven delivery", "自由练习：手动投递";
+    ExGoal => "Goal", "目标";
+    ExTools => "You may use", "可以使用";
+    ExLimits => "Limits: {actions} actions, {ms} ms of virtual time", "限制：{actions} 次操作，{ms} 毫秒虚拟时间";
+    ExUsed => "Used so far: {actions} actions, {ms} ms", "目前已用：{actions} 次操作，{ms} 毫秒";
+    ExHintButton => "Show a hint ({n} of {total})", "显示提示（第 {n} 条，共 {total} 条）";
+    ExHintsDone => "No more hints.", "没有更多提示了。";
+    ExSolvedBanner => "Goal reached with {actions} actions and {ms} ms. The reference solution takes {ref_actions} actions and {ref_ms} ms.",
+        "目标达成：用了 {actions} 次操作、{ms} 毫秒。参考解法用了 {ref_actions} 次操作、{ref_ms} 毫秒。";
+    ExOverLimit => "Over the limit: restart the exercise and find a shorter way.", "超出限制：请重新开始练习，找一种更短的做法。";
+    ExRestart => "Restart exercise", "重新开始练习";
+    ExLeave => "Leave exercise", "退出练习";
+    ExShareLink => "Link to this exercise", "本练习的链接";
+    ExSolutionLink => "Link to your solution (replays your run)", "你的解答的链接（重放你的操作）";
+    ExNotFound => "There is no built-in exercise {id}.", "没有名为 {id} 的内置练习。";
+    ExFileBad => "This exercise file cannot be used:", "这个练习文件无法使用：";
+    ExSettingsChanged => "The settings changed, so the exercise was left.", "设置已更改，因此已退出练习。";
+    ExLine => "Line {line}: {what}", "第 {line} 行：{what}";
+    ExLineCol => "Line {line}, column {col}: {what}", "第 {line} 行第 {col} 列：{what}";
+    ExPScript => "this line cannot be read ({detail})", "这一行无法解析（{detail}）";
+    ExPNoTitle => "there is no title in {lang} (exercise {tag} …)", "缺少{lang}标题（exercise {tag} …）";
+    ExPNoText => "there is no task text in {lang} (text {tag} …)", "缺少{lang}题目说明（text {tag} …）";
+    ExPHints => "{en} English hints but {zh} Chinese hints: each hint needs both languages", "英文提示有 {en} 条，中文提示却有 {zh} 条：每条提示都需要两种语言";
+    ExPNoTrack => "there is no track line (track make-it-work or track break-it)", "缺少类别行（track make-it-work 或 track break-it）";
+    ExPTwice => "{what} is given twice", "{what} 重复出现";
+    ExPNoTools => "there is no allow line naming the tools the student may use", "缺少列出学生可用工具的 allow 行";
+    ExPNoLimit => "there is no limit {what} line", "缺少 limit {what} 行";
+    ExPNoGoal => "there is no goal line", "缺少 goal 行";
+    ExPNoSolution => "there is no solution line", "缺少 solution 行";
+    ExPSetupLate => "setup (nodes, seed, set) must come before the first action of the starting script", "设置（nodes、seed、set）必须放在起始脚本的第一个操作之前";
+    ExPNarration => "say and tour lines belong in guided tours, not in exercises", "say 和 tour 行属于导览，不能用在练习里";
+    ExPConfig => "the settings are refused ({detail})", "设置被拒绝（{detail}）";
+    ExPStartFailed => "the starting script failed ({detail})", "起始脚本执行失败（{detail}）";
+    ExPStartReaches => "the starting state already reaches the goal without any action", "起始状态不需要任何操作就已达成目标";
+    ExPSolutionFailed => "the reference solution failed ({detail})", "参考解法执行失败（{detail}）";
+    ExPSolutionTool => "the reference solution uses {tool}, which the allow line does not list", "参考解法用到了 {tool}，但 allow 行没有列出它";
+    ExPSolutionMisses => "the reference solution never reaches the goal", "参考解法始终没有达成目标";
+    ExPSolutionActions => "the reference solution takes {used} actions, over the limit of {limit}", "参考解法用了 {used} 次操作，超过了 {limit} 次的限制";
+    ExPSolutionSlow => "the reference solution takes {used} ms, over the limit of {limit} ms", "参考解法用了 {used} 毫秒，超过了 {limit} 毫秒的限制";
+    ExLangEn => "English", "英文";
+    ExLangZh => "Chinese", "中文";
+    ToolCrash => "crash", "崩溃";
+    ToolRestart => "restart", "重启";
+    ToolPause => "pause and resume", "暂停与恢复";
+    ToolTimeout => "force a timeout", "强制超时";
+    ToolTransfer => "leadership transfer", "领导权转移";
+    ToolMembership => "membership changes", "成员变更";
+    ToolCompact => "snapshot now", "立即快照";
+    ToolPartition => "partitions and cuts", "分区与断链";
+    ToolSkew => "clock skew", "时钟偏移";
+    ToolClient => "client requests", "客户端请求";
+    ToolWorkload => "background load", "后台负载";
+    ToolNetwork => "network settings", "网络设置";
+    ToolHold => "hold and release", "扣留与放行";
+    ToolDrop => "drop a message", "丢弃消息";
+    ToolDeliver => "deliver a message", "投递消息";
+    ToolDuplicate => "duplicate a message", "复制消息";
+    ToolFire => "fire a timer", "触发计时器";
+    ToolHand => "hand-driven delivery on/off", "开关手动投递";
+    ToolBugs => "bug switches", "错误开关";
+    HandHeading => "Hand-driven delivery", "手动投递";
+    HandIntro => "Every message waits in its receiver's queue, and no timer fires by itself: time moves only when you act.",
+        "每条消息都在接收者的队列里等待，计时器也不会自己到期：只有你操作时时间才会前进。";
+    HandQueue => "to {node}", "发往 {node}";
+    HandEmpty => "nothing waiting", "没有等待的消息";
+    HandDeliver => "Deliver", "投递";
+    HandDrop => "Drop", "丢弃";
+    HandDuplicate => "Duplicate", "复制";
+    HandFire => "Fire {node}'s timer", "触发 {node} 的计时器";
+    HandTimerAt => "its timer fires at {ms} ms", "计时器在 {ms} 毫秒到期";
+    HandNoTimer => "no timer running", "没有运行中的计时器";
+    HandTurnOn => "Turn hand-driven delivery on", "开启手动投递";
+    HandTurnOff => "Turn hand-driven delivery off", "关闭手动投递";
+    HandMessage => "from {from}: {what}", "来自 {from}：{what}";
+    ExListSep => ", ", "、";
+    // --- run links, trace files, embeds (issue 12) ---
+    ShareHeading => "Share this run", "分享这次运行";
+    ShareButton => "Share", "分享";
+    ShareCopy => "Copy link", "复制链接";
+    ShareCopyTitle => "Copy a link to this run: its settings, every action, where you stand, the open panels and the language (key S)",
+        "复制这次运行的链接：设置、每个操作、当前位置、打开的面板和语言（按键 S）";
+    ShareCopied => "Link copied: whoever opens it sees this run, paused here", "链接已复制：打开它的人会看到这次运行，并暂停在此处";
+    ShareCopyByHand => "Copy this link by hand:", "请手动复制这个链接：";
+    ShareLinkLabel => "Link to this run", "这次运行的链接";
+    ShareExport => "Export trace", "导出轨迹";
+    ShareExportTitle => "Download this run as a trace file (the same JSON the command line writes)",
+        "把这次运行下载为轨迹文件（与命令行写出的 JSON 相同）";
+    ShareImport => "Import trace", "导入轨迹";
+    ShareImportTitle => "Open a trace file: pick one, drop one on the page, or paste its text",
+        "打开轨迹文件：选择文件、拖放到页面上，或粘贴其文本";
+    ImportHeading => "Import a trace", "导入轨迹";
+    ImportFile => "Trace file", "轨迹文件";
+    ImportPaste => "…or paste the trace's text", "……或粘贴轨迹的文本";
+    ImportOpen => "Open", "打开";
+    ImportCancel => "Cancel", "取消";
+    ImportDrop => "Drop the trace file to open it", "松开以打开轨迹文件";
+    ImportDone => "Opened the trace: {actions} actions, {time} of simulated time, paused at its end. Drag the timeline to go back.",
+        "已打开轨迹：{actions} 个操作，模拟时间 {time}，暂停在结尾。拖动时间线即可回看。";
+    ImportRefused => "This trace could not be opened: {why}", "无法打开这个轨迹：{why}";
+    LinkOpened => "Opened the run from the link, paused where its author stood.", "已从链接打开这次运行，暂停在作者所在的位置。";
+    LinkRefused => "This run link could not be opened, so the default page is shown instead: {why}",
+        "无法打开这个运行链接，因此显示默认页面：{why}";
+    BannerDismiss => "Dismiss", "关闭";
+    LinkEmpty => "the link is empty", "链接为空";
+    LinkTooLong => "the link is longer than {max} characters, the most Raftlab reads", "链接超过 {max} 个字符，超出本程序可读取的上限";
+    LinkNotALink => "this is not a run link (character {at} does not belong in one)", "这不是运行链接（第 {at} 个字符不应出现在其中）";
+    LinkFuture => "the link has format version {found}, but this page reads versions up to {supported}; open it with a newer Raftlab",
+        "链接的格式版本为 {found}，本页面最多只能读取版本 {supported}；请用更新的版本打开";
+    LinkTruncated => "the link is cut short: it has {have} of its {need} bytes; copy the whole link again",
+        "链接被截断：只有 {need} 字节中的 {have} 字节；请重新复制完整链接";
+    LinkChecksum => "the link is damaged (its checksum does not match); copy it again", "链接已损坏（校验和不匹配）；请重新复制";
+    LinkDamaged => "the link is damaged: {why}", "链接已损坏：{why}";
+    LinkReplay => "its run cannot be replayed: {why}", "其中的运行无法重放：{why}";
+    LinkDiffers => "its run replays differently here than its author saw it; it was made with a different version of Raftlab",
+        "这次运行在这里重放的结果与作者看到的不同；它是用另一个版本制作的";
+    ReplayRefused => "action {number} was refused where the run puts it: {why}", "第 {number} 个操作在其位置被拒绝：{why}";
+    ReplayOther => "the replay went astray: {why}", "重放出错：{why}";
+    TraceIo => "the file cannot be read: {why}", "无法读取文件：{why}";
+    TraceTooLarge => "the file is larger than {mib} MiB, the most the page reads", "文件超过 {mib} MiB，超出页面可读取的上限";
+    TraceNotText => "it is not text (byte {at} is not UTF-8)", "它不是文本（第 {at} 字节不是 UTF-8）";
+    TraceJson => "it is not valid JSON at line {line}, column {column}: {why}", "第 {line} 行第 {column} 列不是有效的 JSON：{why}";
+    TraceNotATrace => "it is not a Raftlab trace: {why}", "它不是轨迹文件：{why}";
+    TraceFuture => "it has trace format version {found}, but this page reads versions up to {supported}",
+        "它的轨迹格式版本为 {found}，本页面最多只能读取版本 {supported}";
+    TraceField => "the field {field} is wrong (line {line}, column {column}): {why}", "字段 {field} 有误（第 {line} 行第 {column} 列）：{why}";
+    TraceInvalid => "its content does not make a run: {why}", "其内容构不成一次运行：{why}";
+    TraceTooManyNodes => "it starts with {nodes} nodes; the page draws at most {max}", "它从 {nodes} 个节点开始；页面最多绘制 {max} 个";
+    EmbedOpen => "Open in Raftlab", "在完整页面中打开";
+    EmbedOpenTitle => "Open this run in the full Raftlab page, in a new tab", "在新标签页的完整页面中打开这次运行";
+    EmbedCaption => "Raft consensus, live: a simulated cluster you can break", "实时运行的 Raft 共识：一个可以随意破坏的模拟集群";
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! - [`i18n`]: every user-visible string, English and Chinese.
 
 pub mod driver;
+pub mod exercise_run;
 pub mod i18n;
 pub mod page;
 pub mod startup;

@@ -74,6 +74,19 @@ pub enum Action {
     Release(MsgId),
     /// Drop a message in flight.
     Drop(MsgId),
+    /// Turn hand-driven delivery on or off (see
+    /// [`crate::WorldConfig::hand_delivery`]). Turning it on holds every
+    /// message in the air and stops every timer; turning it off lets the
+    /// held messages fly on and re-arms the timers.
+    HandDelivery(bool),
+    /// Hand a held message to its receiver now.
+    Deliver(MsgId),
+    /// Make a second held copy of a held message (a network duplicate).
+    Duplicate(MsgId),
+    /// Hand-driven delivery: let time run to this node's next timer and
+    /// fire it: an election time-out for a follower or candidate (§5.2), a
+    /// heartbeat for a leader.
+    FireTimer(NodeId),
     /// Change the default behaviour of every link.
     SetNetwork(LinkConfig),
     /// Override (or with `None` reset) one directed link's behaviour.
@@ -170,6 +183,12 @@ impl std::fmt::Display for Action {
             Action::Hold(m) => format!("hold {m}"),
             Action::Release(m) => format!("release {m}"),
             Action::Drop(m) => format!("drop {m}"),
+            Action::HandDelivery(on) => {
+                format!("hand delivery {}", if *on { "on" } else { "off" })
+            }
+            Action::Deliver(m) => format!("deliver {m}"),
+            Action::Duplicate(m) => format!("duplicate {m}"),
+            Action::FireTimer(n) => format!("fire {n}'s timer"),
             Action::SetNetwork(_) => "network settings".to_string(),
             Action::SetLink { source, target, .. } => format!("link {source} -> {target} settings"),
             Action::SetWorkload(w) => format!("workload {} ops/s", w.ops_per_sec),

@@ -132,6 +132,12 @@ pub struct WorldConfig {
         skip_serializing_if = "is_default_max_nodes"
     )]
     pub max_nodes: usize,
+    /// Hand-driven delivery: the network holds every message until the
+    /// user delivers, drops or duplicates it, and no timer fires until the
+    /// user fires it, so time only moves when they act (DSLabs' visual
+    /// debugger). Changed during a run by [`crate::Action::HandDelivery`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hand_delivery: bool,
 }
 
 fn default_max_nodes() -> usize {
@@ -157,6 +163,7 @@ impl Default for WorldConfig {
             check_invariants: true,
             check_linearizability: true,
             max_nodes: MAX_NODES,
+            hand_delivery: false,
         }
     }
 }

@@ -77,6 +77,19 @@ pub enum Refusal {
     /// Releasing a message that is not held.
     #[error("{0} is not held")]
     NotHeld(MsgId),
+    /// Firing the timer of a node that has none running (crashed, or a
+    /// learner).
+    #[error("{0} has no timer running")]
+    NoTimer(NodeId),
+    /// An action that needs hand-driven delivery while it is off.
+    #[error("hand-driven delivery is off")]
+    HandDeliveryOff,
+    /// Holding or releasing while hand-driven delivery holds every message.
+    #[error("hand-driven delivery is on: deliver, drop or duplicate the message instead")]
+    HandDeliveryOn,
+    /// A classroom exercise does not allow this kind of action.
+    #[error("this exercise does not allow `{}`", .0.name())]
+    NotAllowed(crate::script::Tool),
     /// A clock skew beyond the simulator's limit.
     #[error("clock skew is limited to ±{max_s} s")]
     SkewTooLarge {

@@ -15,7 +15,9 @@
 use raftlab_core::{DetRng, Micros};
 
 use crate::limits::{self, Count, Duration, Real};
-use crate::script::{parse_line, parse_script, rewrite, Directive, Expectation, Setting};
+use crate::script::{
+    parse_line, parse_script, rewrite, Directive, ExerciseLine, Expectation, Setting,
+};
 use crate::{Trace, WorldConfig};
 
 /// A deterministic stream of mutated inputs.
@@ -40,6 +42,32 @@ impl Mutator {
             numbers: boundary_numbers(),
             number_bias: 0,
         }
+    }
+
+    /// A mutator over raw bytes (run link bodies, see [`link_corpus`]).
+    pub fn over_bytes(seed: u64, corpus: Vec<Vec<u8>>) -> Mutator {
+        Mutator {
+            rng: DetRng::new(seed),
+            corpus,
+            numbers: boundary_numbers(),
+            number_bias: 0,
+        }
+    }
+
+    /// The next input as bytes: a corpus entry with one to four mutations.
+    pub fn next_bytes(&mut self) -> Vec<u8> {
+        let pick = self.below(self.corpus.len());
+        let mut b = self.corpus.get(pick).cloned().unwrap_or_default();
+        let rounds = 1 + self.below(4);
+        for _ in 0..rounds {
+            self.mutate(&mut b);
+        }
+        b
+    }
+
+    /// Draws a number below `n` (0 when `n` is 0).
+    pub fn pick(&mut self, n: usize) -> usize {
+        self.below(n)
     }
 
     /// Makes `per_mille` of the mutations number swaps: for structured
@@ -259,6 +287,24 @@ pub fn boundary_numbers() -> Vec<String> {
     v
 }
 
+/// A deterministic stream of inputs for [`run`].
+pub trait Inputs {
+    /// The next input.
+    fn next_input(&mut self) -> String;
+}
+
+impl Inputs for Mutator {
+    fn next_input(&mut self) -> String {
+        Mutator::next_input(self)
+    }
+}
+
+impl Inputs for LinkMutator {
+    fn next_input(&mut self) -> String {
+        LinkMutator::next_input(self)
+    }
+}
+
 /// What a fuzz run did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -285,7 +331,7 @@ pub struct Failure {
 /// input was accepted, or what is wrong with it. `seen` is called with each
 /// input first (the runner keeps it for its panic hook).
 pub fn run(
-    m: &mut Mutator,
+    m: &mut dyn Inputs,
     count: u64,
     seen: &mut dyn FnMut(u64, &str),
     check: &mut dyn FnMut(&str) -> Result<bool, String>,
@@ -309,7 +355,7 @@ pub fn run(
     Ok(stats)
 }
 
-/// The scripts to mutate: every scenario and tour, and one line of each
+/// The scripts to mutate: every scenario, tour and exercise, and one line of each
 /// directive.
 pub fn script_corpus() -> Vec<String> {
     let mut v: Vec<String> = SCENARIOS.iter().map(|s| s.to_string()).collect();
@@ -317,6 +363,7 @@ pub fn script_corpus() -> Vec<String> {
     // lacks them.
     #[cfg(feature = "embed-tours")]
     v.extend(crate::tour::BUILTIN.iter().map(|(_, t)| t.to_string()));
+    v.extend(crate::exercise::BUILTIN.iter().map(|(_, t)| t.to_string()));
     v.push(EVERY_DIRECTIVE.to_string());
     v
 }
@@ -430,7 +477,9 @@ pub fn within_limits(d: &Directive) -> Result<(), String> {
             Setting::Duplicate { probability } => real(limits::DUPLICATE, *probability),
             Setting::Disk { write } => duration(limits::DISK, *write),
             Setting::SnapshotEvery { entries } => count(limits::SNAPSHOT_EVERY, *entries),
-            Setting::Reorder(_)
+            Setting::MaxEntries { entries } => count(limits::MAX_ENTRIES, *entries),
+            Setting::HandDelivery(_)
+            | Setting::Reorder(_)
             | Setting::PreVote(_)
             | Setting::CheckQuorum(_)
             | Setting::Backoff(_)
@@ -467,6 +516,10 @@ pub fn within_limits(d: &Directive) -> Result<(), String> {
             .iter()
             .flatten()
             .try_for_each(|n| count(limits::NODES, n.0)),
+        Directive::Exercise(ExerciseLine::LimitActions(n)) => count(limits::EXERCISE_ACTIONS, *n),
+        Directive::Exercise(ExerciseLine::LimitTime(t)) => duration(limits::EXERCISE_TIME, *t),
+        Directive::Exercise(ExerciseLine::Goal(e)) => within_limits(&Directive::Expect(e.clone())),
+        Directive::Exercise(ExerciseLine::Solution(d)) => within_limits(d),
         _ => Ok(()),
     }
 }
@@ -546,6 +599,130 @@ pub fn config_within_limits(c: &WorldConfig) -> Result<(), String> {
     Ok(())
 }
 
+/// Run links to mutate ([`crate::link`]): the reference run's, and a
+/// short run's with every kind of action a page offers and a view.
+pub fn link_corpus() -> Vec<String> {
+    use crate::link::{LinkView, RunLink};
+    let mut v = Vec::new();
+    let link = |w: &crate::World, view: LinkView| {
+        let t = crate::Timeline::replay(
+            w.initial_config().clone(),
+            w.action_log(),
+            w.now(),
+            Some(w.event_count()),
+        )
+        .ok()?;
+        RunLink::of_timeline(&t, view).ok().map(|l| l.encode())
+    };
+    if let Ok(w) = crate::trace::reference_run() {
+        v.extend(link(&w, LinkView::default()));
+    }
+    let c = WorldConfig {
+        seed: 7,
+        nodes: 3,
+        snapshot_every: Some(10),
+        ..WorldConfig::default()
+    };
+    if let Ok(mut w) = crate::World::new(c) {
+        use crate::kv::KvOp;
+        use crate::Action;
+        use raftlab_core::NodeId;
+        w.run_until(Micros::from_ms(400));
+        let net = crate::LinkConfig {
+            drop_rate: 0.1,
+            ..crate::LinkConfig::default()
+        };
+        for a in [
+            Action::ClientRequest {
+                op: KvOp::Put {
+                    key: "x".into(),
+                    value: "1".into(),
+                },
+                via: Some(NodeId(2)),
+            },
+            Action::Partition(vec![[NodeId(1)].into()]),
+            Action::SetNetwork(net),
+            Action::ClockSkew {
+                node: NodeId(3),
+                offset_us: -20_000,
+            },
+            Action::AddNode { learner: true },
+            Action::HealAll,
+        ] {
+            let _ = w.apply(a);
+            w.run_until(w.now() + Micros::from_ms(50));
+        }
+        let view = LinkView {
+            lang: Some("zh".into()),
+            panels: vec!["settings".into(), "legend".into()],
+            tour: Some(("election".into(), 2)),
+        };
+        v.extend(link(&w, view));
+    }
+    v
+}
+
+/// The oracle for run links: decoding never panics; an accepted link's
+/// settings are within their limits, it encodes back to a link that
+/// decodes to the same run, and its world builds and runs its first
+/// events.
+pub fn check_link(text: &str) -> Result<bool, String> {
+    let Ok(l) = crate::link::RunLink::decode(text) else {
+        return Ok(false);
+    };
+    config_within_limits(&l.trace.config)?;
+    let again = crate::link::RunLink::decode(&l.encode())
+        .map_err(|e| format!("accepted, but its re-encoding is refused: {e}"))?;
+    if again != l {
+        return Err("accepted, but it re-encodes to a different run".into());
+    }
+    let mut w = crate::World::new(l.trace.config.clone())
+        .map_err(|e| format!("accepted, but the world refuses it: {e}"))?;
+    for _ in 0..TRACE_EVENTS {
+        if !w.step() {
+            break;
+        }
+    }
+    Ok(true)
+}
+
+/// Mutated run links: half mutate the text (most are refused by the
+/// alphabet, the length or the checksum), half mutate the bytes behind the
+/// checksum and reseal them, so the body's decoder and checks are fuzzed
+/// too (a few with the version byte changed).
+pub struct LinkMutator {
+    text: Mutator,
+    bytes: Mutator,
+    turn: u64,
+}
+
+impl LinkMutator {
+    /// Seeded mutators over [`link_corpus`].
+    pub fn new(seed: u64) -> LinkMutator {
+        let corpus = link_corpus();
+        LinkMutator {
+            text: Mutator::new(seed, &corpus),
+            bytes: Mutator::over_bytes(seed.wrapping_add(1), crate::link::bodies(&corpus)),
+            turn: 0,
+        }
+    }
+
+    /// The next link text.
+    pub fn next_input(&mut self) -> String {
+        self.turn += 1;
+        if self.turn.is_multiple_of(2) {
+            return self.text.next_input();
+        }
+        let body = self.bytes.next_bytes();
+        let version = match self.bytes.pick(50) {
+            0 => 0,
+            1 => crate::link::LINK_VERSION + 1,
+            _ => crate::link::LINK_VERSION,
+        };
+        crate::link::seal(version, &body)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -578,6 +755,11 @@ mod tests {
         }
         for t in trace_corpus() {
             assert_eq!(check_trace(&t), Ok(true));
+        }
+        let links = link_corpus();
+        assert_eq!(links.len(), 2);
+        for l in links {
+            assert_eq!(check_link(&l), Ok(true));
         }
     }
 }

@@ -419,6 +419,27 @@ pub const SKEW: Duration = Duration {
     min: Micros(0),
     max: secs(60),
 };
+/// `set max-entries N`: entries one AppendEntries carries (1 lets a
+/// leader send an old entry without its newer ones: Figure 8 by hand).
+pub const MAX_ENTRIES: Count = Count {
+    name: "max-entries",
+    min: 1,
+    max: 10_000,
+    unit: Unit::Entries,
+};
+/// `limit actions N` in an exercise: the student's actions.
+pub const EXERCISE_ACTIONS: Count = Count {
+    name: "limit actions",
+    min: 1,
+    max: 1_000,
+    unit: Unit::None,
+};
+/// `limit time D` in an exercise: virtual time from the start.
+pub const EXERCISE_TIME: Duration = Duration {
+    name: "limit time",
+    min: Micros(1_000),
+    max: secs(3_600),
+};
 /// A log index in `run until committed N`, `expect committed >= N`.
 pub const LOG_INDEX: Count = Count {
     name: "log index",
@@ -562,6 +583,9 @@ pub fn table() -> Vec<Row> {
         d("script", SKEW),
         c("script", LOG_INDEX),
         c("script", TERM),
+        c("script", MAX_ENTRIES),
+        c("exercise", EXERCISE_ACTIONS),
+        d("exercise", EXERCISE_TIME),
         d("trace", CLIENT_TIMEOUT),
         c("trace", CLIENT_ATTEMPTS),
         c("trace", MAX_INFLIGHT),

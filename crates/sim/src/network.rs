@@ -77,6 +77,16 @@ pub struct InFlightMap {
     entries: VecDeque<InFlight>,
 }
 
+/// `map[&id]`, as on the `BTreeMap` this replaced: panics when the message
+/// is not in the air (use [`InFlightMap::get`] where it may not be).
+impl std::ops::Index<&MsgId> for InFlightMap {
+    type Output = InFlight;
+
+    fn index(&self, id: &MsgId) -> &InFlight {
+        self.get(id).expect("no message in flight with this id")
+    }
+}
+
 impl InFlightMap {
     /// Adds a message sent now. Its id must be above every id in the map.
     pub fn insert(&mut self, id: MsgId, flight: InFlight) {
@@ -434,6 +444,71 @@ impl Network {
         f.sent_at = f.sent_at + paused_for;
         f.deliver_at = f.deliver_at + paused_for;
         Some(f.deliver_at)
+    }
+
+    /// Hand-driven delivery: puts a message on the wire held where it
+    /// stands, with no random loss, duplication or latency drawn (the user
+    /// decides its fate). Released later, it takes the link's smallest
+    /// latency.
+    pub fn send_held(&mut self, now: Micros, msg: Message<KvCommand>) -> MsgId {
+        self.stats.sent += 1;
+        let latency = self.link(msg.from, msg.to).latency_min;
+        let id = MsgId(self.next_id);
+        self.next_id += 1;
+        self.in_flight.insert(
+            id,
+            InFlight {
+                id,
+                msg,
+                sent_at: now,
+                deliver_at: now + latency,
+                doomed: None,
+                held_at: Some(now),
+                duplicate_of: None,
+            },
+        );
+        id
+    }
+
+    /// Hand-driven delivery: a second held copy of a held message.
+    /// Returns the copy's id, or `None` if `id` is not held.
+    pub fn duplicate_held(&mut self, id: MsgId) -> Option<MsgId> {
+        let f = self.in_flight.get(&id).filter(|f| f.held_at.is_some())?;
+        let copy_id = MsgId(self.next_id);
+        let copy = InFlight {
+            id: copy_id,
+            duplicate_of: Some(id),
+            ..f.clone()
+        };
+        self.next_id += 1;
+        self.stats.duplicated += 1;
+        self.in_flight.insert(copy_id, copy);
+        Some(copy_id)
+    }
+
+    /// Hand-driven delivery: takes a held message off the wire to hand it
+    /// to its receiver now. A cut link loses it instead (recorded), as on
+    /// arrival. `Err(())` if `id` is not held.
+    #[allow(clippy::result_unit_err)]
+    pub fn take_held(&mut self, now: Micros, id: MsgId) -> Result<Option<Message<KvCommand>>, ()> {
+        if self.in_flight.get(&id).is_none_or(|f| f.held_at.is_none()) {
+            return Err(());
+        }
+        let flight = self.in_flight.remove(&id).expect("checked above");
+        let reason = flight.doomed.or_else(|| {
+            self.is_cut(flight.msg.from, flight.msg.to)
+                .then_some(DropReason::LinkCut)
+        });
+        match reason {
+            Some(reason) => {
+                self.record_drop(now, flight, reason);
+                Ok(None)
+            }
+            None => {
+                self.stats.delivered += 1;
+                Ok(Some(flight.msg))
+            }
+        }
     }
 
     /// Drops a message in flight by hand.

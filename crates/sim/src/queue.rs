@@ -196,6 +196,30 @@ impl EventQueue {
         Some((k.at, kind))
     }
 
+    /// The next event without removing it.
+    pub fn peek(&self) -> Option<(Micros, &EventKind)> {
+        let r = self.heap.peek()?;
+        let kind = self.slots[r.0.slot as usize]
+            .as_ref()
+            .expect("a scheduled event has its payload");
+        Some((r.0.at, kind))
+    }
+
+    /// Keeps only the events `keep` accepts (hand-driven delivery drops
+    /// the timers and arrivals it takes over).
+    pub fn retain(&mut self, mut keep: impl FnMut(&EventKind) -> bool) {
+        let (slots, free) = (&mut self.slots, &mut self.free);
+        self.heap.retain(|r| {
+            let slot = r.0.slot as usize;
+            let kept = slots[slot].as_ref().is_some_and(&mut keep);
+            if !kept {
+                slots[slot] = None;
+                free.push(r.0.slot);
+            }
+            kept
+        });
+    }
+
     /// Number of scheduled events.
     pub fn len(&self) -> usize {
         self.heap.len()

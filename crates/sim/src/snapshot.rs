@@ -63,6 +63,30 @@ pub struct WorldSnapshot {
     pub linearizability_undecided: Option<Undecided>,
     /// Length of the canonical committed history.
     pub committed: u64,
+    /// Hand-driven delivery, when it is on: each node's queue of incoming
+    /// messages and its next timer.
+    #[serde(default)]
+    pub hand: Option<HandSnapshot>,
+}
+
+/// Hand-driven delivery as the page draws it (DSLabs' per-node queues).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandSnapshot {
+    /// One queue per node, by id.
+    pub queues: Vec<HandQueue>,
+}
+
+/// One node's incoming messages and timer under hand-driven delivery.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandQueue {
+    /// The receiver.
+    pub node: NodeId,
+    /// The held messages addressed to it, oldest first (their details are
+    /// in [`WorldSnapshot::messages`]).
+    pub incoming: Vec<MsgId>,
+    /// When its next timer would fire (true time); `None` when it has
+    /// none running (crashed, or a learner).
+    pub timer_at: Option<Micros>,
 }
 
 /// One server.
@@ -619,6 +643,29 @@ impl World {
             violation: self.violation().cloned(),
             linearizability_undecided: self.linearizability().undecided().cloned(),
             committed: self.invariants().committed_len(),
+            hand: self.config().hand_delivery.then(|| hand_view(self)),
         }
     }
+}
+
+fn hand_view(w: &World) -> HandSnapshot {
+    let queues = w
+        .nodes()
+        .values()
+        .map(|h| HandQueue {
+            node: h.id,
+            incoming: w
+                .network()
+                .in_flight
+                .values()
+                .filter(|f| f.msg.to == h.id && f.held_at.is_some())
+                .map(|f| f.id)
+                .collect(),
+            timer_at: (h.status != NodeStatus::Crashed)
+                .then(|| h.raft.as_ref().and_then(|r| r.next_deadline()))
+                .flatten()
+                .map(|d| Micros(d.0.saturating_add_signed(-h.clock_offset_us))),
+        })
+        .collect();
+    HandSnapshot { queues }
 }

@@ -485,25 +485,33 @@ impl Trace {
                 message: json_message(&e),
             }
         })?;
-        trace
-            .config
+        trace.validate()?;
+        Ok(trace)
+    }
+
+    /// Checks that the fields make a run: settings within their limits,
+    /// at most [`MAX_ACTIONS`] actions, in order, none after the end, no
+    /// longer than [`TRACE_MAX_UNTIL`]. Run links ([`crate::link`]) are
+    /// held to the same rules.
+    pub fn validate(&self) -> Result<(), TraceError> {
+        self.config
             .validate()
             .map_err(|e| TraceError::Invalid(format!("config: {e}")))?;
-        if trace.until > TRACE_MAX_UNTIL {
+        if self.until > TRACE_MAX_UNTIL {
             return Err(TraceError::Invalid(format!(
                 "`until` is {:.1} days of virtual time; a trace may span at most {} days",
-                trace.until.0 as f64 / 86_400e6,
+                self.until.0 as f64 / 86_400e6,
                 TRACE_MAX_UNTIL.0 / 86_400_000_000
             )));
         }
-        if trace.actions.len() > MAX_ACTIONS {
+        if self.actions.len() > MAX_ACTIONS {
             return Err(TraceError::Invalid(format!(
                 "it has {} actions; a run records at most {MAX_ACTIONS}",
-                trace.actions.len()
+                self.actions.len()
             )));
         }
         let mut last = (0u64, Micros(0));
-        for (i, a) in trace.actions.iter().enumerate() {
+        for (i, a) in self.actions.iter().enumerate() {
             if (a.at_event, a.at) < last {
                 return Err(TraceError::Invalid(format!(
                     "action {} ({}) is out of order",
@@ -512,7 +520,7 @@ impl Trace {
                 )));
             }
             last = (a.at_event, a.at);
-            if a.at > trace.until || trace.until_event.is_some_and(|n| a.at_event > n) {
+            if a.at > self.until || self.until_event.is_some_and(|n| a.at_event > n) {
                 return Err(TraceError::Invalid(format!(
                     "action {} happens after the end of the trace",
                     i + 1
@@ -520,7 +528,9 @@ impl Trace {
             }
             // Version 1 wrote the settings a run ended with: with a
             // settings change in the log, the start is lost.
-            if version == 1 && matches!(a.action, Action::SetNetwork(_) | Action::SetWorkload(_)) {
+            if self.version == 1
+                && matches!(a.action, Action::SetNetwork(_) | Action::SetWorkload(_))
+            {
                 return Err(TraceError::Invalid(format!(
                     "this version 1 trace changes settings (action {}, {}), and version 1 \
                      saved the settings as they were at the end of the run, not the start, \
@@ -530,7 +540,7 @@ impl Trace {
                 )));
             }
         }
-        Ok(trace)
+        Ok(())
     }
 
     /// Rebuilds the run exactly as a timeline positioned at the trace's

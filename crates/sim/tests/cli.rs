@@ -147,13 +147,22 @@ fn rewrite_leaves_a_malformed_file_alone() {
 #[test]
 fn fuzz_inputs_reports_its_count() {
     let out = bin()
-        .args(["fuzz-inputs", "--count", "300", "--seed", "5"])
+        .args([
+            "fuzz-inputs",
+            "--count",
+            "300",
+            "--links",
+            "200",
+            "--seed",
+            "5",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     assert!(
-        stdout.contains("fuzz-inputs: 300 inputs, no panic"),
+        stdout.contains("fuzz-inputs: 300 inputs and 200 run links, no panic"),
         "{stdout}"
     );
+    assert!(stdout.contains("  links: 200 inputs"), "{stdout}");
 }

@@ -4,12 +4,15 @@
 mod chrome;
 mod cluster;
 mod controls;
+pub mod embed;
+pub mod exercise;
 pub mod fatal;
 mod inspector;
 pub mod js_api;
 mod logs;
 mod network;
 mod settings;
+pub mod share;
 mod state;
 mod tour;
 
@@ -30,6 +33,7 @@ use inspector::Inspector;
 use logs::Logs;
 use network::NetworkPanel;
 use settings::Settings;
+use share::{Share, ShareBanner, ShareBar};
 use state::{ClientPanel, StateMachines};
 use tour::{TourCard, TourMenu};
 
@@ -176,10 +180,20 @@ pub fn Playground() -> impl IntoView {
         params.speed.unwrap_or(DEFAULT_SPEED),
         lang,
     );
-    js_api::install(ui);
+    let share = Share::new();
+    js_api::install(ui, share);
+    embed::install(ui, share, &params);
+    embed::apply_params(&params);
     let embed = params.embed;
+    if params.autoplay == Some(false) {
+        ui.set_playing(false);
+    }
+    if let Some(link) = &params.run {
+        // A refused link leaves the default page, with a banner saying why.
+        let _ = share::open_link(ui, share, link);
+    }
     if let Some(id) = &params.tour {
-        ui.load_tours(Some(id.clone()));
+        ui.load_tours(Some((id.clone(), 0)));
     }
     // The tours' texts are fetched when the menu first opens.
     Effect::new(move |_| {
@@ -230,6 +244,8 @@ pub fn Playground() -> impl IntoView {
                         on:click=move |_| ui.tour_menu_open.set(true)>
                         {move || t(K::TourButton)}
                     </button>
+                    <exercise::ExerciseButton ui=ui />
+                    <ShareBar ui=ui share=share />
                     <CheckerBadge ui=ui />
                     <button
                         class="lang"
@@ -246,6 +262,7 @@ pub fn Playground() -> impl IntoView {
             </header>
             <ParamBanner ui=ui errors=errors />
             <ErrorBanner ui=ui />
+            <ShareBanner ui=ui share=share />
             <TimeControls ui=ui />
             <main class="grid">
                 <section class="panel cluster-panel" aria-labelledby="cluster-h">
@@ -271,6 +288,7 @@ pub fn Playground() -> impl IntoView {
                     </ol>
                 </section>
                 <div class="side chrome">
+                    <exercise::ExercisePanel ui=ui />
                     <TourCard ui=ui />
                     <Show when=move || { stage.get() >= 1 }>
                         <Inspector ui=ui />
@@ -295,6 +313,7 @@ pub fn Playground() -> impl IntoView {
                     </div>
                 </Show>
             </main>
+            {embed.then(|| view! { <embed::EmbedFooter ui=ui /> })}
             <div class="sr-only" aria-live="polite" data-testid="announcer">{move || ui.announce.get()}</div>
             <HelpOverlay ui=ui />
             <TourMenu ui=ui />

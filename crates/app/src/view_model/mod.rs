@@ -3,12 +3,14 @@
 //! touches the DOM, so all of it is tested natively with `cargo test`.
 
 pub mod client;
+pub mod exercise;
 pub mod layout;
 pub mod log;
 pub mod message;
 pub mod node;
 pub mod params;
 pub mod settings;
+pub mod share;
 pub mod speed;
 pub mod timeline;
 pub mod tour;

@@ -1,5 +1,7 @@
 //! Address parameters: `?seed=42&nodes=7&speed=0.1&workload=4&lang=zh&embed=1&prevote=1&checkquorum=1`,
-//! and `?tour=election` to open a guided tour.
+//! and `?tour=election` to open a guided tour; `?run=<link>` to open a run
+//! link; for embeds `origin=`, `controls=`, `panels=`, `theme=`,
+//! `autoplay=` and Pym.js's `childId=` (README.md, "Embedding").
 //!
 //! A bad parameter never stops the page: it is ignored, and the page shows
 //! a banner naming it with a link to the default page.
@@ -49,6 +51,25 @@ pub struct Params {
     /// `tour=<id>`: open this guided tour (one of
     /// [`raftlab_sim::tour::BUILTIN_FILES`]).
     pub tour: Option<String>,
+    /// `run=<link>`: open this run ([`raftlab_sim::link`]); checked when
+    /// the page opens it, so a bad one gets its own banner.
+    pub run: Option<String>,
+    /// `origin=https://host.example`: the one host page allowed to drive
+    /// this page by `postMessage` (default: this page's own origin).
+    pub origin: Option<String>,
+    /// `controls=0`: hide the time controls in an embed.
+    pub controls: Option<bool>,
+    /// `panels=logs,network`: panels an embed shows besides the drawing
+    /// (names from [`crate::view_model::share::panel_name`]).
+    pub panels: Option<Vec<String>>,
+    /// `theme=light|dark` (default: the reader's system setting).
+    pub theme: Option<String>,
+    /// `autoplay=0`: open paused.
+    pub autoplay: Option<bool>,
+    /// `childId`: the id Pym.js gives an embed, echoed in its height
+    /// messages (Pym's `initialWidth`, `parentTitle` and `parentUrl` are
+    /// accepted and ignored).
+    pub child_id: Option<String>,
 }
 
 impl Params {
@@ -274,6 +295,40 @@ pub fn parse(query: &str) -> (Params, Vec<ParamError>) {
                     None => errors.push(err(Reason::OneOf(ids.join(", ")))),
                 }
             }
+            // Classroom exercises (issue 13): `page/exercise.rs` reads and
+            // checks these itself.
+            "exercise" | "exercise-file" => {}
+            "run" => match v.trim() {
+                "" => errors.push(err(Reason::OneOf("a run link".into()))),
+                link => p.run = Some(link.to_string()),
+            },
+            "origin" => match crate::view_model::share::parse_origin(&v) {
+                Some(o) => p.origin = Some(o),
+                None => errors.push(err(Reason::OneOf("https://host.example".into()))),
+            },
+            "controls" => match flag(&v) {
+                Some(b) => p.controls = Some(b),
+                None => errors.push(err(flag_values())),
+            },
+            "autoplay" => match flag(&v) {
+                Some(b) => p.autoplay = Some(b),
+                None => errors.push(err(flag_values())),
+            },
+            "theme" => match v.trim() {
+                t @ ("light" | "dark" | "auto") => p.theme = Some(t.to_string()),
+                _ => errors.push(err(Reason::OneOf("light, dark, auto".into()))),
+            },
+            "panels" => match crate::view_model::share::parse_panels(&v) {
+                Some(list) => p.panels = Some(list),
+                None => errors.push(err(Reason::OneOf(
+                    crate::view_model::share::PANEL_NAMES.join(", "),
+                ))),
+            },
+            "childId" => match crate::view_model::share::parse_child_id(&v) {
+                Some(id) => p.child_id = Some(id),
+                None => errors.push(err(Reason::OneOf("A-Z a-z 0-9 - _".into()))),
+            },
+            "initialWidth" | "parentTitle" | "parentUrl" => {}
             _ => errors.push(err(Reason::Unknown)),
         }
     }

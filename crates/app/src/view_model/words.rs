@@ -15,6 +15,7 @@ use raftlab_sim::invariants::{Detail, Invariant};
 use raftlab_sim::kv::{KvError, KvResult};
 use raftlab_sim::linearizability::{Limit, Undecided};
 use raftlab_sim::network::DropReason;
+use raftlab_sim::script::Tool;
 use raftlab_sim::snapshot::{BodyView, EntryKind, LogEntryView, MessageSnapshot};
 use raftlab_sim::{Action, Refusal, SimError, Violation};
 
@@ -488,6 +489,11 @@ pub fn action(lang: Lang, a: &Action) -> String {
         Action::Hold(m) => lang.f(K::DoHold, &[("msg", m)]),
         Action::Release(m) => lang.f(K::DoRelease, &[("msg", m)]),
         Action::Drop(m) => lang.f(K::DoDrop, &[("msg", m)]),
+        Action::HandDelivery(true) => lang.t(K::DoHandOn).to_string(),
+        Action::HandDelivery(false) => lang.t(K::DoHandOff).to_string(),
+        Action::Deliver(m) => lang.f(K::DoDeliver, &[("msg", m)]),
+        Action::Duplicate(m) => lang.f(K::DoDuplicate, &[("msg", m)]),
+        Action::FireTimer(n) => node(K::DoFireTimer, n),
         Action::SetNetwork(_) => lang.t(K::DoNetwork).to_string(),
         Action::SetLink { source, target, .. } => {
             lang.f(K::DoLink, &[("from", source), ("to", target)])
@@ -506,6 +512,31 @@ pub fn action(lang: Lang, a: &Action) -> String {
             ],
         ),
     }
+}
+
+/// The page's words for a tool an exercise allows.
+pub fn tool_name(lang: Lang, t: Tool) -> &'static str {
+    lang.t(match t {
+        Tool::Crash => K::ToolCrash,
+        Tool::Restart => K::ToolRestart,
+        Tool::Pause => K::ToolPause,
+        Tool::Timeout => K::ToolTimeout,
+        Tool::Transfer => K::ToolTransfer,
+        Tool::Membership => K::ToolMembership,
+        Tool::Compact => K::ToolCompact,
+        Tool::Partition => K::ToolPartition,
+        Tool::Skew => K::ToolSkew,
+        Tool::Client => K::ToolClient,
+        Tool::Workload => K::ToolWorkload,
+        Tool::Network => K::ToolNetwork,
+        Tool::Hold => K::ToolHold,
+        Tool::Drop => K::ToolDrop,
+        Tool::Deliver => K::ToolDeliver,
+        Tool::Duplicate => K::ToolDuplicate,
+        Tool::Fire => K::ToolFire,
+        Tool::Hand => K::ToolHand,
+        Tool::Bugs => K::ToolBugs,
+    })
 }
 
 /// The answer to a key-value operation.
@@ -561,6 +592,10 @@ fn refusal(lang: Lang, r: &Refusal) -> String {
         Refusal::NotInFlight(m) => lang.f(K::RefNotInFlight, &[("msg", m)]),
         Refusal::NotHeld(m) => lang.f(K::RefNotHeld, &[("msg", m)]),
         Refusal::SkewTooLarge { max_s } => lang.f(K::RefSkew, &[("max", max_s)]),
+        Refusal::NoTimer(n) => node(K::RefNoTimer, n),
+        Refusal::HandDeliveryOff => lang.t(K::RefHandOff).to_string(),
+        Refusal::HandDeliveryOn => lang.t(K::RefHandOn).to_string(),
+        Refusal::NotAllowed(t) => lang.f(K::RefNotAllowed, &[("tool", &tool_name(lang, *t))]),
     }
 }
 
@@ -924,6 +959,11 @@ pub(crate) mod tests {
             Action::Hold(MsgId(12)),
             Action::Release(MsgId(12)),
             Action::Drop(MsgId(12)),
+            Action::HandDelivery(true),
+            Action::HandDelivery(false),
+            Action::Deliver(MsgId(12)),
+            Action::Duplicate(MsgId(12)),
+            Action::FireTimer(n),
             Action::SetNetwork(raftlab_sim::LinkConfig::default()),
             Action::SetLink {
                 source: n,
@@ -973,6 +1013,10 @@ pub(crate) mod tests {
             SimError::Invalid(Refusal::NotInFlight(m)),
             SimError::Invalid(Refusal::NotHeld(m)),
             SimError::Invalid(Refusal::SkewTooLarge { max_s: 60 }),
+            SimError::Invalid(Refusal::NoTimer(n)),
+            SimError::Invalid(Refusal::HandDeliveryOff),
+            SimError::Invalid(Refusal::HandDeliveryOn),
+            SimError::Invalid(Refusal::NotAllowed(Tool::Fire)),
         ]
     }
 

@@ -15,7 +15,8 @@
 //! raftlab-sim soak [--hours H] [--seed N] [--budget-mib M]
 //! raftlab-sim tour [ID] [--lang en|zh]
 //! raftlab-sim bugs
-//! raftlab-sim fuzz-inputs [--count N] [--seed S]
+//! raftlab-sim exercise list | check FILE... | check --builtin
+//! raftlab-sim fuzz-inputs [--count N] [--links N] [--seed S]
 //! ```
 //!
 //! Every number is checked against its limit in `raftlab_sim::limits`;
@@ -43,7 +44,9 @@ const USAGE: &str = "usage:
   raftlab-sim soak [--hours H] [--seed N] [--budget-mib M]
   raftlab-sim tour [ID] [--lang en|zh]   (no ID: list the guided tours)
   raftlab-sim bugs                       (the bug switches: name, profile that catches it, rule)
-  raftlab-sim fuzz-inputs [--count N] [--seed S]   (mutated scripts and traces)";
+  raftlab-sim exercise list              (the built-in exercises: id, track, title)
+  raftlab-sim exercise check FILE... | --builtin   (prove each exercise sound)
+  raftlab-sim fuzz-inputs [--count N] [--links N] [--seed S]   (mutated scripts, traces and run links)";
 
 /// Writes one line to stdout. A reader that stops early (`raftlab-sim tour |
 /// head`) closes the pipe: that ends the run quietly instead of panicking
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
         Some("soak") => soak(&args[1..]),
         Some("tour") => tour(&args[1..]),
         Some("bugs") => bugs(&args[1..]),
+        Some("exercise") => exercise(&args[1..]),
         Some("fuzz-inputs") => fuzz_inputs(&args[1..]),
         Some("help" | "--help" | "-h") => {
             outln!("{USAGE}");
@@ -703,14 +707,23 @@ thread_local! {
 /// hold a number beyond its limit. Half the inputs are scripts, half traces.
 fn fuzz_inputs(args: &[String]) -> Result<(), String> {
     use raftlab_sim::input_fuzz::{
-        check_script, check_trace, run, script_corpus, trace_corpus, Mutator,
+        check_link, check_script, check_trace, run, script_corpus, trace_corpus, LinkMutator,
+        Mutator,
     };
     let mut total = 1_000_000u64;
+    let mut links = 1_000_000u64;
     let mut seed = 1u64;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--count" => total = count(value(args, &mut i, "--count")?, &limits::FUZZ_INPUTS)?,
+            "--links" => {
+                let limit = Count {
+                    name: "--links",
+                    ..limits::FUZZ_INPUTS
+                };
+                links = count(value(args, &mut i, "--links")?, &limit)?
+            }
             "--seed" => {
                 let limit = Count {
                     name: "--seed",
@@ -722,14 +735,18 @@ fn fuzz_inputs(args: &[String]) -> Result<(), String> {
         }
         i += 1;
     }
-    outln!("fuzz-inputs: seed {seed} count {total}");
+    outln!("fuzz-inputs: seed {seed} count {total} links {links}");
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         CURRENT.with(|c| {
             let (part, seed, index, text) = &*c.borrow();
+            let again = if *part == "link" {
+                format!("--count 1 --links {}", index + 1)
+            } else {
+                format!("--count {}", 2 * (index + 1))
+            };
             eprintln!(
-                "fuzz-inputs: {part} input #{index} panicked; reproduce with `raftlab-sim fuzz-inputs --seed {seed} --count {}`\n{text:?}",
-                2 * (index + 1)
+                "fuzz-inputs: {part} input #{index} panicked; reproduce with `raftlab-sim fuzz-inputs --seed {seed} {again}`\n{text:?}",
             );
         });
         default_hook(info);
@@ -779,8 +796,40 @@ fn fuzz_inputs(args: &[String]) -> Result<(), String> {
             t0.elapsed().as_secs_f64()
         );
     }
+    // Run links, on top of the count: the decoder alone takes its
+    // million in seconds.
+    let t0 = Instant::now();
+    let link_seed = seed.wrapping_add(2);
+    let mut m = LinkMutator::new(link_seed);
+    let mut seen = |index: u64, text: &str| {
+        CURRENT.with(|c| {
+            let mut c = c.borrow_mut();
+            c.0 = "link";
+            c.1 = seed;
+            c.2 = index;
+            c.3.clear();
+            c.3.push_str(text);
+        });
+        progress.tick(|| format!("fuzz-inputs: link {index} of {links}"));
+    };
+    let mut check = |text: &str| check_link(text);
+    let stats = run(&mut m, links, &mut seen, &mut check).map_err(|f| {
+        format!(
+            "link input #{} is accepted but wrong: {}\n{:?}\nreproduce with: raftlab-sim fuzz-inputs --seed {seed} --count 1 --links {}",
+            f.index,
+            f.reason,
+            f.input,
+            f.index + 1
+        )
+    })?;
     outln!(
-        "fuzz-inputs: {total} inputs, no panic, no accepted value beyond its limit ({:.1} s)",
+        "  links: {} inputs, {} accepted and within limits, {:.1} s",
+        stats.inputs,
+        stats.accepted,
+        t0.elapsed().as_secs_f64()
+    );
+    outln!(
+        "fuzz-inputs: {total} inputs and {links} run links, no panic, no accepted value beyond its limit ({:.1} s)",
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -802,4 +851,61 @@ fn bugs(args: &[String]) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// `exercise list` and `exercise check FILE... | --builtin`: each file
+/// parses, its starting state alone never reaches the goal within the time
+/// limit, and its reference solution does, within the limits, using only
+/// the allowed tools.
+fn exercise(args: &[String]) -> Result<(), String> {
+    use raftlab_sim::exercise::{builtin, parse_exercise, BUILTIN};
+    match args.first().map(String::as_str) {
+        Some("list") => {
+            let all = builtin()?;
+            for e in &all {
+                outln!("{} {} {}", e.id, e.track.name(), e.title("en"));
+            }
+            Ok(())
+        }
+        Some("check") => {
+            let mut files: Vec<(String, String)> = Vec::new();
+            for a in &args[1..] {
+                if a == "--builtin" {
+                    files.extend(
+                        BUILTIN
+                            .iter()
+                            .map(|(id, t)| (id.to_string(), t.to_string())),
+                    );
+                } else {
+                    let text = std::fs::read_to_string(a).map_err(|e| format!("{a}: {e}"))?;
+                    files.push((a.clone(), text));
+                }
+            }
+            if files.is_empty() {
+                return Err(format!("exercise check: name a FILE or --builtin\n{USAGE}"));
+            }
+            let mut failed = 0;
+            for (name, text) in &files {
+                let id = std::path::Path::new(name)
+                    .file_stem()
+                    .map_or(name.clone(), |s| s.to_string_lossy().into_owned());
+                match parse_exercise(&id, text).and_then(|e| e.check()) {
+                    Ok(r) => outln!(
+                        "ok {name}: the reference solution reaches the goal in {} actions and {} ms; the starting state alone does not",
+                        r.reference.actions,
+                        r.reference.time.as_ms_f64()
+                    ),
+                    Err(e) => {
+                        failed += 1;
+                        outln!("FAILED {name}: {e}");
+                    }
+                }
+            }
+            if failed > 0 {
+                return Err(format!("{failed} of {} exercises failed", files.len()));
+            }
+            Ok(())
+        }
+        _ => Err(format!("exercise: expected list or check\n{USAGE}")),
+    }
 }

@@ -78,6 +78,10 @@ impl<'a, H: Host> Exec<'a, H> {
         Ok(self.host.apply(a)?)
     }
 
+    pub(super) fn host_apply(&mut self, a: Action) -> Result<(), DirectiveError> {
+        self.act(a)
+    }
+
     /// Runs one directive to completion and returns what it gave.
     pub fn run(&mut self, d: &Directive) -> Handled {
         self.run_with_progress(d, &mut |_| {})
@@ -147,7 +151,8 @@ impl<'a, H: Host> Exec<'a, H> {
             Directive::WorkloadOff => self.workload_off(),
             Directive::Expect(e) => self.expect(e),
             Directive::Show(s) => self.show(s).map(Reply::Held),
-            Directive::Say { .. } | Directive::Tour { .. } => did(),
+            Directive::Hand(h) => self.hand(h),
+            Directive::Say { .. } | Directive::Tour { .. } | Directive::Exercise(_) => did(),
         };
         reply.map(Started::Done)
     }
@@ -222,6 +227,10 @@ impl<'a, H: Host> Exec<'a, H> {
             return did(); // already so
         }
         match s {
+            Setting::HandDelivery(on) => {
+                self.act(Action::HandDelivery(*on))?;
+                return did();
+            }
             Setting::Latency { min, max } => {
                 net.latency_min = *min;
                 net.latency_max = *max;

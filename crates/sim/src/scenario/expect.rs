@@ -31,6 +31,9 @@ impl<H: Host> Exec<'_, H> {
             Expectation::Linearizable => Ok(self.expect_linearizable()),
             Expectation::Safe => Ok(self.expect_safe()),
             Expectation::Violation(name) => Ok(self.expect_violation(name)),
+            Expectation::Last { cmp, value, on } => self.expect_last(*cmp, *value, on),
+            Expectation::Votes { node, cmp, value } => self.expect_votes(node, *cmp, *value),
+            Expectation::Voters(ids) => Ok(self.expect_voters(ids)),
         }
     }
 
@@ -141,6 +144,50 @@ impl<H: Host> Exec<'_, H> {
         Ok(Reply::verdict(bad.is_empty(), || {
             format!("{} ends at {last}; {}", first.id(), bad.join(", "))
         }))
+    }
+
+    fn expect_last(&self, cmp: Cmp, value: u64, on: &Option<On>) -> Checked {
+        let ids = self.targets(on)?;
+        let w = self.world();
+        let mut bad = Vec::new();
+        for id in ids {
+            let Some(r) = w.raft(id) else { continue };
+            let v = r.log().last_index().0;
+            if !cmp.holds(v, value) {
+                bad.push(format!("{id} ends at {v}"));
+            }
+        }
+        Ok(Reply::verdict(bad.is_empty(), || {
+            format!("wanted {cmp} {value}: {}", bad.join(", "))
+        }))
+    }
+
+    /// Granted votes a (pre-)candidate counts, its own included (§5.2).
+    fn expect_votes(&self, node: &NodeRef, cmp: Cmp, value: u64) -> Checked {
+        let id = self.node(node)?;
+        let have = self.world().raft(id).map_or(0, |r| {
+            let campaigning = matches!(r.role(), Role::Candidate | Role::PreCandidate);
+            if campaigning {
+                r.votes().values().filter(|g| **g).count() as u64
+            } else {
+                0
+            }
+        });
+        Ok(Reply::verdict(cmp.holds(have, value), || {
+            format!("{id} holds {have} votes, wanted {cmp} {value}")
+        }))
+    }
+
+    /// The leader's configuration is exactly `ids` as voters, not joint.
+    fn expect_voters(&self, ids: &[NodeId]) -> Reply {
+        let w = self.world();
+        let Some(l) = w.leader() else {
+            return Reply::Failed("there is no leader".into());
+        };
+        let m = w.raft(l).expect("the leader runs").membership();
+        let want: std::collections::BTreeSet<NodeId> = ids.iter().copied().collect();
+        let ok = m.outgoing_voters.is_none() && m.voters == want;
+        Reply::verdict(ok, || format!("{l}'s configuration is {m}"))
     }
 
     // Client-visible state.

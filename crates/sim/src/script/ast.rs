@@ -5,8 +5,9 @@
 
 use std::fmt;
 
-use raftlab_core::{Micros, NodeId};
+use raftlab_core::{MessageKind, Micros, NodeId};
 
+use super::exercise::{Tool, Track};
 use crate::kv::KvOp;
 
 /// A node named in a script.
@@ -186,6 +187,14 @@ pub enum Setting {
         /// Entries.
         entries: u64,
     },
+    /// `set hand-delivery on`: hand-driven delivery (every message held,
+    /// timers fired by hand); during a run it is an action.
+    HandDelivery(bool),
+    /// `set max-entries 1`: entries one AppendEntries carries.
+    MaxEntries {
+        /// Entries per message.
+        entries: u64,
+    },
     /// `set bug <name> on`: enables a deliberately injected bug.
     Bug {
         /// The bug's name, as the core lists it.
@@ -223,6 +232,8 @@ impl fmt::Display for Setting {
             Setting::Disk { write } => write!(f, "disk {}", Spelled(*write)),
             Setting::SnapshotEvery { entries } => write!(f, "snapshot-every {entries}"),
             Setting::Bug { name, on } => write!(f, "bug {name} {}", on_off(*on)),
+            Setting::HandDelivery(on) => write!(f, "hand-delivery {}", on_off(*on)),
+            Setting::MaxEntries { entries } => write!(f, "max-entries {entries}"),
         }
     }
 }
@@ -310,6 +321,29 @@ pub enum Expectation {
     Safe,
     /// `expect violation <invariant-name>`: that invariant was broken.
     Violation(String),
+    /// `expect last >= 4 [on n2|on all]`: the last index of a log
+    /// (committed or not).
+    Last {
+        /// Comparison.
+        cmp: Cmp,
+        /// Right-hand side (a log index).
+        value: u64,
+        /// Where; the leader's if `None`.
+        on: Option<On>,
+    },
+    /// `expect votes n2 == 2`: granted votes a (pre-)candidate holds,
+    /// its own included.
+    Votes {
+        /// The candidate.
+        node: NodeRef,
+        /// Comparison.
+        cmp: Cmp,
+        /// Right-hand side.
+        value: u64,
+    },
+    /// `expect voters {n3 n4 n5}`: the leader's configuration is exactly
+    /// these voters, not joint (paper §6).
+    Voters(Vec<NodeId>),
 }
 
 /// A `show` directive: print part of the world as the step's output.
@@ -445,6 +479,10 @@ pub enum Directive {
         /// Free-text title.
         title: String,
     },
+    /// `deliver`, `drop`, `duplicate`, `fire`: hand-driven delivery.
+    Hand(HandDirective),
+    /// An exercise file's metadata, goal or solution line.
+    Exercise(ExerciseLine),
 }
 
 fn write_ids(f: &mut fmt::Formatter<'_>, ids: &[NodeId]) -> fmt::Result {
@@ -505,6 +543,15 @@ impl fmt::Display for Expectation {
             Expectation::Linearizable => write!(f, "linearizable"),
             Expectation::Safe => write!(f, "safe"),
             Expectation::Violation(name) => write!(f, "violation {name}"),
+            Expectation::Last { cmp, value, on } => {
+                write!(f, "last {cmp} {value}")?;
+                write_on(f, on)
+            }
+            Expectation::Votes { node, cmp, value } => write!(f, "votes {node} {cmp} {value}"),
+            Expectation::Voters(ids) => {
+                write!(f, "voters ")?;
+                write_ids(f, ids)
+            }
         }
     }
 }
@@ -623,6 +670,153 @@ impl fmt::Display for Directive {
             } => write!(f, "say {lang} {text}"),
             Directive::Say { lang: None, text } => write!(f, "say {text}"),
             Directive::Tour { lang, title } => write!(f, "tour {lang} {title}"),
+            Directive::Hand(h) => write!(f, "{h}"),
+            Directive::Exercise(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+// --- Hand-driven delivery and exercise files (issue 13). ---
+
+/// Which held message a hand-driven directive means.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pick {
+    /// `all`: every held message, oldest first.
+    All,
+    /// `n1 -> n2 [kind]`: the oldest held message on that link (of that
+    /// kind).
+    Link {
+        /// Sender.
+        source: NodeRef,
+        /// Receiver.
+        target: NodeRef,
+        /// Only a message of this kind.
+        kind: Option<MessageKind>,
+    },
+}
+
+/// A hand-driven delivery directive.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HandDirective {
+    /// `deliver n1 -> n2 [kind]`, `deliver all`
+    Deliver(Pick),
+    /// `drop n1 -> n2 [kind]`, `drop all`
+    Drop(Pick),
+    /// `duplicate n1 -> n2 [kind]`
+    Duplicate(Pick),
+    /// `fire n2`: run to n2's next timer and fire it.
+    Fire(NodeRef),
+}
+
+/// The script's name for each message kind (`deliver n1 -> n2 vote`).
+pub const KIND_NAMES: [(MessageKind, &str); 10] = [
+    (MessageKind::PreVote, "prevote"),
+    (MessageKind::PreVoteResponse, "prevote-reply"),
+    (MessageKind::RequestVote, "vote"),
+    (MessageKind::RequestVoteResponse, "vote-reply"),
+    (MessageKind::Heartbeat, "heartbeat"),
+    (MessageKind::AppendEntries, "append"),
+    (MessageKind::AppendEntriesResponse, "append-reply"),
+    (MessageKind::InstallSnapshot, "snapshot"),
+    (MessageKind::InstallSnapshotResponse, "snapshot-reply"),
+    (MessageKind::TimeoutNow, "timeout-now"),
+];
+
+/// The script's name of a message kind.
+pub fn kind_name(k: MessageKind) -> &'static str {
+    KIND_NAMES
+        .iter()
+        .find(|(kind, _)| *kind == k)
+        .map_or("?", |(_, n)| n)
+}
+
+impl fmt::Display for Pick {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pick::All => f.write_str("all"),
+            Pick::Link {
+                source,
+                target,
+                kind,
+            } => {
+                write!(f, "{source} -> {target}")?;
+                match kind {
+                    Some(k) => write!(f, " {}", kind_name(*k)),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for HandDirective {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HandDirective::Deliver(p) => write!(f, "deliver {p}"),
+            HandDirective::Drop(p) => write!(f, "drop {p}"),
+            HandDirective::Duplicate(p) => write!(f, "duplicate {p}"),
+            HandDirective::Fire(n) => write!(f, "fire {n}"),
+        }
+    }
+}
+
+/// One line of an exercise file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExerciseLine {
+    /// `exercise en <title>`
+    Title {
+        /// Language tag.
+        lang: String,
+        /// The title.
+        text: String,
+    },
+    /// `text en <paragraph>`: what to do and why.
+    Text {
+        /// Language tag.
+        lang: String,
+        /// One paragraph.
+        text: String,
+    },
+    /// `hint en <hint>`: revealed one at a time; the n-th `hint en` goes
+    /// with the n-th `hint zh`.
+    Hint {
+        /// Language tag.
+        lang: String,
+        /// The hint.
+        text: String,
+    },
+    /// `track make-it-work` or `track break-it`.
+    Track(Track),
+    /// `allow crash restart client`: the tools the student may use.
+    Allow(Vec<Tool>),
+    /// `limit actions 12`
+    LimitActions(u64),
+    /// `limit time 5s`: virtual time from the start.
+    LimitTime(Micros),
+    /// `goal <expectation>`: every goal must hold at once.
+    Goal(Expectation),
+    /// `solution <directive>`: one step of the reference solution.
+    Solution(Box<Directive>),
+}
+
+impl fmt::Display for ExerciseLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExerciseLine::Title { lang, text } => write!(f, "exercise {lang} {text}"),
+            ExerciseLine::Text { lang, text } => write!(f, "text {lang} {text}"),
+            ExerciseLine::Hint { lang, text } => write!(f, "hint {lang} {text}"),
+            ExerciseLine::Track(t) => write!(f, "track {}", t.name()),
+            ExerciseLine::Allow(tools) => {
+                f.write_str("allow")?;
+                for t in tools {
+                    write!(f, " {}", t.name())?;
+                }
+                Ok(())
+            }
+            ExerciseLine::LimitActions(n) => write!(f, "limit actions {n}"),
+            ExerciseLine::LimitTime(t) => write!(f, "limit time {}", Spelled(*t)),
+            ExerciseLine::Goal(e) => write!(f, "goal {e}"),
+            ExerciseLine::Solution(d) => write!(f, "solution {d}"),
         }
     }
 }

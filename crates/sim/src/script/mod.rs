@@ -68,15 +68,21 @@
 //! | output | `show cluster`, `show log n2`, `show kv`, `show messages`, `show client` |
 //! | narration | `say en A leader is elected.`, `say zh 领导者已经选出。` (free text; an optional first word `en`/`zh` tags its language) |
 //! | tour metadata | `tour en Your first election` |
+//! | hand-driven delivery | `set hand-delivery on`, `deliver n1 -> n2 vote`, `deliver all`, `drop n1 -> n3`, `drop all`, `duplicate n2 -> n1 append-reply`, `fire n3` |
+//! | one entry per AppendEntries | `set max-entries 1` |
+//! | exercises ([`crate::exercise`]) | `exercise en …`, `text zh …`, `hint en …`, `track break-it`, `allow crash fire`, `limit actions 20`, `limit time 5s`, `goal committed >= 2`, `solution crash n4` |
 
 mod ast;
 mod error;
+mod exercise;
 mod parse;
 
+pub use ast::{kind_name, ExerciseLine, HandDirective, Pick, KIND_NAMES};
 pub use ast::{
     Cmp, Directive, Expectation, NodeRef, On, RoleName, Setting, Show, Spelled, Workload,
 };
 pub use error::ScriptError;
+pub use exercise::{Tool, Track};
 pub use parse::{parse_duration, MAX_NODES};
 
 /// One directive with its place in the file and its expected output.

@@ -136,6 +136,10 @@ impl World {
         }
         // 2. Send.
         for msg in ready.messages.drain(..) {
+            if self.config.hand_delivery {
+                self.network.send_held(self.now, msg);
+                continue;
+            }
             for (mid, at) in self.network.send(self.now, msg, &mut self.rng_net) {
                 self.queue.push(at, EventKind::Deliver(mid));
             }
@@ -291,7 +295,8 @@ impl World {
         let deadline = raft
             .next_deadline()
             .map(|d| skewed(d, -h.clock_offset_us).max(now));
-        if deadline != h.timer_at && h.status == NodeStatus::Up {
+        // Hand-driven delivery: no timer fires by itself (`FireTimer`).
+        if deadline != h.timer_at && h.status == NodeStatus::Up && !self.config.hand_delivery {
             h.timer_generation += 1;
             h.timer_at = deadline;
             if let Some(at) = deadline {

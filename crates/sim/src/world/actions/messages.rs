@@ -9,6 +9,9 @@ impl World {
     /// Applies one action of this family: hold, release or drop one message in flight.
     pub(in crate::world) fn apply_messages(&mut self, action: &Action) -> Result<(), SimError> {
         let now = self.now;
+        if self.config.hand_delivery && matches!(action, Action::Hold(_) | Action::Release(_)) {
+            return Err(SimError::Invalid(Refusal::HandDeliveryOn));
+        }
         match action {
             Action::Hold(m) => {
                 if !self.network.hold(now, *m) {

@@ -2,6 +2,7 @@
 //! the handler of its family, one file each.
 
 mod clients;
+mod hand;
 mod membership;
 mod messages;
 mod network;
@@ -32,7 +33,16 @@ impl World {
             at: self.now,
             action: action.clone(),
         });
+        let fire = match action {
+            Action::FireTimer(id) => Some(id),
+            _ => None,
+        };
         self.note(NoteKind::Action(action));
+        if self.config.hand_delivery {
+            // After it is logged: a replay re-applies it at this very
+            // event, and this runs again from there.
+            self.hand_follow_up(fire);
+        }
         Ok(())
     }
 
@@ -70,6 +80,10 @@ impl World {
                 self.apply_messages(action)
             }
             Action::SetWorkload(..) | Action::ClientRequest { .. } => self.apply_clients(action),
+            Action::HandDelivery(..)
+            | Action::Deliver(..)
+            | Action::Duplicate(..)
+            | Action::FireTimer(..) => self.apply_hand(action),
         }
     }
 }
