@@ -450,7 +450,7 @@ impl Network {
     /// stands, with no random loss, duplication or latency drawn (the user
     /// decides its fate). Released later, it takes the link's smallest
     /// latency.
-    pub fn send_held(&mut self, now: Micros, msg: Message<KvCommand>) -> MsgId {
+    pub fn send_held(&mut self, now: Micros, msg: Message<LogCommand>) -> MsgId {
         self.stats.sent += 1;
         let latency = self.link(msg.from, msg.to).latency_min;
         let id = MsgId(self.next_id);
@@ -490,7 +490,7 @@ impl Network {
     /// to its receiver now. A cut link loses it instead (recorded), as on
     /// arrival. `Err(())` if `id` is not held.
     #[allow(clippy::result_unit_err)]
-    pub fn take_held(&mut self, now: Micros, id: MsgId) -> Result<Option<Message<KvCommand>>, ()> {
+    pub fn take_held(&mut self, now: Micros, id: MsgId) -> Result<Option<Message<LogCommand>>, ()> {
         if self.in_flight.get(&id).is_none_or(|f| f.held_at.is_none()) {
             return Err(());
         }
