@@ -36,7 +36,7 @@ use raftlab_core::{
 use serde::{Deserialize, Serialize};
 
 use crate::chunked::ChunkedVec;
-use crate::kv::{KvCommand, KvOp};
+use crate::kv::{KvOp, LogCommand};
 
 /// The properties the checkers prove, in the order the page lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -440,7 +440,7 @@ impl Fnv {
 }
 
 /// A digest of an entry's payload (not its index or term).
-pub fn payload_digest(payload: &EntryPayload<KvCommand>) -> u64 {
+pub fn payload_digest(payload: &EntryPayload<LogCommand>) -> u64 {
     let mut h = Fnv::new();
     match payload {
         EntryPayload::Noop => h.u64(1),
@@ -512,7 +512,7 @@ impl Invariants {
         node: NodeId,
         role: Role,
         truncate_from: Option<LogIndex>,
-        entries: &[Entry<KvCommand>],
+        entries: &[Entry<LogCommand>],
         mut prev_term: impl FnMut(LogIndex) -> Option<Term>,
     ) -> Result<(), Breach> {
         if role == Role::Leader {
@@ -603,7 +603,7 @@ impl Invariants {
         &mut self,
         node: NodeId,
         term: Term,
-        entries: &[Entry<KvCommand>],
+        entries: &[Entry<LogCommand>],
     ) -> Result<(), Breach> {
         for e in entries {
             let digest = payload_digest(&e.payload);
@@ -647,7 +647,7 @@ impl Invariants {
         commit: LogIndex,
         term: Term,
         membership: &Membership,
-        durable: &BTreeMap<NodeId, &Durable<KvCommand>>,
+        durable: &BTreeMap<NodeId, &Durable<LogCommand>>,
     ) -> Result<(), Breach> {
         let has = |n: NodeId| {
             durable.get(&n).is_some_and(|d| {
@@ -810,7 +810,7 @@ impl Invariants {
 }
 
 /// The term of `index` in a durable log (snapshot boundary included).
-pub fn durable_term_at(d: &Durable<KvCommand>, index: LogIndex) -> Option<Term> {
+pub fn durable_term_at(d: &Durable<LogCommand>, index: LogIndex) -> Option<Term> {
     if let Some(s) = &d.snapshot {
         if s.last_index == index {
             return Some(s.last_term);

@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -106,6 +107,12 @@ pub struct KvCommand {
     /// What to do.
     pub op: KvOp,
 }
+
+/// A command as the Raft log carries it: shared, so each copy of an entry
+/// (the leader's log, every `Ready`, each follower's AppendEntries, the disk,
+/// the committed entries) costs a reference count instead of its strings.
+/// Serialized, compared and displayed as the [`KvCommand`] it holds.
+pub type LogCommand = Arc<KvCommand>;
 
 impl fmt::Display for KvCommand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -818,15 +818,16 @@ struct Checked {
     cut: Option<Cut>,
 }
 
-/// One op as the search sees it.
-#[derive(Clone, Debug)]
-struct SearchOp {
+/// One op as the search sees it, borrowed from the history (a check
+/// copies no strings).
+#[derive(Clone, Copy, Debug)]
+struct SearchOp<'h> {
     id: OpId,
-    op: KvOp,
+    op: &'h KvOp,
     invoke_us: u64,
     /// `None`: the op is optional: it may take effect any time after its
     /// invocation, or never, and any result is accepted.
-    complete: Option<(u64, KvResult)>,
+    complete: Option<(u64, &'h KvResult)>,
 }
 
 /// How many linearized ops an explanation shows before the blocked one.
@@ -915,12 +916,16 @@ impl UsedSets {
     fn new() -> UsedSets {
         UsedSets {
             sets: vec![Vec::new()],
-            ids: BTreeMap::from([(Vec::new(), 0)]),
+            // The empty set (id 0) is found without the map.
+            ids: BTreeMap::new(),
             plus: FxMap::default(),
         }
     }
 
     fn intern(&mut self, set: Vec<u32>) -> u32 {
+        if set.is_empty() {
+            return 0;
+        }
         if let Some(id) = self.ids.get(&set) {
             return *id;
         }
@@ -999,10 +1004,19 @@ struct Antichain {
     /// Configurations, each linked to the previous one of its group; a
     /// dominated one is struck out (`None`).
     entries: Vec<(Option<(Config, Trail)>, u32)>,
-    /// Each (state, linearized ops) group's newest entry.
+    /// Each (state, linearized ops) group's newest entry; built only once
+    /// there are more than [`SMALL_ANTICHAIN`] entries (the groups of a
+    /// smaller one are found by a scan: most checks carry one or two
+    /// configurations, and a map costs more to build than it saves).
     groups: FxMap<(u32, u128), u32>,
     len: usize,
 }
+
+/// Entries an [`Antichain`] scans before it keeps a map of its groups.
+const SMALL_ANTICHAIN: usize = 8;
+
+/// Register values a [`Run`] interns by a scan before it keeps a map.
+const SMALL_STATES: usize = 8;
 
 /// The end of an [`Antichain`] group's list.
 const NO_ENTRY: u32 = u32::MAX;
@@ -1012,6 +1026,35 @@ impl Antichain {
     /// dominates; says whether it was added.
     fn insert(&mut self, c: Config, trail: Trail, used: &UsedSets) -> bool {
         let new = self.entries.len() as u32;
+        if self.entries.len() < SMALL_ANTICHAIN {
+            // The same walk as the map's, newest first, over the group's
+            // entries that are still in.
+            let mut head = NO_ENTRY;
+            for (e, (entry, _)) in self.entries.iter_mut().enumerate().rev() {
+                let Some((other, _)) = entry else { continue };
+                if (other.state, other.lin) != (c.state, c.lin) {
+                    continue;
+                }
+                if head == NO_ENTRY {
+                    head = e as u32;
+                }
+                if used.subset(other.used, c.used) {
+                    return false;
+                }
+                if used.subset(c.used, other.used) {
+                    *entry = None;
+                    self.len -= 1;
+                }
+            }
+            // Links (the newest same-group entry still in) are only followed
+            // once the map exists; see `build_groups`.
+            self.entries.push((Some((c, trail)), head));
+            self.len += 1;
+            if self.entries.len() == SMALL_ANTICHAIN {
+                self.build_groups();
+            }
+            return true;
+        }
         let head = self.groups.entry((c.state, c.lin)).or_insert(NO_ENTRY);
         let mut e = *head;
         while e != NO_ENTRY {
@@ -1031,6 +1074,18 @@ impl Antichain {
         *head = new;
         self.len += 1;
         true
+    }
+
+    /// Links the entries still in by group, and maps each group to its
+    /// newest, as inserting them one by one into the map would have.
+    fn build_groups(&mut self) {
+        for e in 0..self.entries.len() {
+            let (entry, previous) = &mut self.entries[e];
+            let Some((c, _)) = entry else { continue };
+            let head = self.groups.entry((c.state, c.lin)).or_insert(NO_ENTRY);
+            *previous = *head;
+            *head = e as u32;
+        }
     }
 
     fn into_configs(self) -> Vec<(Config, Trail)> {
@@ -1075,7 +1130,7 @@ fn slots(mut mask: u128) -> impl Iterator<Item = usize> {
 struct Run<'a> {
     key: &'a str,
     config: &'a CheckConfig,
-    ops: Vec<SearchOp>,
+    ops: Vec<SearchOp<'a>>,
     /// Optional ops grouped by class: identical ops share one, and only
     /// the first unused one of a class is tried. Each class lists its ops in
     /// invocation order; the classes of puts come first.
@@ -1241,7 +1296,7 @@ impl<'a> Run<'a> {
     fn new(
         key: &'a str,
         config: &'a CheckConfig,
-        ops: Vec<SearchOp>,
+        ops: Vec<SearchOp<'a>>,
         forgiven: Vec<bool>,
     ) -> Run<'a> {
         let n = ops.len();
@@ -1310,12 +1365,26 @@ impl<'a> Run<'a> {
     }
 
     fn intern(&mut self, r: Reg) -> u32 {
-        if let Some(id) = self.state_ids.get(&r) {
+        // A few states are found by a scan; the map is built past that
+        // (a check of a short window has one to three).
+        if self.states.len() <= SMALL_STATES {
+            if let Some(id) = self.states.iter().position(|s| *s == r) {
+                return id as u32;
+            }
+        } else if let Some(id) = self.state_ids.get(&r) {
             return *id;
         }
         let id = self.states.len() as u32;
-        self.states.push(r.clone());
-        self.state_ids.insert(r, id);
+        self.states.push(r);
+        if self.states.len() > SMALL_STATES {
+            if self.state_ids.is_empty() {
+                for (k, s) in self.states.iter().enumerate() {
+                    self.state_ids.insert(s.clone(), k as u32);
+                }
+            } else {
+                self.state_ids.insert(self.states[id as usize].clone(), id);
+            }
+        }
         id
     }
 
@@ -1362,7 +1431,7 @@ impl<'a> Run<'a> {
         let next = if self.optional(i as usize) {
             match &self.states[s as usize] {
                 Reg::Known(v) => {
-                    let (next, _) = step_register(v.as_deref(), &op.op);
+                    let (next, _) = step_register(v.as_deref(), op.op);
                     (next != *v).then_some(Reg::Known(next))
                 }
                 // Any value already covers what an append or a CAS may
@@ -1376,10 +1445,10 @@ impl<'a> Run<'a> {
             let expected = op.complete.as_ref().map(|c| &c.1);
             match &self.states[s as usize] {
                 Reg::Known(v) => {
-                    let (next, result) = step_register(v.as_deref(), &op.op);
-                    (Some(&result) == expected).then_some(Reg::Known(next))
+                    let (next, result) = step_register(v.as_deref(), op.op);
+                    (Some(&result) == expected.copied()).then_some(Reg::Known(next))
                 }
-                Reg::Any => expected.and_then(|r| after_any(&op.op, r)),
+                Reg::Any => expected.and_then(|r| after_any(op.op, r)),
             }
         };
         let t = next.map_or(REFUSED, |r| self.intern(r));
@@ -1488,7 +1557,7 @@ impl<'a> Run<'a> {
                 .iter()
                 .find(|&&m| !self.retired[m as usize] && self.invoked[m as usize])
             {
-                reach.add(&self.ops[m as usize].op);
+                reach.add(self.ops[m as usize].op);
             }
         }
         reach.finish()
@@ -1503,7 +1572,7 @@ impl<'a> Run<'a> {
         let mut horizon_us = 0;
         for k in slots(self.in_flight) {
             let op = &self.ops[self.slot_op[k] as usize];
-            add(&op.op);
+            add(op.op);
             horizon_us = horizon_us.max(op.complete.as_ref().map_or(0, |c| c.0));
         }
         for class in &self.classes {
@@ -1511,7 +1580,7 @@ impl<'a> Run<'a> {
                 .iter()
                 .find(|&&m| !self.retired[m as usize] && self.invoked[m as usize])
             {
-                add(&self.ops[m as usize].op);
+                add(self.ops[m as usize].op);
             }
         }
         for &(at_us, j) in &self.calls[self.next_call..] {
@@ -1519,7 +1588,7 @@ impl<'a> Run<'a> {
                 break;
             }
             if !self.invoked[j as usize] {
-                add(&self.ops[j as usize].op);
+                add(self.ops[j as usize].op);
             }
         }
         reach.finish()
@@ -1859,10 +1928,10 @@ impl<'a> Run<'a> {
 
     /// Optional ops every configuration used are out of the search.
     fn retire(&mut self) {
-        let ids: BTreeSet<u32> = self.configs.iter().map(|(c, _)| c.used).collect();
-        if ids.contains(&0) {
+        if self.configs.iter().any(|(c, _)| c.used == 0) {
             return;
         }
+        let ids: BTreeSet<u32> = self.configs.iter().map(|(c, _)| c.used).collect();
         let mut ids = ids.into_iter();
         let Some(first) = ids.next() else {
             return;
@@ -1903,7 +1972,9 @@ impl<'a> Run<'a> {
                 .map(|i| self.ops[i as usize].id)
                 .collect()
         };
-        let candidates: BTreeSet<Candidate> = self
+        // Sorted and without duplicates, as a set would keep them (most
+        // cuts have one candidate: a vector costs less than a tree).
+        let mut candidates: Vec<Candidate> = self
             .configs
             .iter()
             .map(|(c, _)| Candidate {
@@ -1911,16 +1982,20 @@ impl<'a> Run<'a> {
                 applied: applied(c),
             })
             .collect();
-        let searched: BTreeMap<OpId, usize> = self
-            .ops
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id, i))
-            .collect();
+        candidates.sort();
+        candidates.dedup();
+        // The searched ops are the kept ones in the same order, less some
+        // (see [`Window::new`]): a walk finds each one's index.
+        let mut next_searched = 0;
         let mut dropped: BTreeSet<OpId> = BTreeSet::new();
         let mut forgiven = BTreeSet::new();
         for id in &kh.ops {
-            let Some(&i) = searched.get(id) else {
+            let searched = self
+                .ops
+                .get(next_searched)
+                .filter(|o| o.id == *id)
+                .map(|_| next_searched);
+            let Some(i) = searched else {
                 // Not searched: a read whose outcome is not known. Before
                 // the cut it can no longer complete.
                 if history.op(*id).is_some_and(|h| h.invoke_us < cut_us) {
@@ -1928,6 +2003,7 @@ impl<'a> Run<'a> {
                 }
                 continue;
             };
+            next_searched += 1;
             let op = &self.ops[i];
             let returned = op.complete.as_ref().is_some_and(|c| c.0 < cut_us);
             let used_everywhere = self.optional(i)
@@ -1942,15 +2018,11 @@ impl<'a> Run<'a> {
                 forgiven.insert(*id);
             }
         }
-        let candidates = candidates
-            .into_iter()
-            .map(|mut c| {
-                c.applied.retain(|id| !dropped.contains(id));
-                c
-            })
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        for c in &mut candidates {
+            c.applied.retain(|id| !dropped.contains(id));
+        }
+        candidates.sort();
+        candidates.dedup();
         Cut {
             candidates,
             dropped,
@@ -2325,15 +2397,15 @@ impl Run<'_> {
         let mut horizon_us = 0;
         for &(_, j) in &t.in_flight[e as usize] {
             let op = &self.ops[j as usize];
-            add(&mut all, &op.op);
+            add(&mut all, op.op);
             horizon_us = horizon_us.max(op.complete.as_ref().map_or(0, |c| c.0));
         }
         for (ci, class) in self.classes.iter().enumerate() {
             if let Some(&m) = class.iter().find(|&&m| t.call_at[m as usize] < e) {
-                add(&mut all, &self.ops[m as usize].op);
+                add(&mut all, self.ops[m as usize].op);
                 if ci >= self.first_non_put && !matches!(self.ops[m as usize].op, KvOp::Put { .. })
                 {
-                    add(&mut optional, &self.ops[m as usize].op);
+                    add(&mut optional, self.ops[m as usize].op);
                 }
             }
         }
@@ -2342,7 +2414,7 @@ impl Run<'_> {
                 break;
             }
             if !is_return {
-                add(&mut all, &self.ops[j].op);
+                add(&mut all, self.ops[j].op);
             }
         }
         (all.finish(), optional.finish())
@@ -2371,33 +2443,32 @@ fn after_any(op: &KvOp, result: &KvResult) -> Option<Reg> {
 
 /// One key's window, ready for a search: the ops searched, their events,
 /// and the candidates as op indices.
-struct Window {
-    ops: Vec<SearchOp>,
+struct Window<'a> {
+    ops: Vec<SearchOp<'a>>,
     forgiven: Vec<bool>,
     events: Vec<(u64, bool, usize)>,
     candidates: Vec<(Reg, Vec<u32>)>,
 }
 
-impl Window {
-    fn new(history: &History, kh: &KeyHistory) -> Window {
+impl<'a> Window<'a> {
+    fn new(history: &'a History, kh: &KeyHistory) -> Window<'a> {
         // The ops searched: kept ops minus reads whose outcome is not known.
-        let mut ops = Vec::new();
-        let mut index: BTreeMap<OpId, u32> = BTreeMap::new();
-        let mut forgiven = Vec::new();
+        // Ids grow with invocations, so `ops` is sorted by id.
+        let mut ops: Vec<SearchOp<'a>> = Vec::with_capacity(kh.ops.len());
+        let mut forgiven = Vec::with_capacity(kh.ops.len());
         for h in kh.ops.iter().filter_map(|id| history.op(*id)) {
             let complete = match &h.outcome {
                 Outcome::Ok {
                     result,
                     complete_us,
-                } => Some((*complete_us, result.clone())),
+                } => Some((*complete_us, result)),
                 Outcome::Pending | Outcome::Unknown if h.op.is_read() => continue,
                 Outcome::Pending | Outcome::Unknown => None,
             };
-            index.insert(h.id, ops.len() as u32);
             forgiven.push(kh.forgiven.contains(&h.id));
             ops.push(SearchOp {
                 id: h.id,
-                op: h.op.clone(),
+                op: &h.op,
                 invoke_us: h.invoke_us,
                 complete,
             });
@@ -2417,12 +2488,14 @@ impl Window {
             .initial
             .iter()
             .map(|c| {
+                // In id order, so the indices come sorted and distinct.
                 let applied = c
                     .applied
                     .iter()
-                    .filter_map(|id| index.get(id).copied())
-                    .collect::<BTreeSet<u32>>();
-                (c.state.clone(), applied.into_iter().collect())
+                    .filter_map(|id| ops.binary_search_by_key(id, |o| o.id).ok())
+                    .map(|i| i as u32)
+                    .collect();
+                (c.state.clone(), applied)
             })
             .collect();
         Window {
@@ -2433,14 +2506,18 @@ impl Window {
         }
     }
 
-    fn run<'a>(&self, key: &'a str, config: &'a CheckConfig) -> Run<'a> {
+    fn run(&self, key: &'a str, config: &'a CheckConfig) -> Run<'a> {
         let mut run = Run::new(key, config, self.ops.clone(), self.forgiven.clone());
         run.start(&self.candidates, self.events.first().map_or(0, |e| e.0));
         run
     }
 
     /// The depth-first search over the window, and its steps.
-    fn depth_first(&self, key: &str, config: &CheckConfig) -> (DepthFirst, Vec<SearchOp>, u64) {
+    fn depth_first(
+        &self,
+        key: &'a str,
+        config: &'a CheckConfig,
+    ) -> (DepthFirst, Vec<SearchOp<'a>>, u64) {
         let mut run = self.run(key, config);
         let outcome = match run.timeline(&self.events) {
             Some(timeline) => run.depth_first(&timeline),
@@ -2470,7 +2547,7 @@ fn check_window(
     cut_us: Option<u64>,
 ) -> Checked {
     let window = Window::new(history, kh);
-    let decided = |outcome: DepthFirst, ops: &[SearchOp]| match outcome {
+    let decided = |outcome: DepthFirst, ops: &[SearchOp<'_>]| match outcome {
         DepthFirst::Found => Some(match &kh.undecided {
             Some(why) => CheckResult::undecided(why.clone()),
             None => CheckResult::Linearizable,
@@ -2541,7 +2618,7 @@ fn check_window(
     }
 }
 
-fn describe(op: &SearchOp) -> String {
+fn describe(op: &SearchOp<'_>) -> String {
     match &op.complete {
         Some((complete_us, result)) => format!(
             "{} {} [{}us..{}us] -> {}",
@@ -2559,7 +2636,7 @@ fn describe_value(key: &str, value: &Reg) -> String {
     }
 }
 
-fn not_linearizable(key: &str, ops: &[SearchOp], stuck: &Stuck) -> CheckResult {
+fn not_linearizable(key: &str, ops: &[SearchOp<'_>], stuck: &Stuck) -> CheckResult {
     let Some(blocked) = ops.get(stuck.blocked) else {
         return CheckResult::NotLinearizable {
             key: key.to_string(),
@@ -2614,7 +2691,7 @@ fn not_linearizable(key: &str, ops: &[SearchOp], stuck: &Stuck) -> CheckResult {
     let why = Unexplained {
         op: blocked.op.clone(),
         invoke_us: blocked.invoke_us,
-        complete: blocked.complete.clone(),
+        complete: blocked.complete.map(|(at, r)| (at, r.clone())),
         placed: stuck.depth,
         state: match &stuck.state {
             Reg::Known(v) => v.clone(),

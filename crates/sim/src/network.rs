@@ -13,7 +13,7 @@ use raftlab_core::{DetRng, Message, MessageKind, Micros, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
 use crate::config::LinkConfig;
-use crate::kv::KvCommand;
+use crate::kv::LogCommand;
 use crate::ring::Ring;
 
 /// Ended messages the network keeps for the space-time diagram (tens of
@@ -90,7 +90,7 @@ pub struct InFlight {
     /// This copy's id.
     pub id: MsgId,
     /// The Raft message itself.
-    pub msg: Message<KvCommand>,
+    pub msg: Message<LogCommand>,
     /// When it left the sender.
     pub sent_at: Micros,
     /// When it reaches (or, if doomed, vanishes at) the receiver.
@@ -353,7 +353,7 @@ impl Network {
     pub fn send(
         &mut self,
         now: Micros,
-        msg: Message<KvCommand>,
+        msg: Message<LogCommand>,
         rng: &mut DetRng,
     ) -> impl Iterator<Item = (MsgId, Micros)> {
         self.stats.sent += 1;
@@ -421,7 +421,7 @@ impl Network {
     /// Takes a message off the wire at its arrival time. Returns the message
     /// if it should be handed to the receiver, or `None` if it was lost (the
     /// loss is recorded). Held messages stay put and return `None`.
-    pub fn arrive(&mut self, now: Micros, id: MsgId) -> Option<Message<KvCommand>> {
+    pub fn arrive(&mut self, now: Micros, id: MsgId) -> Option<Message<LogCommand>> {
         let flight = self.in_flight.get(&id)?;
         if flight.held_at.is_some() || flight.deliver_at != now {
             // Held, or rescheduled after a release: a stale wake-up.
@@ -496,7 +496,7 @@ impl Network {
     /// stands, with no random loss, duplication or latency drawn (the user
     /// decides its fate). Released later, it takes the link's smallest
     /// latency.
-    pub fn send_held(&mut self, now: Micros, msg: Message<KvCommand>) -> MsgId {
+    pub fn send_held(&mut self, now: Micros, msg: Message<LogCommand>) -> MsgId {
         self.stats.sent += 1;
         let latency = self.link(msg.from, msg.to).latency_min;
         let id = MsgId(self.next_id);
@@ -536,7 +536,7 @@ impl Network {
     /// to its receiver now. A cut link loses it instead (recorded), as on
     /// arrival. `Err(())` if `id` is not held.
     #[allow(clippy::result_unit_err)]
-    pub fn take_held(&mut self, now: Micros, id: MsgId) -> Result<Option<Message<KvCommand>>, ()> {
+    pub fn take_held(&mut self, now: Micros, id: MsgId) -> Result<Option<Message<LogCommand>>, ()> {
         if self.in_flight.get(&id).is_none_or(|f| f.held_at.is_none()) {
             return Err(());
         }

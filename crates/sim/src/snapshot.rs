@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::client::{ClientEvent, USER_CLIENT};
 use crate::config::LinkConfig;
 use crate::invariants::{Invariant, Violation};
-use crate::kv::KvCommand;
 use crate::kv::KvOp;
+use crate::kv::LogCommand;
 use crate::linearizability::Undecided;
 use crate::network::{DropReason, InFlight, MsgId};
 use crate::world::{NodeStatus, World};
@@ -252,7 +252,7 @@ pub struct ClientSnapshot {
     pub given_up: u64,
 }
 
-fn entry_view(e: &raftlab_core::Entry<KvCommand>, commit: LogIndex) -> LogEntryView {
+fn entry_view(e: &raftlab_core::Entry<LogCommand>, commit: LogIndex) -> LogEntryView {
     let (label, kind) = match &e.payload {
         EntryPayload::Noop => ("no-op".to_string(), EntryKind::Noop),
         EntryPayload::Command(c) => (c.op.to_string(), EntryKind::Command),
@@ -420,7 +420,7 @@ pub enum BodyView {
     TimeoutNow,
 }
 
-fn body_view(b: &MessageBody<KvCommand>) -> BodyView {
+fn body_view(b: &MessageBody<LogCommand>) -> BodyView {
     match b {
         MessageBody::PreVote {
             last_log_index,

@@ -259,7 +259,7 @@ impl World {
                 );
             })
         } else {
-            let cmd = KvCommand { client, seq, op };
+            let cmd = std::sync::Arc::new(KvCommand { client, seq, op });
             raft.propose(now, cmd).map(|_| {
                 h.waiting_writes.insert((client, seq));
             })

@@ -11,14 +11,14 @@ use raftlab_core::{
 
 use crate::client::ClientReply;
 use crate::invariants::{Breach, Detail, Invariant, Violation};
-use crate::kv::{KvCommand, KvStore};
+use crate::kv::{KvStore, LogCommand};
 use crate::queue::EventKind;
 use crate::recorder::LaneKind;
 use crate::world::node::{skewed, Deferred, NodeStatus};
 use crate::world::{NoteKind, World};
 
 impl World {
-    pub(in crate::world) fn step_node(&mut self, id: NodeId, msg: Message<KvCommand>) {
+    pub(in crate::world) fn step_node(&mut self, id: NodeId, msg: Message<LogCommand>) {
         let Some(h) = self.nodes.get_mut(&id) else {
             return;
         };
@@ -99,7 +99,7 @@ impl World {
         self.violation = Some(v);
     }
 
-    pub(in crate::world) fn finish_ready(&mut self, id: NodeId, mut ready: Ready<KvCommand>) {
+    pub(in crate::world) fn finish_ready(&mut self, id: NodeId, mut ready: Ready<LogCommand>) {
         let check = self.config.check_invariants;
         // 1. Persist (checked first: what reaches the disk is what counts).
         if check {
@@ -259,7 +259,7 @@ impl World {
             return;
         };
         let membership = raft.membership().clone();
-        let durable: BTreeMap<NodeId, &Durable<KvCommand>> =
+        let durable: BTreeMap<NodeId, &Durable<LogCommand>> =
             self.nodes.iter().map(|(k, h)| (*k, &h.durable)).collect();
         let res = self
             .invariants

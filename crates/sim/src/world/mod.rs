@@ -15,7 +15,7 @@ use crate::chunked::ChunkedVec;
 use crate::client::{Client, ClientEvent, USER_CLIENT};
 use crate::config::WorldConfig;
 use crate::invariants::{Invariants, Violation};
-use crate::kv::{ClientId, KvCommand, KvStore};
+use crate::kv::{ClientId, KvStore, LogCommand};
 use crate::linearizability::History;
 use crate::linearizability::{CheckConfig, LiveChecker};
 use crate::network::{DropReason, MsgId, Network};
@@ -352,7 +352,7 @@ impl World {
     }
 
     /// The Raft core of a running (or paused) node.
-    pub fn raft(&self, id: NodeId) -> Option<&RawNode<KvCommand>> {
+    pub fn raft(&self, id: NodeId) -> Option<&RawNode<LogCommand>> {
         self.nodes.get(&id).and_then(|h| h.raft.as_ref())
     }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use raftlab_core::{Durable, LogIndex, Message, Micros, NodeId, RawNode, Ready};
 use serde::{Deserialize, Serialize};
 
-use crate::kv::{ClientId, KvCommand, KvOp, KvStore};
+use crate::kv::{ClientId, KvOp, KvStore, LogCommand};
 
 /// Whether a node's process is running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,7 +23,7 @@ pub enum NodeStatus {
 /// An input a node could not take yet (paused, or blocked on a write).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(in crate::world) enum Deferred {
-    Message(Message<KvCommand>),
+    Message(Message<LogCommand>),
     Client { client: ClientId, seq: u64 },
 }
 
@@ -41,9 +41,9 @@ pub struct NodeHost {
     /// The node's id.
     pub id: NodeId,
     /// The Raft core; `None` while crashed.
-    pub raft: Option<RawNode<KvCommand>>,
+    pub raft: Option<RawNode<LogCommand>>,
     /// What survives a crash.
-    pub durable: Durable<KvCommand>,
+    pub durable: Durable<LogCommand>,
     /// The replicated key-value store (volatile; rebuilt from the log).
     pub kv: KvStore,
     /// Process state.
@@ -54,7 +54,7 @@ pub struct NodeHost {
     #[serde(default)]
     pub clock_offset_us: i64,
     pub(in crate::world) inbox: VecDeque<Deferred>,
-    pub(in crate::world) pending_write: Option<Ready<KvCommand>>,
+    pub(in crate::world) pending_write: Option<Ready<LogCommand>>,
     pub(in crate::world) write_generation: u64,
     pub(in crate::world) timer_generation: u64,
     pub(in crate::world) timer_at: Option<Micros>,

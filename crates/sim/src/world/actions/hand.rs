@@ -111,7 +111,7 @@ impl World {
     /// Hands a message taken off the wire to its receiver, as `deliver`
     /// does on arrival: lost if the receiver is down, queued if it is
     /// paused or writing.
-    fn hand_to_receiver(&mut self, msg: raftlab_core::Message<crate::kv::KvCommand>) {
+    fn hand_to_receiver(&mut self, msg: raftlab_core::Message<crate::kv::LogCommand>) {
         let to = msg.to;
         match self.nodes.get_mut(&to) {
             None => {}
