@@ -73,14 +73,17 @@ test('the link carries the language and the open panels', async ({ page, context
   await page.goto('/?seed=3');
   await ready(page);
   await page.getByTestId('lang-toggle').click();
-  await page.locator('[data-testid="settings"] > summary').click();
-  await expect(page.getByTestId('settings')).toHaveAttribute('open', '');
+  await page.getByTestId('dock-tab-settings').click();
+  await expect(page.getByTestId('dock-tab-settings')).toHaveAttribute('aria-selected', 'true');
+  await page.locator('[data-testid="spacetime-panel"] > summary').click();
+  await expect(page.getByTestId('spacetime-panel')).toHaveAttribute('open', '');
   const url = await page.evaluate(() => (window as any).raftlab.link());
   const other = await context.newPage();
   await other.goto(url);
   await ready(other);
   await expect(other.locator('html')).toHaveAttribute('lang', 'zh');
-  await expect(other.getByTestId('settings')).toHaveAttribute('open', '');
+  await expect(other.getByTestId('dock-tab-settings')).toHaveAttribute('aria-selected', 'true');
+  await expect(other.getByTestId('spacetime-panel')).toHaveAttribute('open', '');
 });
 
 test('a link made during a tour opens the tour at its stop', async ({ page, context }) => {

@@ -204,6 +204,9 @@ pub fn Playground() -> impl IntoView {
     embed::apply_params(&params);
     let embed = params.embed;
     let hint = params.hint;
+    // A host that sizes the iframe to the page (the kit, Pym.js: `childId`)
+    // gets the page's natural height, not one that fills the frame.
+    let host_sized = embed && params.child_id.is_some();
     if params.autoplay == Some(false) {
         ui.set_playing(false);
     }
@@ -244,7 +247,8 @@ pub fn Playground() -> impl IntoView {
         })
     });
     view! {
-        <div class=move || layout_class(embed, ui.tour.with(Option::is_some)) data-testid="playground">
+        <div class=move || layout_class(embed, ui.tour.with(Option::is_some)) data-testid="playground"
+            data-host-sized=host_sized.then_some("")>
             <header class="top chrome">
                 <div class="brand">
                     <h1 data-testid="app-title">{move || t(K::Title)}</h1>

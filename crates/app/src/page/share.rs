@@ -149,11 +149,61 @@ pub fn open_panels() -> Vec<String> {
             }
         }
     }
+    // The dock's chosen tab, as `tab:<id>` (`dock-tab-<id>`).
+    if let Ok(Some(tab)) =
+        document().query_selector("[data-testid=dock] [role=tab][aria-selected=true]")
+    {
+        if let Some(id) = tab.get_attribute("id") {
+            if let Some(id) = id.strip_prefix("dock-tab-") {
+                v.push(format!("{DOCK_TAB}{id}"));
+            }
+        }
+    }
     v
+}
+
+/// How a link names the dock's chosen tab among its panels.
+const DOCK_TAB: &str = "tab:";
+
+/// Chooses the dock's tab a link names, once the dock is drawn (it mounts
+/// a few frames after the page opens): tries again for up to ~2 s.
+fn choose_dock_tab(id: String, tries: u32) {
+    let found = document()
+        .query_selector(&format!("#dock-tab-{id}"))
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    match found {
+        Some(button) => button.click(),
+        None if tries > 0 => request_animation_frame(move || choose_dock_tab(id, tries - 1)),
+        None => {}
+    }
 }
 
 /// Opens exactly the named `<details>` panels (unknown names are ignored).
 pub fn set_open_panels(names: &[String]) {
+    apply_panels_when_drawn(names.to_vec(), 120);
+}
+
+/// The panels mount a few frames after the page opens (the dock and the
+/// time views last): waits up to ~2 s for the dock, then opens them.
+fn apply_panels_when_drawn(names: Vec<String>, tries: u32) {
+    let drawn = document()
+        .query_selector("[data-testid=dock]")
+        .ok()
+        .flatten()
+        .is_some();
+    if !drawn && tries > 0 {
+        request_animation_frame(move || apply_panels_when_drawn(names, tries - 1));
+        return;
+    }
+    let names = &names;
+    if let Some(id) = names.iter().find_map(|n| n.strip_prefix(DOCK_TAB)) {
+        // Ids are the dock's own (letters only); anything else is ignored.
+        if id.bytes().all(|b| b.is_ascii_lowercase()) && !id.is_empty() && id.len() <= 16 {
+            choose_dock_tab(id.to_string(), 120);
+        }
+    }
     let Ok(list) = document().query_selector_all("details.panel[data-testid]") else {
         return;
     };

@@ -224,14 +224,20 @@ fn NodePower(ui: Ui, nodes: Memo<Vec<NodeView>>) -> impl IntoView {
                 .map(|n| (n.id, n.at, n.r))
         })
     });
-    move || {
-        let (id, at, r) = target.get()?;
-        let down = ui.snapshot.with(|s| {
+    // Whether it is down, as a memo: the button is redrawn when that
+    // changes, not on every frame, so keyboard focus stays on it.
+    let down = Memo::new(move |_| {
+        let (id, _, _) = target.get()?;
+        Some(ui.snapshot.with(|s| {
             s.nodes
                 .iter()
                 .find(|n| n.id == id)
                 .is_some_and(|n| n.status == NodeStatus::Crashed)
-        });
+        }))
+    });
+    move || {
+        let (id, at, r) = target.get()?;
+        let down = down.get()?;
         let lang = ui.lang.get();
         let (label, mark, class) = if down {
             (
