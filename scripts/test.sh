@@ -16,6 +16,15 @@ cd "$RAFTLAB_ROOT"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="${WASM_BINDGEN_TEST_WEBDRIVER_JSON:-$RAFTLAB_ROOT/crates/app/webdriver.json}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-auto}"
+# One build from scratch gains nothing from incremental state, which only fills the disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
+# A full disk fails late and strangely (ENOSPC inside a Playwright trace), so say it first.
+free_kib=$(df -Pk . | awk 'NR == 2 { print $4 }')
+echo "==> disk: $((free_kib / 1024 / 1024)) GiB free here; a build from scratch needs about 5 GiB"
+if ((free_kib < 5 * 1024 * 1024)); then
+  echo "==> warning: under 5 GiB free; stages may fail with 'no space left on device'" >&2
+fi
 
 STAGES=(
   "fmt|cargo fmt --all -- --check"
