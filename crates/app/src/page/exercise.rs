@@ -22,6 +22,7 @@ use wasm_bindgen::JsCast;
 use crate::driver::Ui;
 use crate::exercise_run::{self, Active};
 use crate::i18n::K;
+use crate::page::share::Share;
 use crate::view_model::exercise::{
     base64url_decode, base64url_encode, ms, problem_text, queues, solved_from_json, solved_line,
     solved_to_json, tool_name,
@@ -130,24 +131,24 @@ fn solution_url(ui: Ui) -> Option<String> {
     ))
 }
 
-/// Replays the `run=` of a solution link inside the exercise just opened
-/// from the address (the page opened the link before the exercise reset
-/// the run to its start).
-fn open_solution_run(ui: Ui) {
-    let search = window().location().search().unwrap_or_default();
-    let Some(link) = search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|p| p.strip_prefix("run="))
-    else {
-        return;
-    };
-    // A bad link already has the page's banner saying why.
-    if let Ok(tl) = RunLink::decode(link)
-        .map_err(|_| ())
-        .and_then(|l| l.open().map_err(|_| ()))
-    {
-        ui.open_run(tl);
+/// What the page's address asks of the exercise panel: an exercise (a
+/// built-in one by id, or a file) and, in a solution link, the run to
+/// replay inside it.
+#[derive(Clone, Debug, Default)]
+pub struct FromAddress {
+    /// `exercise=`.
+    pub id: Option<String>,
+    /// `exercise-file=`, base64url.
+    pub file: Option<String>,
+    /// `run=`.
+    pub run: Option<String>,
+}
+
+impl FromAddress {
+    /// Whether the address opens an exercise (the panel then opens `run=`
+    /// itself, after resetting the run to the exercise's start).
+    pub fn opens_exercise(&self) -> bool {
+        self.id.is_some() || self.file.is_some()
     }
 }
 
@@ -286,20 +287,6 @@ fn evaluate(ui: Ui) {
     }
 }
 
-/// The query string's `exercise` and `exercise-file` values.
-fn from_address() -> (Option<String>, Option<String>) {
-    let search = window().location().search().unwrap_or_default();
-    let mut out = (None, None);
-    for pair in search.trim_start_matches('?').split('&') {
-        match pair.split_once('=') {
-            Some(("exercise", v)) => out.0 = Some(v.to_string()),
-            Some(("exercise-file", v)) => out.1 = Some(v.to_string()),
-            _ => {}
-        }
-    }
-    out
-}
-
 /// The top bar's button that opens the list.
 #[component]
 pub fn ExerciseButton(ui: Ui) -> impl IntoView {
@@ -408,9 +395,9 @@ fn ExerciseMenu(ui: Ui) -> impl IntoView {
 /// The exercise in progress (or a file's problems), and the hand-driven
 /// delivery queues whenever that mode is on.
 #[component]
-pub fn ExercisePanel(ui: Ui) -> impl IntoView {
+pub fn ExercisePanel(ui: Ui, share: Share, from: FromAddress) -> impl IntoView {
     let st = state();
-    let (id, file) = from_address();
+    let FromAddress { id, file, run } = from;
     if let Some(b64) = file {
         match base64url_decode(&b64) {
             Some(text) => open_file(ui, text),
@@ -425,8 +412,10 @@ pub fn ExercisePanel(ui: Ui) -> impl IntoView {
     } else if let Some(id) = id {
         open_builtin(ui, &id);
     }
-    if st.current.get_untracked().is_some() {
-        open_solution_run(ui);
+    // A solution link's run, replayed once the exercise has reset the run
+    // to its start; a bad link gets the page's banner saying why.
+    if let (Some(link), true) = (run, st.current.get_untracked().is_some()) {
+        let _ = crate::page::share::open_link(ui, share, &link);
     }
     Effect::new(move |_| {
         ui.snapshot.with(|_| ());

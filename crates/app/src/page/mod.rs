@@ -210,7 +210,14 @@ pub fn Playground() -> impl IntoView {
     if params.autoplay == Some(false) {
         ui.set_playing(false);
     }
-    if let Some(link) = &params.run {
+    let exercise_from = exercise::FromAddress {
+        id: params.exercise.clone(),
+        file: params.exercise_file.clone(),
+        run: params.run.clone(),
+    };
+    // In an exercise's solution link the exercise panel opens the run, after
+    // resetting the run to the exercise's start.
+    if let (Some(link), false) = (&params.run, exercise_from.opens_exercise()) {
         // A refused link leaves the default page, with a banner saying why.
         let _ = share::open_link(ui, share, link);
     }
@@ -315,7 +322,7 @@ pub fn Playground() -> impl IntoView {
                     </ol>
                 </section>
                 <div class="side chrome">
-                    <exercise::ExercisePanel ui=ui />
+                    <exercise::ExercisePanel ui=ui share=share from=exercise_from.clone() />
                     <TourCard ui=ui />
                     <Show when=move || { stage.get() >= 1 }>
                         <Logs ui=ui />

@@ -121,6 +121,14 @@ impl Share {
             menu_open: RwSignal::new(false),
         }
     }
+
+    /// Shows a refusal in the banner and returns its words as the error,
+    /// for callers (the embed API) that answer with them.
+    fn refuse(self, lang: Lang, n: Notice) -> Result<(), String> {
+        let words = n.words(lang);
+        self.notice.set(Some(n));
+        Err(words)
+    }
 }
 
 impl Default for Share {
@@ -281,12 +289,7 @@ pub fn current_url(ui: Ui) -> Result<String, String> {
 /// banner, and the error is returned too.
 pub fn open_link(ui: Ui, share: Share, text: &str) -> Result<(), String> {
     let lang = ui.lang.get_untracked();
-    let refuse = |p: LinkProblem| {
-        let n = Notice::LinkRefused(p);
-        let words = n.words(lang);
-        share.notice.set(Some(n));
-        Err(words)
-    };
+    let refuse = |p| share.refuse(lang, Notice::LinkRefused(p));
     let link = match RunLink::decode(text) {
         Ok(l) => l,
         Err(e) => return refuse(LinkProblem::Decode(e)),
@@ -318,12 +321,7 @@ pub fn open_link(ui: Ui, share: Share, text: &str) -> Result<(), String> {
 /// trace changes nothing but the banner; the error is returned too.
 pub fn import_trace(ui: Ui, share: Share, text: &str) -> Result<(), String> {
     let lang = ui.lang.get_untracked();
-    let refuse = |p: ImportProblem| {
-        let n = Notice::ImportRefused(p);
-        let words = n.words(lang);
-        share.notice.set(Some(n));
-        Err(words)
-    };
+    let refuse = |p| share.refuse(lang, Notice::ImportRefused(p));
     let trace = match Trace::from_json(text) {
         Ok(t) => t,
         Err(e) => return refuse(ImportProblem::Trace(e)),

@@ -54,6 +54,12 @@ pub struct Params {
     /// `tour=<id>`: open this guided tour (one of
     /// [`raftlab_sim::tour::BUILTIN_FILES`]).
     pub tour: Option<String>,
+    /// `exercise=<id>`: open this built-in exercise (checked by the
+    /// exercise panel, which knows the list).
+    pub exercise: Option<String>,
+    /// `exercise-file=<base64url>`: open this exercise file, e.g. a
+    /// teacher's own (checked by the exercise panel).
+    pub exercise_file: Option<String>,
     /// `run=<link>`: open this run ([`raftlab_sim::link`]); checked when
     /// the page opens it, so a bad one gets its own banner.
     pub run: Option<String>,
@@ -302,9 +308,9 @@ pub fn parse(query: &str) -> (Params, Vec<ParamError>) {
                     None => errors.push(err(Reason::OneOf(ids.join(", ")))),
                 }
             }
-            // Classroom exercises (issue 13): `page/exercise.rs` reads and
-            // checks these itself.
-            "exercise" | "exercise-file" => {}
+            // Classroom exercises (issue 13): the exercise panel checks them.
+            "exercise" => p.exercise = Some(v.trim().to_string()),
+            "exercise-file" => p.exercise_file = Some(v.trim().to_string()),
             "run" => match v.trim() {
                 "" => errors.push(err(Reason::OneOf("a run link".into()))),
                 link => p.run = Some(link.to_string()),
@@ -357,6 +363,17 @@ mod tests {
         assert!(p.embed);
         assert_eq!(p.pre_vote, Some(true));
         assert_eq!(p.check_quorum, Some(false));
+    }
+
+    #[test]
+    fn a_solution_link_names_its_exercise_and_run() {
+        let (p, e) = parse("?exercise=vote-by-hand&run=AbC-_9");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(p.exercise.as_deref(), Some("vote-by-hand"));
+        assert_eq!(p.exercise_file, None);
+        assert_eq!(p.run.as_deref(), Some("AbC-_9"));
+        let (p, _) = parse("exercise-file=dGl0bGU");
+        assert_eq!(p.exercise_file.as_deref(), Some("dGl0bGU"));
     }
 
     #[test]
