@@ -462,14 +462,7 @@ impl Ui {
         let config = with_page_limits(tour.config.clone());
         match Timeline::new(config.clone()) {
             Ok(tl) => {
-                with_sim(|s| {
-                    s.cursor_us = tl.now().0 as f64;
-                    s.tour = Some((index, TourRun::new(tour), vec![tl.position()]));
-                    s.timeline = tl;
-                    s.announced_leader = None;
-                    s.announced_commit = 0;
-                });
-                self.reset_view(config, 0);
+                self.replace_run(tl, config, Some((index, TourRun::new(tour))), 0);
                 self.tour_menu_open.set(false);
                 self.speed.set(TOUR_SPEED);
                 self.set_playing(true);
@@ -666,6 +659,26 @@ impl Ui {
         with_sim(|s| raftlab_sim::Trace::from_timeline(&s.timeline))
     }
 
+    /// Puts `tl` in place of the current run (with `tour` running on it,
+    /// from its first stop, or none), and clears what belonged to the old
+    /// one.
+    fn replace_run(
+        self,
+        tl: Timeline,
+        config: WorldConfig,
+        tour: Option<(usize, TourRun)>,
+        skipped_ms: u64,
+    ) {
+        with_sim(|s| {
+            s.cursor_us = tl.now().0 as f64;
+            s.tour = tour.map(|(index, run)| (index, run, vec![tl.position()]));
+            s.timeline = tl;
+            s.announced_leader = None;
+            s.announced_commit = 0;
+        });
+        self.reset_view(config, skipped_ms);
+    }
+
     /// Clears what belonged to the previous run.
     fn reset_view(self, config: WorldConfig, skipped_ms: u64) {
         self.user_log.set(Vec::new());
@@ -681,14 +694,7 @@ impl Ui {
     /// after its starting script); no idle fast-forward, no tour.
     pub fn load_run(self, tl: Timeline) {
         let config = tl.world().initial_config().clone();
-        with_sim(|s| {
-            s.cursor_us = tl.now().0 as f64;
-            s.timeline = tl;
-            s.announced_leader = None;
-            s.announced_commit = 0;
-            s.tour = None;
-        });
-        self.reset_view(config, 0);
+        self.replace_run(tl, config, None, 0);
         self.ensure_loop();
     }
 
@@ -697,14 +703,7 @@ impl Ui {
         let config = with_page_limits(config);
         match new_timeline(config.clone()) {
             Ok((tl, skipped)) => {
-                with_sim(|s| {
-                    s.cursor_us = tl.now().0 as f64;
-                    s.timeline = tl;
-                    s.announced_leader = None;
-                    s.announced_commit = 0;
-                    s.tour = None;
-                });
-                self.reset_view(config, skipped.0 / 1000);
+                self.replace_run(tl, config, None, skipped.0 / 1000);
                 self.ensure_loop();
             }
             Err(e) => self.error.set(Some(e)),
