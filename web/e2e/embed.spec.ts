@@ -197,3 +197,34 @@ test('the page and the kit work under a sub-path (/raftlab/)', async ({ browser 
     server.close();
   }
 });
+
+test('through the kit a host starts a tour, and hears the violation it ends on', async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/examples/index.html');
+  await page.getByTestId('embed-election').getByTestId('raftlab-poster').click();
+  await line(page, 'events-election', /embed ready/);
+  // The kit's request id must not replace the tour's id (`startTour` sent
+  // both as `id` once, and the embed answered "`tour` needs `id`").
+  await page.evaluate(() => (document.getElementById('election') as any).startTour('reads', 3));
+  // The tours' texts are fetched first; the tour starts when they come.
+  await expect
+    .poll(() => page.evaluate(async () => (await (document.getElementById('election') as any).getState()).tour))
+    .toEqual({ id: 'reads', stop: 3 });
+  // Tours play at 1/10x; the host speeds it up.
+  await page.evaluate(() => (document.getElementById('election') as any).setSpeed(100));
+  // The reads tour's last stop ends on the stale read its bug switch lets
+  // through; the linearizability checker stops the run and the host hears it.
+  await line(page, 'events-election', /violation: .*[Ll]inearizab/);
+  const frame = page.frameLocator('[data-testid="embed-election"] iframe');
+  // The checker badge is page chrome, hidden in an embed; the reader sees
+  // why the run stopped under the drawing.
+  await expect(frame.getByTestId('violation-message')).toBeHidden();
+  await frame.getByTestId('embed-violation').scrollIntoViewIfNeeded();
+  await expect(frame.getByTestId('embed-violation')).toBeVisible();
+  await expect(frame.getByTestId('embed-violation')).toContainText(/[Ll]inearizab/);
+  await page.getByTestId('embed-election').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(screenshotDir, 'example-post-violation-1280x800.png') });
+  expect(errors).toEqual([]);
+});

@@ -120,7 +120,7 @@
     setSpeed(value) { return this.send('speed', { value }); }
     act(spec) { return this.send('act', spec); }
     load(link) { return this.send('load', { link }); }
-    startTour(id, stop) { return this.send('tour', { id, stop }); }
+    startTour(id, stop) { return this.send('tour', { tour: id, stop }); }
     getState() { return this.send('get'); }
     setState(state) { return this.send('set', { state }); }
     link() { return this.send('link'); }

@@ -160,7 +160,9 @@ pub fn command(ui: Ui, share: Share, msg: &JsValue) -> Result<JsValue, String> {
             import_trace(ui, share, &text)?;
         }
         "tour" => {
-            let id = get_str(msg, "id").ok_or("`tour` needs `id`")?;
+            // Not `id`: that is the request's own id, which the host's
+            // replies are matched by.
+            let id = get_str(msg, "tour").ok_or("`tour` needs `tour`, the tour's id")?;
             let stop = get_f64(msg, "stop").unwrap_or(1.0).max(1.0) as usize - 1;
             if !super::share::is_builtin_tour(&id) {
                 return Err(format!("no tour {id:?}"));
@@ -446,8 +448,23 @@ pub fn EmbedFooter(ui: Ui) -> impl IntoView {
             href.set(u);
         }
     };
+    // The checker badge is page chrome, hidden in an embed: a reader of
+    // the post still sees why the run stopped.
+    let violation = move || {
+        let lang = ui.lang.get();
+        ui.snapshot.with(|s| s.violation.clone()).map(|v| {
+            let name = crate::view_model::words::invariant_name(lang, v.invariant);
+            view! {
+                <strong class="embed-violation" data-testid="embed-violation" role="alert">
+                    {lang.f(K::CheckerBad, &[("name", &name)])}
+                    <span>{crate::view_model::words::violation_detail(lang, &v.detail)}</span>
+                </strong>
+            }
+        })
+    };
     view! {
         <p class="embed-footer" data-testid="embed-footer">
+            {violation}
             <span class="embed-caption">{move || t(K::EmbedCaption)}</span>
             " "
             <a data-testid="embed-open" target="_blank" rel="noopener" href=move || href.get()

@@ -58,7 +58,7 @@ pub fn install(ui: Ui, share: Share) {
             o.into()
         }),
         ("load", |a, _| msg("load", &[("link", a)])),
-        ("startTour", |a, b| msg("tour", &[("id", a), ("stop", b)])),
+        ("startTour", |a, b| msg("tour", &[("tour", a), ("stop", b)])),
         ("getState", |_, _| msg("get", &[])),
         ("setState", |a, _| msg("set", &[("state", a)])),
         ("link", |_, _| msg("link", &[])),
