@@ -149,39 +149,61 @@ const now = (page: Page): Promise<number> => page.evaluate(() => (window as any)
 // on the wall clock was not (a message glyph sometimes passed under a label).
 const MOMENT_US = 1_500_000;
 
+/** Opens `query` and stands on seed 7's MOMENT_US, paused at the default
+ * speed, with n1 selected. */
+async function standOnMoment(page: Page, query: string) {
+  await page.goto(query);
+  await expect(page.getByTestId('node')).toHaveCount(5);
+  // Run fast past the moment, pause, return to the default speed (at
+  // which messages in flight are drawn) and stand on the moment itself.
+  const defaultSpeed = Number(await page.getByTestId('speed').inputValue());
+  await setRange(page, 'speed', 500);
+  await expect.poll(() => now(page), { timeout: 15_000 }).toBeGreaterThan(MOMENT_US);
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('play-pause')).toHaveAttribute('aria-pressed', 'false');
+  await setRange(page, 'speed', defaultSpeed);
+  await setRange(page, 'scrubber', MOMENT_US);
+  await expect.poll(() => now(page)).toBe(MOMENT_US);
+  expect(await page.evaluate(() => (window as any).raftlab.snapshot().leader), 'a leader at the moment').not.toBeNull();
+  await expect(page.getByTestId('message').first()).toBeAttached();
+  await page.locator('[data-testid=node][data-node=n1]').click();
+}
+
+/** Measures the page with each dock tab shown in turn. */
+async function measureTabs(page: Page, tabs: string[], what: string) {
+  for (const tab of tabs) {
+    await page.getByTestId(`dock-tab-${tab}`).click();
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: 1280, height: Math.min(height, 6000) });
+    // Let the panels that follow at reading pace catch up with the moment.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const { checked, failures } = await measure(page);
+    expect(checked, 'text elements measured').toBeGreaterThan(60);
+    expect(failures, `${what}, ${tab} tab: text below WCAG AA`).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+}
+
 for (const scheme of ['light', 'dark'] as const) {
   test(`text meets WCAG AA contrast in the ${scheme} scheme`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width: 1280, height: 900 });
     // Chinese too: its page has other words in other places.
     for (const lang of ['en', 'zh']) {
-      await page.goto(`/?seed=7&lang=${lang}`);
-      await expect(page.getByTestId('node')).toHaveCount(5);
-      // Run fast past the moment, pause, return to the default speed (at
-      // which messages in flight are drawn) and stand on the moment itself.
-      const defaultSpeed = Number(await page.getByTestId('speed').inputValue());
-      await setRange(page, 'speed', 500);
-      await expect.poll(() => now(page), { timeout: 15_000 }).toBeGreaterThan(MOMENT_US);
-      await page.keyboard.press(' ');
-      await expect(page.getByTestId('play-pause')).toHaveAttribute('aria-pressed', 'false');
-      await setRange(page, 'speed', defaultSpeed);
-      await setRange(page, 'scrubber', MOMENT_US);
-      await expect.poll(() => now(page)).toBe(MOMENT_US);
-      expect(await page.evaluate(() => (window as any).raftlab.snapshot().leader), 'a leader at the moment').not.toBeNull();
-      await expect(page.getByTestId('message').first()).toBeAttached();
-      await page.locator('[data-testid=node][data-node=n1]').click();
+      await standOnMoment(page, `/?seed=7&lang=${lang}`);
       // The dock shows one panel at a time: measure the page with each.
-      for (const tab of ['inspector', 'client', 'network', 'state', 'settings', 'legend']) {
-        await page.getByTestId(`dock-tab-${tab}`).click();
-        const height = await page.evaluate(() => document.documentElement.scrollHeight);
-        await page.setViewportSize({ width: 1280, height: Math.min(height, 6000) });
-        // Let the panels that follow at reading pace catch up with the moment.
-        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-        const { checked, failures } = await measure(page);
-        expect(checked, 'text elements measured').toBeGreaterThan(60);
-        expect(failures, `${lang}, ${scheme}, ${tab} tab: text below WCAG AA`).toEqual([]);
-        await page.setViewportSize({ width: 1280, height: 900 });
-      }
+      await measureTabs(page, ['inspector', 'client', 'network', 'state', 'settings', 'legend'], `${lang}, ${scheme}`);
     }
+  });
+}
+
+// `theme=` against the reader's system setting: every colour must follow
+// the forced theme (white glyphs on a dark theme's light fills failed).
+for (const [forced, system] of [['dark', 'light'], ['light', 'dark']] as const) {
+  test(`theme=${forced} on a ${system} system meets WCAG AA contrast`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: system });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await standOnMoment(page, `/?seed=7&lang=en&theme=${forced}`);
+    await measureTabs(page, ['client', 'legend'], `theme=${forced}, system ${system}`);
   });
 }
