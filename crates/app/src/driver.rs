@@ -300,6 +300,23 @@ impl Ui {
                             break;
                         }
                     }
+                    // An exercise's goal is checked after every event,
+                    // as `raftlab-sim exercise` checks it: a goal that holds
+                    // for a moment inside a slice still counts.
+                    _ if crate::exercise_run::watching() => {
+                        while s.timeline.world().violation().is_none()
+                            && s.timeline
+                                .world()
+                                .next_event_time()
+                                .is_some_and(|at| at <= next)
+                            && crate::exercise_run::watching()
+                        {
+                            s.timeline.step_event();
+                            crate::exercise_run::observe(s.timeline.world());
+                        }
+                        // The actions recorded after the last event, and the clock.
+                        s.timeline.advance_to(next);
+                    }
                     _ => s.timeline.advance_to(next),
                 }
                 crate::exercise_run::observe(s.timeline.world());

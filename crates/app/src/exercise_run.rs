@@ -34,9 +34,16 @@ pub fn set(active: Option<Active>) {
     REACHED.with(|r| r.set(None));
 }
 
-/// Checks the goal on `world` (the driver calls it after every slice of
-/// a frame, so a goal that holds only for a moment is not missed); the
-/// first score within the limits at which it holds is kept.
+/// Whether an exercise is in progress and its goal has not held yet: the
+/// driver then runs event by event, checking the goal after each.
+pub fn watching() -> bool {
+    REACHED.with(|r| r.get()).is_none() && ACTIVE.with(|a| a.borrow().is_some())
+}
+
+/// Checks the goal on `world` (the driver calls it after every event while
+/// [`watching`], as the CLI's checker does, so a goal that holds only for a
+/// moment is not missed); the first score within the limits at which it
+/// holds is kept.
 pub fn observe(world: &World) {
     if REACHED.with(|r| r.get()).is_some() {
         return;
