@@ -186,10 +186,13 @@ pub fn drag_hint(
         }
         Some([]) => lang.f(K::DragNodeHeals, &[("node", &node)]),
         Some(gs) => match gs.iter().position(|g| g.contains(&node)) {
-            Some(0) | None => lang.f(
-                K::DragNodeRejoins,
-                &[("node", &node), ("group", &list(&gs[0]))],
-            ),
+            Some(0) | None => {
+                let others: Vec<NodeId> = gs[0].iter().copied().filter(|n| *n != node).collect();
+                lang.f(
+                    K::DragNodeRejoins,
+                    &[("node", &node), ("group", &list(&others))],
+                )
+            }
             Some(i) => lang.f(K::DragNodeCuts, &[("group", &list(&gs[i]))]),
         },
     }
@@ -334,9 +337,9 @@ mod tests {
             "Drop to cut n3, n4, n5 off from the others"
         );
         let back = regrouped(&all, Some(&two), NodeId(3), Target::Rest);
-        assert!(
-            drag_hint(Lang::En, &all, Some(&two), NodeId(3), back.as_deref())
-                .contains("n1, n2, n3, n5")
+        assert_eq!(
+            drag_hint(Lang::En, &all, Some(&two), NodeId(3), back.as_deref()),
+            "Drop to bring n3 back to n1, n2, n5"
         );
         let one = g(&[&[1, 2, 4, 5], &[3]]);
         let heal = regrouped(&all, Some(&one), NodeId(3), Target::Rest);

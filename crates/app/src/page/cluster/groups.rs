@@ -72,7 +72,7 @@ pub fn GroupHalos(ui: Ui, pos: Memo<Vec<(NodeId, Point)>>) -> impl IntoView {
     });
     move || {
         let p = pos.get();
-        let r = node_radius(p.len()) + 9.0;
+        let r = node_radius(p.len()) + 17.0;
         halos
             .get()
             .into_iter()
