@@ -190,3 +190,37 @@ test('a tour that stops at a violation says so by name, not "the cluster is your
   await done.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(screenshotDir, 'groups-phone-violation.png') });
 });
+
+test.describe('on a touch screen', () => {
+  test.use({ hasTouch: true, viewport: { width: 375, height: 812 } });
+
+  test('a finger drags a node out of the ring without scrolling the page, and back', async ({ page }) => {
+    await page.goto('/?seed=7&lang=zh');
+    await expect(page.getByTestId('node')).toHaveCount(5);
+    await expect.poll(async () => (await snapshot(page)).leader, { timeout: 15_000 }).not.toBeNull();
+    await page.getByTestId('play-pause').click();
+    await node(page, 3).scrollIntoViewIfNeeded();
+    const cdp = await page.context().newCDPSession(page);
+    const touch = async (type: string, p?: { x: number; y: number }) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ x: p.x, y: p.y }] : [] });
+    const drag = async (from: { x: number; y: number }, to: { x: number; y: number }) => {
+      await touch('touchStart', from);
+      for (let i = 1; i <= 8; i++) {
+        await touch('touchMove', { x: from.x + ((to.x - from.x) * i) / 8, y: from.y + ((to.y - from.y) * i) / 8 });
+      }
+    };
+    const scrolled = await page.evaluate(() => window.scrollY);
+    // Downwards and outwards: a swipe that would scroll the page elsewhere.
+    await drag(await centre(page, 3), await outside(page, 3));
+    await expect(page.getByTestId('drag-hint')).toHaveText('松开即可把 n3 与其他节点隔开');
+    await touch('touchEnd');
+    await expect.poll(() => partition(page)).toEqual([[1, 2, 4, 5], [3]]);
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+    await drag(await centre(page, 3), await drawingCentre(page));
+    await touch('touchEnd');
+    await expect.poll(() => partition(page)).toBeNull();
+    // A tap still selects.
+    await node(page, 2).tap();
+    await expect(page.getByTestId('node-power')).toHaveAttribute('aria-label', '让 n2 崩溃');
+  });
+});

@@ -196,6 +196,15 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                     }
                 }
             }
+            on:touchmove=move |ev: leptos::ev::TouchEvent| {
+                // A finger on a node drags the node, never scrolls the page:
+                // CSS `touch-action` does not reach inside an SVG, so the
+                // move is refused here (a listener on the drawing itself,
+                // not the document, so it is not passive). A tap still clicks.
+                if drag.with_untracked(Option::is_some) {
+                    ev.prevent_default();
+                }
+            }
             on:pointerup=move |_| {
                 drop_node();
                 cut_along();
