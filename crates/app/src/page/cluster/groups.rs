@@ -60,6 +60,33 @@ pub fn toggle_node(ui: Ui, node: NodeId) {
     move_node(ui, node, target);
 }
 
+/// Text for SVG markup: `&`, `<`, `>` and `"` escaped.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The halos as SVG markup: one circle per node, in its group's colour.
+/// (Markup, not one component per circle: what is drawn is decorative,
+/// and a string costs the page far less code.)
+fn halo_markup(halos: &[(NodeId, usize)], pos: &[(NodeId, Point)]) -> String {
+    let r = num(node_radius(pos.len()) + 17.0);
+    let mut out = String::new();
+    for (id, group) in halos {
+        if let Some((_, at)) = pos.iter().find(|(n, _)| n == id) {
+            out += &format!(
+                r#"<circle class="group-halo g{g4}" data-testid="group-halo" data-node="{id}" data-group="{group}" cx="{x}" cy="{y}" r="{r}"></circle>"#,
+                g4 = group % 4,
+                x = num(at.x),
+                y = num(at.y),
+            );
+        }
+    }
+    out
+}
+
 /// A halo behind each node in its group's colour while the network is
 /// partitioned (the first group, "the rest", in the quietest).
 #[component]
@@ -70,47 +97,91 @@ pub fn GroupHalos(ui: Ui, pos: Memo<Vec<(NodeId, Point)>>) -> impl IntoView {
             halos(&ids, s.partition.as_deref())
         })
     });
-    move || {
-        let p = pos.get();
-        let r = node_radius(p.len()) + 17.0;
-        halos
-            .get()
-            .into_iter()
-            .filter_map(|(id, group)| {
-                let at = p.iter().find(|(n, _)| *n == id)?.1;
-                Some(view! {
-                    <circle
-                        class=format!("group-halo g{}", group % 4)
-                        data-testid="group-halo"
-                        data-node=id.to_string()
-                        data-group=group
-                        cx=num(at.x)
-                        cy=num(at.y)
-                        r=num(r)
-                    ></circle>
-                })
-            })
-            .collect_view()
+    view! {
+        <g class="groups" aria-hidden="true" inner_html=move || halos.with(|h| pos.with(|p| halo_markup(h, p)))></g>
     }
 }
 
-/// While a node is dragged: the drop zone outside the ring (lit when the
-/// pointer is in it), the node it would join, a ghost under the pointer
-/// and what dropping it there would do.
+/// The drag layer's markup: the drop zone outside the ring (lit when the
+/// pointer is in it), the node it would join, a tether from the node's
+/// place, a ghost under the pointer and what dropping it there would do.
+fn drag_markup(d: &NodeDrag, p: &[(NodeId, Point)], hint: &str) -> String {
+    let count = p.len();
+    let (r, big) = (node_radius(count), cluster_radius(count));
+    let target = target_at(d.at, d.id, p);
+    let home = p
+        .iter()
+        .find(|(n, _)| *n == d.id)
+        .map_or(d.from, |(_, at)| *at);
+    let (c, x) = (num(CANVAS), num(CENTRE));
+    // The canvas less the ring's disc (even-odd): the zone that sets apart.
+    let zone = format!(
+        "M0 0H{c}V{c}H0Z M{x} {t} A{R} {R} 0 1 0 {x} {b} A{R} {R} 0 1 0 {x} {t}Z",
+        t = num(CENTRE - big),
+        b = num(CENTRE + big),
+        R = num(big),
+    );
+    let hot = if target == Target::Apart { " hot" } else { "" };
+    let join = match target {
+        Target::Join(other) => p
+            .iter()
+            .find(|(n, _)| *n == other)
+            .map(|(_, at)| {
+                format!(
+                    r#"<circle class="drop-join" cx="{}" cy="{}" r="{}"></circle>"#,
+                    num(at.x),
+                    num(at.y),
+                    num(r + 9.0)
+                )
+            })
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let (ax, ay) = (num(d.at.x), num(d.at.y));
+    format!(
+        concat!(
+            r#"<g class="drag-layer" data-testid="drag-layer" data-target="{target:?}">"#,
+            r#"<path class="drop-zone{hot}" data-testid="drop-zone" d="{zone}" fill-rule="evenodd"></path>"#,
+            r#"<circle class="drop-ring" cx="{x}" cy="{x}" r="{big}"></circle>{join}"#,
+            r#"<line class="drag-tether" x1="{hx}" y1="{hy}" x2="{ax}" y2="{ay}"></line>"#,
+            r#"<g class="drag-ghost"><circle cx="{ax}" cy="{ay}" r="{r}"></circle>"#,
+            r#"<text x="{ax}" y="{ty}" text-anchor="middle">{id}</text></g>"#,
+            r#"<text class="drag-hint" data-testid="drag-hint" x="{x}" y="16" text-anchor="middle">{hint}</text>"#,
+            "</g>"
+        ),
+        target = target,
+        hot = hot,
+        zone = zone,
+        x = x,
+        big = num(big),
+        join = join,
+        hx = num(home.x),
+        hy = num(home.y),
+        ax = ax,
+        ay = ay,
+        r = num(r),
+        ty = num(d.at.y + 5.0),
+        id = d.id,
+        hint = esc(hint),
+    )
+}
+
+/// While a node is dragged, what a drop would do, drawn over the picture
+/// (see [`drag_markup`]) and said to a screen reader.
 #[component]
 pub fn DragLayer(
     ui: Ui,
     drag: RwSignal<Option<NodeDrag>>,
     pos: Memo<Vec<(NodeId, Point)>>,
 ) -> impl IntoView {
-    move || {
-        let d = drag.get().filter(|d| d.moving)?;
+    let markup = move || {
+        let Some(d) = drag.get().filter(|d| d.moving) else {
+            return String::new();
+        };
         let p = pos.get_untracked();
-        let count = p.len();
-        let (r, big) = (node_radius(count), cluster_radius(count));
-        let target = target_at(d.at, d.id, &p);
         let hint = ui.snapshot.with_untracked(|s| {
             let ids: Vec<NodeId> = s.nodes.iter().map(|n| n.id).collect();
+            let target = target_at(d.at, d.id, &p);
             let after = regrouped(&ids, s.partition.as_deref(), d.id, target);
             drag_hint(
                 ui.lang.get_untracked(),
@@ -120,40 +191,7 @@ pub fn DragLayer(
                 after.as_deref(),
             )
         });
-        // The canvas less the ring's disc (even-odd): the zone that sets apart.
-        let zone = format!(
-            "M0 0H{c}V{c}H0Z M{x} {t} A{R} {R} 0 1 0 {x} {b} A{R} {R} 0 1 0 {x} {t}Z",
-            c = num(CANVAS),
-            x = num(CENTRE),
-            t = num(CENTRE - big),
-            b = num(CENTRE + big),
-            R = num(big),
-        );
-        let home = p
-            .iter()
-            .find(|(n, _)| *n == d.id)
-            .map_or(d.from, |(_, at)| *at);
-        let join = match target {
-            Target::Join(other) => p.iter().find(|(n, _)| *n == other).map(|(_, at)| *at),
-            _ => None,
-        };
-        let zone_class = if target == Target::Apart {
-            "drop-zone hot"
-        } else {
-            "drop-zone"
-        };
-        Some(view! {
-            <g class="drag-layer" data-testid="drag-layer" data-target=format!("{target:?}")>
-                <path class=zone_class data-testid="drop-zone" d=zone fill-rule="evenodd"></path>
-                <circle class="drop-ring" cx=num(CENTRE) cy=num(CENTRE) r=num(big)></circle>
-                {join.map(|at| view! { <circle class="drop-join" cx=num(at.x) cy=num(at.y) r=num(r + 9.0)></circle> })}
-                <line class="drag-tether" x1=num(home.x) y1=num(home.y) x2=num(d.at.x) y2=num(d.at.y)></line>
-                <g class="drag-ghost" aria-hidden="true">
-                    <circle cx=num(d.at.x) cy=num(d.at.y) r=num(r)></circle>
-                    <text x=num(d.at.x) y=num(d.at.y + 5.0) text-anchor="middle">{d.id.to_string()}</text>
-                </g>
-                <text class="drag-hint" data-testid="drag-hint" role="status" x=num(CENTRE) y="16" text-anchor="middle">{hint}</text>
-            </g>
-        })
-    }
+        drag_markup(&d, &p, &hint)
+    };
+    view! { <g class="drag" aria-hidden="true" inner_html=markup></g> }
 }

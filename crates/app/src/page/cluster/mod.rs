@@ -224,9 +224,7 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
             role="group"
             aria-label=move || lang.get().f(K::ClusterAria, &[("n", &count())])
         >
-            <g class="groups" aria-hidden="true">
-                <GroupHalos ui pos />
-            </g>
+            <GroupHalos ui pos />
             <g class="links">
                 {move || {
                     let lang = lang.get();
