@@ -74,6 +74,14 @@ test('a node dragged out of the ring is cut off from the others; dragged back, t
   await expect(page.getByTestId('recent-events')).toContainText('partition {n1 n2 n4 n5} {n3}');
   // A drag is not a click: nothing was selected.
   await expect(page.getByTestId('node-power')).toHaveCount(0);
+  // Time travel carries it: before the drop, whole; back at the present, cut.
+  const t = (await snapshot(page)).now;
+  await page.keyboard.press('Shift+ArrowLeft');
+  await expect.poll(async () => (await snapshot(page)).now).toBeLessThan(t);
+  expect(await partition(page)).toBeNull();
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect.poll(async () => (await snapshot(page)).now).toBe(t);
+  expect(await partition(page)).toEqual([[1, 2, 4, 5], [3]]);
   await page.getByTestId('cluster').screenshot({ path: path.join(screenshotDir, 'groups-dropped.png') });
 
   // n4 dropped on n3: into n3's group.
