@@ -67,7 +67,7 @@ pub fn Node(
                         // This node, not the selected one (the page's G).
                         ev.prevent_default();
                         ev.stop_propagation();
-                        super::toggle_node(ui, id);
+                        super::groups::toggle_node(ui, id);
                     }
                 }
             >
