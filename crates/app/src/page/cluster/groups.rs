@@ -138,6 +138,13 @@ fn drag_markup(d: &NodeDrag, p: &[(NodeId, Point)], hint: &str) -> String {
         _ => String::new(),
     };
     let (ax, ay) = (num(d.at.x), num(d.at.y));
+    // The hint at the foot of the picture, where no label is, unless the
+    // ghost is there: then at the top.
+    let hint_y = if d.at.y > CANVAS - 60.0 {
+        16.0
+    } else {
+        CANVAS - 8.0
+    };
     format!(
         concat!(
             r#"<g class="drag-layer" data-testid="drag-layer" data-target="{target:?}">"#,
@@ -146,7 +153,7 @@ fn drag_markup(d: &NodeDrag, p: &[(NodeId, Point)], hint: &str) -> String {
             r#"<line class="drag-tether" x1="{hx}" y1="{hy}" x2="{ax}" y2="{ay}"></line>"#,
             r#"<g class="drag-ghost"><circle cx="{ax}" cy="{ay}" r="{r}"></circle>"#,
             r#"<text x="{ax}" y="{ty}" text-anchor="middle">{id}</text></g>"#,
-            r#"<text class="drag-hint" data-testid="drag-hint" x="{x}" y="16" text-anchor="middle">{hint}</text>"#,
+            r#"<text class="drag-hint" data-testid="drag-hint" x="{x}" y="{hint_y}" text-anchor="middle">{hint}</text>"#,
             "</g>"
         ),
         target = target,
@@ -163,6 +170,7 @@ fn drag_markup(d: &NodeDrag, p: &[(NodeId, Point)], hint: &str) -> String {
         ty = num(d.at.y + 5.0),
         id = d.id,
         hint = esc(hint),
+        hint_y = num(hint_y),
     )
 }
 
