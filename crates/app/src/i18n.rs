@@ -754,6 +754,17 @@ strings! {
     HiEmpty => "No client operation in this window.", "此时间窗内没有客户端操作。";
     TvOpenDiagram => "Space-time diagram", "时空图";
     TvOpenHistory => "Client history", "客户端历史";
+    // --- partitions by dragging nodes, phone fixes (issue 11 items 5, 6) ---
+    DragNodeOutHint => "Drag {node} out of the ring to cut it off from the others", "把 {node} 拖出圆环，就能把它与其他节点隔开";
+    DragNodeBackHint => "Drag {node} back into the ring to bring it back", "把 {node} 拖回圆环内，它就能重新与其他节点相连";
+    DragNodeCuts => "Drop to cut {group} off from the others", "松开即可把 {group} 与其他节点隔开";
+    DragNodeRejoins => "Drop to bring {node} back to {group}", "松开即可让 {node} 回到 {group} 这一组";
+    DragNodeHeals => "Drop to heal the network: {node} rejoins the others", "松开即可修复网络：{node} 重新与其他节点相连";
+    ExplainNodeGroup => "Drag it out of the ring (or press G) to cut it off from the others, a network partition; drag it back (or G again) to heal.",
+        "把它拖出圆环（或按 G 键），就能把它与其他节点隔开，形成网络分区；把它拖回来（或再按一次 G 键）即可修复。";
+    KeyG => "cut the focused or selected node off from the others / bring it back", "把获得焦点或选中的节点与其他节点隔开 / 让它回来";
+    TourDoneViolation => "End of the tour: the world stopped at a violation. {violation}. Drag the timeline back to watch what led to it.",
+        "导览结束：世界停在了一次违规上。{violation}。把时间线往回拖，就能看到它是怎么发生的。";
 }
 
 #[cfg(test)]

@@ -224,6 +224,7 @@ pub fn HelpOverlay(ui: Ui) -> impl IntoView {
             ("p", K::KeyP),
             ("t", K::KeyT),
             ("l", K::KeyL),
+            ("g", K::KeyG),
             ("+ −", K::KeyPlusMinus),
             ("Esc", K::KeyEsc),
             ("?", K::KeyQuestion),

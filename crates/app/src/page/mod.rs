@@ -143,6 +143,12 @@ fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
             }
             true
         }
+        "g" => {
+            if let Some(n) = selected {
+                cluster::toggle_node(ui, n);
+            }
+            true
+        }
         d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() && d != "0" => {
             let i = (d.as_bytes()[0] - b'1') as usize;
             if let Some(id) = ui.snapshot.with_untracked(|s| s.nodes.get(i).map(|n| n.id)) {

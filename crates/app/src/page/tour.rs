@@ -10,8 +10,8 @@ use super::dialog::{trap_tab, use_modal_focus};
 use crate::driver::{Ui, TOUR_SPEED};
 use crate::i18n::{Lang, K};
 use crate::view_model::tour::{
-    buttons, length_line, menu_groups, minutes, narration, outcome_rows, progress, topic_name,
-    topic_slug, RowStatus,
+    buttons, done_line, length_line, menu_groups, minutes, narration, outcome_rows, progress,
+    topic_name, topic_slug, RowStatus,
 };
 
 /// The list of tours, in a dialog, grouped by topic in course order; each
@@ -185,7 +185,9 @@ pub fn TourCard(ui: Ui) -> impl IntoView {
                 </div>
                 <ul class="tour-outcomes" data-testid="tour-outcomes" aria-label=t(K::TourScript)>{rows}</ul>
                 <Show when=move || shown(|b| b.2)>
-                    <p class="tour-done" data-testid="tour-done">{t(K::TourDone)}</p>
+                    <p class="tour-done" data-testid="tour-done">
+                        {Memo::new(move |_| ui.snapshot.with(|s| done_line(lang, s.violation.as_ref())))}
+                    </p>
                 </Show>
                 <div class="tour-nav">
                     <button data-testid="tour-back" disabled=stop == 0

@@ -8,7 +8,8 @@ use super::node::NodeState;
 use crate::i18n::{Lang, K};
 
 /// A node explained: what its role means, what its term label (`T3`) and
-/// vote label (`voted n2`, may be empty) say, and what clicking it does.
+/// vote label (`voted n2`, may be empty) say, and what clicking it and
+/// dragging it (or its key, G) do.
 pub fn node(lang: Lang, state: NodeState, term_label: &str, vote_label: &str) -> String {
     let role = lang.t(match state {
         NodeState::Up(Role::Follower) => K::ExplainFollower,
@@ -26,6 +27,7 @@ pub fn node(lang: Lang, state: NodeState, term_label: &str, vote_label: &str) ->
         out.push(lang.f(K::ExplainVote, &[("label", &vote_label)]));
     }
     out.push(lang.t(K::ExplainNodeAct).to_string());
+    out.push(lang.t(K::ExplainNodeGroup).to_string());
     out.join(" ")
 }
 
@@ -42,7 +44,10 @@ mod tests {
     fn a_node_explains_its_role_term_and_vote_in_both_languages() {
         let en = node(Lang::En, NodeState::Up(Role::Leader), "T1", "voted n5");
         assert!(
-            en.contains("leader") && en.contains("“T1”") && en.contains("“voted n5”"),
+            en.contains("leader")
+                && en.contains("“T1”")
+                && en.contains("“voted n5”")
+                && en.contains("press G"),
             "{en}"
         );
         let zh = node(Lang::Zh, NodeState::Up(Role::Leader), "任期1", "投给 n5");

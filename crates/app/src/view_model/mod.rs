@@ -5,6 +5,7 @@
 pub mod client;
 pub mod exercise;
 pub mod explain;
+pub mod groups;
 pub mod history;
 pub mod layout;
 pub mod log;

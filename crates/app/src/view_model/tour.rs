@@ -5,9 +5,10 @@ use raftlab_core::{Micros, ProposeError};
 use raftlab_sim::invariants::Invariant;
 use raftlab_sim::scenario::Reply;
 use raftlab_sim::tour::{topic_of, Outcome, Phase, Topic, Tour, TOPICS};
+use raftlab_sim::Violation;
 
 use crate::i18n::{Lang, K};
-use crate::view_model::words::{invariant_name, propose_error};
+use crate::view_model::words::{invariant_name, propose_error, violation_line};
 
 /// How a row of the script's outcomes is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -348,6 +349,18 @@ pub fn find(tours: &[Tour], id: &str) -> Option<usize> {
     tours.iter().position(|t| t.id == id)
 }
 
+/// The card's last words: the cluster is the reader's now, unless the run
+/// stopped at a violation (a tour ends there): then what broke, by name.
+pub fn done_line(lang: Lang, violation: Option<&Violation>) -> String {
+    match violation {
+        Some(v) => lang.f(
+            K::TourDoneViolation,
+            &[("violation", &violation_line(lang, v))],
+        ),
+        None => lang.t(K::TourDone).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -601,5 +614,34 @@ mod tests {
         assert_eq!(buttons(Phase::Running), (true, false, false));
         assert_eq!(buttons(Phase::AtRest), (false, true, false));
         assert_eq!(buttons(Phase::Finished), (false, false, true));
+    }
+
+    #[test]
+    fn a_tour_that_stopped_at_a_violation_names_it_instead_of_handing_over() {
+        use raftlab_sim::invariants::Detail;
+        assert!(done_line(Lang::En, None).contains("yours"));
+        let v = Violation {
+            invariant: Invariant::Linearizability,
+            detail: Detail::NotLinearizable {
+                key: "x".into(),
+                explanation: String::new(),
+                why: None,
+            },
+            nodes: Vec::new(),
+            index: None,
+            term: None,
+            event: 9,
+            at: Micros(1),
+        };
+        let en = done_line(Lang::En, Some(&v));
+        assert!(
+            en.contains("Linearizability") && en.contains("violation") && !en.contains("yours"),
+            "{en}"
+        );
+        let zh = done_line(Lang::Zh, Some(&v));
+        assert!(
+            zh.contains(invariant_name(Lang::Zh, Invariant::Linearizability)),
+            "{zh}"
+        );
     }
 }

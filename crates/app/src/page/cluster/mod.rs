@@ -7,10 +7,15 @@
 //! message to select it (the run stays paused to act on it); release
 //! anywhere else and the run goes on.
 //!
+//! Dragging a node out of the ring sets it apart (a partition: the nodes
+//! set apart against the rest); dragging it back heals (`groups.rs`). A
+//! press that moves less than `DRAG_MIN` is a click and selects the node.
+//!
 //! One component per part, each following its own memo so that a frame
 //! redraws only what moved: [`Link`] (a lane each way), [`Node`],
 //! [`TimerArc`], [`MessageGlyph`] and [`LostMessage`].
 
+mod groups;
 mod link;
 mod lost;
 mod message;
@@ -28,8 +33,11 @@ use raftlab_sim::{Action, NodeStatus};
 
 /// A stroke shorter than this (SVG units) is a click, not a knife.
 const KNIFE_MIN: f64 = 20.0;
+use crate::view_model::groups::{target_at, DRAG_MIN};
 use crate::view_model::message::{drop_views, message_views, MessageView};
 use crate::view_model::node::{node_views, positions};
+pub(crate) use groups::toggle_node;
+use groups::{move_node, DragLayer, GroupHalos, NodeDrag};
 use link::Link;
 use lost::LostMessage;
 use message::MessageGlyph;
@@ -77,6 +85,10 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
     // Knife: a stroke dragged across the drawing from empty space cuts
     // every link it crosses, both ways (a partition drawn by hand).
     let knife = RwSignal::new(None::<(Point, Point)>);
+    // A node pressed, and perhaps dragged (see `groups.rs`).
+    let drag = RwSignal::new(None::<NodeDrag>);
+    // Set when a drag ends, so the click that may follow does not select.
+    let dragged = StoredValue::new(false);
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     let to_canvas = move |x: i32, y: i32| -> Option<Point> {
         let el = svg_ref.get_untracked()?;
@@ -114,6 +126,17 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
             });
         }
     };
+    // A node dropped: into the group its place means.
+    let drop_node = move || {
+        let Some(d) = drag.get_untracked() else {
+            return;
+        };
+        drag.set(None);
+        if d.moving {
+            dragged.set_value(true);
+            move_node(ui, d.id, target_at(d.at, d.id, &pos.get_untracked()));
+        }
+    };
     // Held press: the run froze on pointer-down and resumes on release
     // unless the release picked a message.
     let thaw = move || {
@@ -140,23 +163,60 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                 if ev.is_primary() && !on_part {
                     knife.set(to_canvas(ev.client_x(), ev.client_y()).map(|p| (p, p)));
                 }
+                dragged.set_value(false);
+                let pressed = ev
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .and_then(|e| e.closest(".node-hit").ok().flatten())
+                    .and_then(|e| e.get_attribute("data-node"))
+                    .and_then(|name| node_ids().into_iter().find(|id| id.to_string() == name));
+                if let (true, Some(id), Some(p)) = (ev.is_primary(), pressed, to_canvas(ev.client_x(), ev.client_y())) {
+                    drag.set(Some(NodeDrag { id, from: p, at: p, moving: false }));
+                }
             }
             on:pointermove=move |ev| {
+                if let Some(d) = drag.get_untracked() {
+                    if let Some(p) = to_canvas(ev.client_x(), ev.client_y()) {
+                        let moving = d.moving || (p.x - d.from.x).hypot(p.y - d.from.y) >= DRAG_MIN;
+                        if moving && !d.moving {
+                            // From here the drawing follows the pointer even
+                            // past its edge, and the node's click is not fired.
+                            // (Should capture fail, the drag still ends
+                            // where the pointer leaves the drawing.)
+                            if let Some(el) = svg_ref.get_untracked() {
+                                let _ = el.set_pointer_capture(ev.pointer_id());
+                            }
+                        }
+                        drag.set(Some(NodeDrag { at: p, moving, ..d }));
+                    }
+                }
                 if knife.with_untracked(Option::is_some) {
                     if let Some(p) = to_canvas(ev.client_x(), ev.client_y()) {
                         knife.update(|k| if let Some(k) = k { k.1 = p });
                     }
                 }
             }
+            on:touchmove=move |ev: leptos::ev::TouchEvent| {
+                // A finger on a node drags the node, never scrolls the page:
+                // CSS `touch-action` does not reach inside an SVG, so the
+                // move is refused here (a listener on the drawing itself,
+                // not the document, so it is not passive). A tap still clicks.
+                if drag.with_untracked(Option::is_some) {
+                    ev.prevent_default();
+                }
+            }
             on:pointerup=move |_| {
+                drop_node();
                 cut_along();
                 thaw();
             }
             on:pointercancel=move |_| {
+                drag.set(None);
                 knife.set(None);
                 thaw();
             }
             on:pointerleave=move |_| {
+                drop_node();
                 cut_along();
                 thaw();
             }
@@ -164,6 +224,7 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
             role="group"
             aria-label=move || lang.get().f(K::ClusterAria, &[("n", &count())])
         >
+            <GroupHalos ui pos />
             <g class="links">
                 {move || {
                     let lang = lang.get();
@@ -171,9 +232,10 @@ pub fn Cluster(ui: Ui) -> impl IntoView {
                 }}
             </g>
             <g class="nodes">
-                <For each=node_ids key=|id| *id children=move |id| view! { <Node id nodes ui /> } />
+                <For each=node_ids key=|id| *id children=move |id| view! { <Node id nodes ui dragged /> } />
             </g>
             <NodePower ui nodes />
+            <DragLayer ui drag pos />
             <HiddenNote ui messages />
             {move || knife.get().map(|(a, b)| view! {
                 <line class="knife" data-testid="knife" x1=num(a.x) y1=num(a.y) x2=num(b.x) y2=num(b.y)></line>

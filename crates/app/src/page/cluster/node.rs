@@ -11,9 +11,16 @@ use crate::view_model::explain;
 use crate::view_model::layout::{badge_at, term_label_y};
 use crate::view_model::node::NodeView;
 
-/// Node `id` as `nodes` has it; clicking it (or Enter/Space) selects it.
+/// Node `id` as `nodes` has it; clicking it (or Enter/Space) selects it,
+/// unless the press was a drag (`dragged`); G sets it apart or brings it
+/// back (see `groups.rs`).
 #[component]
-pub fn Node(id: NodeId, nodes: Memo<Vec<NodeView>>, ui: Ui) -> impl IntoView {
+pub fn Node(
+    id: NodeId,
+    nodes: Memo<Vec<NodeView>>,
+    ui: Ui,
+    dragged: StoredValue<bool>,
+) -> impl IntoView {
     let v = Memo::new(move |_| {
         nodes.with(|ns| {
             ns.iter().find(|n| n.id == id).map(|n| NodeView {
@@ -47,10 +54,20 @@ pub fn Node(id: NodeId, nodes: Memo<Vec<NodeView>>, ui: Ui) -> impl IntoView {
                 data-explain=move || explain.get()
                 role="button"
                 tabindex="0"
-                on:click=move |_| select()
+                aria-keyshortcuts="g"
+                on:click=move |_| {
+                    if !dragged.get_value() {
+                        select()
+                    }
+                }
                 on:keydown=move |ev| {
                     if on_activate(&ev) {
                         select()
+                    } else if ev.key() == "g" && !(ev.ctrl_key() || ev.meta_key() || ev.alt_key()) {
+                        // This node, not the selected one (the page's G).
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        super::groups::toggle_node(ui, id);
                     }
                 }
             >
