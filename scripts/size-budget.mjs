@@ -45,7 +45,7 @@ const patterns = [/\b(?:href|src)\s*=\s*"([^"]+)"/g, /'([^'\s]+\.(?:js|wasm|css)
 for (const re of patterns) {
   for (const m of html.matchAll(re)) {
     const ref = m[1];
-    if (/^(data:|https?:|\/\/|#)/.test(ref)) continue;
+    if (/^(data:|https?:|\/\/|#|\?)/.test(ref)) continue;
     names.add(normalize(ref.replace(/^\.?\//, '').split(/[?#]/)[0]));
   }
 }

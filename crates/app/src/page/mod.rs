@@ -9,7 +9,7 @@ mod dock;
 mod download;
 pub mod embed;
 pub mod exercise;
-mod explain;
+pub(crate) mod explain;
 pub mod fatal;
 mod history;
 mod inspector;
