@@ -158,7 +158,7 @@ fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
 }
 
 /// Mounting stages after the first: one a task, each after a paint.
-const LATER_STAGES: u8 = 2;
+const LATER_STAGES: u8 = 3;
 
 /// Raises `stage` by one after the next paint, up to [`LATER_STAGES`].
 fn mount_later(stage: RwSignal<u8>) {
@@ -187,9 +187,18 @@ fn layout_class(embed: bool, touring: bool) -> &'static str {
     }
 }
 
-/// The whole page.
-#[component]
-pub fn Playground() -> impl IntoView {
+/// The address read and the run started, before the page is drawn.
+type Started = (
+    crate::view_model::params::Params,
+    Vec<crate::view_model::params::ParamError>,
+    Ui,
+);
+
+thread_local! {
+    static STARTED: std::cell::RefCell<Option<Started>> = const { std::cell::RefCell::new(None) };
+}
+
+fn start_from_address() -> Started {
     let search = window().location().search().unwrap_or_default();
     let (params, errors) = parse(&search);
     let lang = params.lang.unwrap_or_else(browser_lang);
@@ -198,6 +207,25 @@ pub fn Playground() -> impl IntoView {
         params.speed.unwrap_or(DEFAULT_SPEED),
         lang,
     );
+    (params, errors, ui)
+}
+
+/// Reads the address and starts the run (the world built, fast-forwarded
+/// to its first message) in a task of its own: `main` calls it, then mounts
+/// [`Playground`] in the next task, which takes this run. On a phone's CPU
+/// the two in one task were the longest task of the load.
+pub fn start() {
+    let started = start_from_address();
+    STARTED.with(|s| *s.borrow_mut() = Some(started));
+}
+
+/// The whole page: the run [`start`] began, or a new one (the browser
+/// tests mount it directly).
+#[component]
+pub fn Playground() -> impl IntoView {
+    let (params, errors, ui) = STARTED
+        .with(|s| s.borrow_mut().take())
+        .unwrap_or_else(start_from_address);
     let share = Share::new();
     js_api::install(ui, share);
     embed::install(ui, share, &params);
@@ -232,9 +260,9 @@ pub fn Playground() -> impl IntoView {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ui, ev));
     on_cleanup(move || handle.remove());
 
-    // The panels beside the drawing (inspector, network), then those below
-    // it (the log view, half the page's elements, and the tables) are
-    // mounted in tasks of their own after the first paint: building the
+    // The log view (half the page's elements), the dock (inspector,
+    // network, tables), then the time views are mounted in tasks of their
+    // own after the first paint: building the
     // whole page in the first task (with instantiating and starting the run)
     // was one long task on a phone's CPU.
     let stage = RwSignal::new(0u8);
@@ -328,7 +356,7 @@ pub fn Playground() -> impl IntoView {
                 <Explainer />
             </main>
             // The run laid out in time (issue 14): closed until opened.
-            <Show when=move || { stage.get() >= 2 && !embed }>
+            <Show when=move || { stage.get() >= 3 && !embed }>
                 <section class="timeviews chrome">
                     <spacetime::SpaceTime ui=ui />
                     <history::ClientHistory ui=ui />
