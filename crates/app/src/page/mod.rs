@@ -158,7 +158,7 @@ fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
 }
 
 /// Mounting stages after the first: one a task, each after a paint.
-const LATER_STAGES: u8 = 3;
+const LATER_STAGES: u8 = 4;
 
 /// Raises `stage` by one after the next paint, up to [`LATER_STAGES`].
 fn mount_later(stage: RwSignal<u8>) {
@@ -260,9 +260,9 @@ pub fn Playground() -> impl IntoView {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ui, ev));
     on_cleanup(move || handle.remove());
 
-    // The log view (half the page's elements), the dock (inspector,
-    // network, tables), then the time views are mounted in tasks of their
-    // own after the first paint: building the
+    // The drawing, the log view (half the page's elements), the dock
+    // (inspector, network, tables), then the time views are mounted in
+    // tasks of their own after the first paint: building the
     // whole page in the first task (with instantiating and starting the run)
     // was one long task on a phone's CPU.
     let stage = RwSignal::new(0u8);
@@ -327,8 +327,12 @@ pub fn Playground() -> impl IntoView {
                             }}
                         </span>
                     </h2>
+                    // The box's size is set by CSS, so the drawing arriving a
+                    // task later moves nothing.
                     <div class="cluster-box">
-                        <Cluster ui=ui />
+                        <Show when=move || { stage.get() >= 1 }>
+                            <Cluster ui=ui />
+                        </Show>
                     </div>
                     <FirstVisitHint ui=ui forced=hint embed=embed />
                     <ol class="recent chrome" data-testid="recent-events" aria-label=move || t(K::RecentHeading)>
@@ -345,10 +349,10 @@ pub fn Playground() -> impl IntoView {
                 <div class="side chrome">
                     <exercise::ExercisePanel ui=ui />
                     <TourCard ui=ui />
-                    <Show when=move || { stage.get() >= 1 }>
+                    <Show when=move || { stage.get() >= 2 }>
                         <Logs ui=ui />
                     </Show>
-                    <Show when=move || { stage.get() >= 2 }>
+                    <Show when=move || { stage.get() >= 3 }>
                         <Dock ui=ui />
                     </Show>
                 </div>
@@ -356,7 +360,7 @@ pub fn Playground() -> impl IntoView {
                 <Explainer />
             </main>
             // The run laid out in time (issue 14): closed until opened.
-            <Show when=move || { stage.get() >= 3 && !embed }>
+            <Show when=move || { stage.get() >= 4 && !embed }>
                 <section class="timeviews chrome">
                     <spacetime::SpaceTime ui=ui />
                     <history::ClientHistory ui=ui />
