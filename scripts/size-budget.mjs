@@ -20,7 +20,7 @@ let dist = 'dist';
 // size measured when the goal's work stopped, plus a little. Lower it as the
 // page shrinks; raise it only with a reason in the commit.
 const GOAL = 200_000;
-const CEILING = 760_000;
+const CEILING = 752_000;
 let budget = CEILING;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--budget') budget = Number(args[++i]);
@@ -45,7 +45,7 @@ const patterns = [/\b(?:href|src)\s*=\s*"([^"]+)"/g, /'([^'\s]+\.(?:js|wasm|css)
 for (const re of patterns) {
   for (const m of html.matchAll(re)) {
     const ref = m[1];
-    if (/^(data:|https?:|\/\/|#)/.test(ref)) continue;
+    if (/^(data:|https?:|\/\/|#|\?)/.test(ref)) continue;
     names.add(normalize(ref.replace(/^\.?\//, '').split(/[?#]/)[0]));
   }
 }

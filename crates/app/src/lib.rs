@@ -13,6 +13,7 @@ pub mod driver;
 pub mod exercise_run;
 pub mod i18n;
 pub mod page;
+pub mod shell;
 pub mod startup;
 pub mod view_model;
 

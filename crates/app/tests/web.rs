@@ -20,11 +20,36 @@ fn test_root() -> web_sys::HtmlElement {
     root.unchecked_into()
 }
 
+/// One animation frame, then one task: what the page waits between its
+/// mounting stages.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |ok, _| {
+        let ok = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = window().set_timeout_with_callback(ok.unchecked_ref());
+        });
+        let _ = window().request_animation_frame(ok.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Waits (a few frames at most) until `selector` is drawn under `root`.
+async fn drawn(root: &web_sys::HtmlElement, selector: &str) {
+    for _ in 0..20 {
+        if root.query_selector(selector).ok().flatten().is_some() {
+            return;
+        }
+        next_frame().await;
+    }
+}
+
 #[wasm_bindgen_test]
 async fn app_draws_the_title_and_five_nodes() {
     let root = test_root();
     let _handle = leptos::mount::mount_to(root.clone(), raftlab_app::App);
     leptos::task::tick().await;
+    // The drawing is mounted a frame after the header (README, "Page
+    // weight and load").
+    drawn(&root, "[data-testid=node]").await;
 
     let title = root
         .query_selector("[data-testid=app-title]")

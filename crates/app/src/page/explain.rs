@@ -149,7 +149,7 @@ pub fn Explainer() -> impl IntoView {
 }
 
 /// The key under which the hint's dismissal is remembered.
-const HINT_KEY: &str = "raftlab.hint";
+pub(crate) const HINT_KEY: &str = "raftlab.hint";
 
 /// Whether the first-visit hint shows: `forced` (`hint=0|1` in the
 /// address) decides; otherwise never in an embed or under automation, and

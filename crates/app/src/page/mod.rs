@@ -9,7 +9,7 @@ mod dock;
 mod download;
 pub mod embed;
 pub mod exercise;
-mod explain;
+pub(crate) mod explain;
 pub mod fatal;
 mod history;
 mod inspector;
@@ -164,7 +164,7 @@ fn on_key(ui: Ui, ev: leptos::ev::KeyboardEvent) {
 }
 
 /// Mounting stages after the first: one a task, each after a paint.
-const LATER_STAGES: u8 = 2;
+const LATER_STAGES: u8 = 4;
 
 /// Raises `stage` by one after the next paint, up to [`LATER_STAGES`].
 fn mount_later(stage: RwSignal<u8>) {
@@ -193,9 +193,18 @@ fn layout_class(embed: bool, touring: bool) -> &'static str {
     }
 }
 
-/// The whole page.
-#[component]
-pub fn Playground() -> impl IntoView {
+/// The address read and the run started, before the page is drawn.
+type Started = (
+    crate::view_model::params::Params,
+    Vec<crate::view_model::params::ParamError>,
+    Ui,
+);
+
+thread_local! {
+    static STARTED: std::cell::RefCell<Option<Started>> = const { std::cell::RefCell::new(None) };
+}
+
+fn start_from_address() -> Started {
     let search = window().location().search().unwrap_or_default();
     let (params, errors) = parse(&search);
     let lang = params.lang.unwrap_or_else(browser_lang);
@@ -204,6 +213,25 @@ pub fn Playground() -> impl IntoView {
         params.speed.unwrap_or(DEFAULT_SPEED),
         lang,
     );
+    (params, errors, ui)
+}
+
+/// Reads the address and starts the run (the world built, fast-forwarded
+/// to its first message) in a task of its own: `main` calls it, then mounts
+/// [`Playground`] in the next task, which takes this run. On a phone's CPU
+/// the two in one task were the longest task of the load.
+pub fn start() {
+    let started = start_from_address();
+    STARTED.with(|s| *s.borrow_mut() = Some(started));
+}
+
+/// The whole page: the run [`start`] began, or a new one (the browser
+/// tests mount it directly).
+#[component]
+pub fn Playground() -> impl IntoView {
+    let (params, errors, ui) = STARTED
+        .with(|s| s.borrow_mut().take())
+        .unwrap_or_else(start_from_address);
     let share = Share::new();
     js_api::install(ui, share);
     embed::install(ui, share, &params);
@@ -245,9 +273,9 @@ pub fn Playground() -> impl IntoView {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(ui, ev));
     on_cleanup(move || handle.remove());
 
-    // The panels beside the drawing (inspector, network), then those below
-    // it (the log view, half the page's elements, and the tables) are
-    // mounted in tasks of their own after the first paint: building the
+    // The drawing, the log view (half the page's elements), the dock
+    // (inspector, network, tables), then the time views are mounted in
+    // tasks of their own after the first paint: building the
     // whole page in the first task (with instantiating and starting the run)
     // was one long task on a phone's CPU.
     let stage = RwSignal::new(0u8);
@@ -312,8 +340,12 @@ pub fn Playground() -> impl IntoView {
                             }}
                         </span>
                     </h2>
+                    // The box's size is set by CSS, so the drawing arriving a
+                    // task later moves nothing.
                     <div class="cluster-box">
-                        <Cluster ui=ui />
+                        <Show when=move || { stage.get() >= 1 }>
+                            <Cluster ui=ui />
+                        </Show>
                     </div>
                     <FirstVisitHint ui=ui forced=hint embed=embed />
                     <ol class="recent chrome" data-testid="recent-events" aria-label=move || t(K::RecentHeading)>
@@ -330,10 +362,10 @@ pub fn Playground() -> impl IntoView {
                 <div class="side chrome">
                     <exercise::ExercisePanel ui=ui share=share from=exercise_from.clone() />
                     <TourCard ui=ui />
-                    <Show when=move || { stage.get() >= 1 }>
+                    <Show when=move || { stage.get() >= 2 }>
                         <Logs ui=ui />
                     </Show>
-                    <Show when=move || { stage.get() >= 2 }>
+                    <Show when=move || { stage.get() >= 3 }>
                         <Dock ui=ui />
                     </Show>
                 </div>
@@ -341,7 +373,7 @@ pub fn Playground() -> impl IntoView {
                 <Explainer />
             </main>
             // The run laid out in time (issue 14): closed until opened.
-            <Show when=move || { stage.get() >= 2 && !embed }>
+            <Show when=move || { stage.get() >= 4 && !embed }>
                 <section class="timeviews chrome">
                     <spacetime::SpaceTime ui=ui />
                     <history::ClientHistory ui=ui />
