@@ -437,9 +437,13 @@ impl Digest {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.u64(u64::from_le_bytes(word));
+            // Byte by byte: the strings are short, and a copy into a
+            // buffer was a call to `memcpy`.
+            let word = rest
+                .iter()
+                .rev()
+                .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+            self.u64(word);
         }
     }
     fn str(&mut self, s: &str) {

@@ -312,8 +312,6 @@ impl World {
             }
         }
         if self.config.check_invariants {
-            let h = &self.nodes[&id];
-            let raft = h.raft.as_ref().expect("checked above");
             let res = self.invariants.on_node_state(
                 id,
                 h.incarnation,
