@@ -219,16 +219,16 @@ impl<C: Command> RawNode<C> {
 
     /// The earliest pending timer, so the driver can skip idle time.
     pub fn next_deadline(&self) -> Option<Micros> {
-        let t = self.timers();
-        [
-            t.election_deadline,
-            t.heartbeat_deadline,
-            t.check_quorum_deadline,
-            t.transfer_deadline,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        // Folded by hand: the driver asks after every input, and the
+        // iterator chain cost three times as much (callgrind).
+        let earlier = |a: Option<Micros>, b: Option<Micros>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, None) => a,
+            (None, b) => b,
+        };
+        let d = earlier(self.election_deadline, self.heartbeat_deadline);
+        let d = earlier(d, self.check_quorum_deadline);
+        earlier(d, self.transfer.map(|t| t.deadline))
     }
 
     /// The running timers.

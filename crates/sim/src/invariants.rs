@@ -418,20 +418,33 @@ pub struct Invariants {
     nodes: BTreeMap<NodeId, NodeWatch>,
 }
 
-/// FNV-1a, enough to tell payloads apart deterministically on every platform.
-struct Fnv(u64);
-impl Fnv {
+/// A word-at-a-time multiplicative hash (FxHash's step), enough to tell
+/// payloads apart deterministically on every platform. FNV-1a a byte at a
+/// time cost 10 % of the invariant checks (callgrind): every entry is
+/// digested once per node on append and once per node on apply.
+struct Digest(u64);
+impl Digest {
     fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    fn bytes(&mut self, b: &[u8]) {
-        for &x in b {
-            self.0 ^= u64::from(x);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        Digest(0xcbf2_9ce4_8422_2325)
     }
     fn u64(&mut self, x: u64) {
-        self.bytes(&x.to_le_bytes());
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            self.u64(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            // Byte by byte: the strings are short, and a copy into a
+            // buffer was a call to `memcpy`.
+            let word = rest
+                .iter()
+                .rev()
+                .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+            self.u64(word);
+        }
     }
     fn str(&mut self, s: &str) {
         self.u64(s.len() as u64);
@@ -441,7 +454,7 @@ impl Fnv {
 
 /// A digest of an entry's payload (not its index or term).
 pub fn payload_digest(payload: &EntryPayload<LogCommand>) -> u64 {
-    let mut h = Fnv::new();
+    let mut h = Digest::new();
     match payload {
         EntryPayload::Noop => h.u64(1),
         EntryPayload::Command(cmd) => {
@@ -641,16 +654,16 @@ impl Invariants {
 
     /// After a leader's commit index moved to `commit`: that entry must be on
     /// a majority's durable log.
-    pub fn on_leader_commit(
+    pub fn on_leader_commit<'d>(
         &self,
         leader: NodeId,
         commit: LogIndex,
         term: Term,
         membership: &Membership,
-        durable: &BTreeMap<NodeId, &Durable<LogCommand>>,
+        durable: impl Fn(NodeId) -> Option<&'d Durable<LogCommand>>,
     ) -> Result<(), Breach> {
         let has = |n: NodeId| {
-            durable.get(&n).is_some_and(|d| {
+            durable(n).is_some_and(|d| {
                 durable_term_at(d, commit) == Some(term)
                     || d.snapshot.as_ref().is_some_and(|s| s.last_index > commit)
             })

@@ -81,9 +81,18 @@ struct Key {
     slot: u32,
 }
 
+impl Key {
+    /// `(time, insertion sequence)` as one number, so the heap compares
+    /// once where the tuple compared field by field, with a branch each:
+    /// popping was 6 % of a run's instructions (callgrind).
+    fn order(&self) -> u128 {
+        (u128::from(self.at.0) << 64) | u128::from(self.seq)
+    }
+}
+
 impl PartialEq for Key {
     fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
+        self.order() == other.order()
     }
 }
 impl Eq for Key {}
@@ -91,10 +100,22 @@ impl PartialOrd for Key {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
+    fn lt(&self, other: &Self) -> bool {
+        self.order() < other.order()
+    }
+    fn le(&self, other: &Self) -> bool {
+        self.order() <= other.order()
+    }
+    fn gt(&self, other: &Self) -> bool {
+        self.order() > other.order()
+    }
+    fn ge(&self, other: &Self) -> bool {
+        self.order() >= other.order()
+    }
 }
 impl Ord for Key {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.at, self.seq).cmp(&(other.at, other.seq))
+        self.order().cmp(&other.order())
     }
 }
 

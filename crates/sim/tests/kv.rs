@@ -231,3 +231,16 @@ proptest! {
         prop_assert_eq!(twice, once);
     }
 }
+
+#[test]
+fn an_ops_text_is_what_display_prints() {
+    for op in [
+        get("a"),
+        put("a", "7"),
+        append("key", ""),
+        cas("b", "1", "22"),
+        cas("", "", ""),
+    ] {
+        assert_eq!(op.text(), op.to_string());
+    }
+}

@@ -135,7 +135,7 @@ impl World {
         let now = self.now;
         let max_attempts = self.config.client_max_attempts;
         let timeout = self.config.client_timeout;
-        let node_ids: Vec<NodeId> = self.nodes.keys().copied().collect();
+        let nodes = &self.nodes;
         let Some(c) = self.clients.get_mut(&client) else {
             return;
         };
@@ -156,7 +156,7 @@ impl World {
             self.log_client(
                 client,
                 p.seq,
-                &p.op,
+                p.op.text(),
                 ClientEventKind::GaveUp {
                     attempts: p.attempt,
                 },
@@ -165,12 +165,22 @@ impl World {
             return;
         }
         let target = target.unwrap_or_else(|| {
-            let pos = node_ids.iter().position(|n| *n == p.target).unwrap_or(0);
-            node_ids[(pos + 1) % node_ids.len()]
+            // The next node in id order after the last one tried, wrapping
+            // around (the second if that one is gone, as the position of
+            // a missing node counted as the first's).
+            match nodes.contains_key(&p.target) {
+                true => nodes
+                    .range(p.target..)
+                    .nth(1)
+                    .or_else(|| nodes.iter().next())
+                    .map(|(id, _)| *id),
+                false => nodes.keys().nth(1 % nodes.len()).copied(),
+            }
+            .expect("a world has nodes")
         });
         p.attempt += 1;
         p.target = target;
-        let (seq, attempt, op, history) = (p.seq, p.attempt, p.op.clone(), p.history);
+        let (seq, attempt, op, history) = (p.seq, p.attempt, p.op.text(), p.history);
         self.record_op(
             client,
             history,
@@ -199,7 +209,7 @@ impl World {
         self.log_client(
             client,
             seq,
-            &op,
+            op,
             ClientEventKind::Sent {
                 node: target,
                 attempt,
@@ -292,7 +302,7 @@ impl World {
         if p.seq != reply.seq() {
             return; // an answer to an attempt the client no longer waits for
         }
-        let (seq, op) = (p.seq, p.op.clone());
+        let (seq, op) = (p.seq, p.op.text());
         match reply {
             ClientReply::Done { node, result, .. } => {
                 let p = c.pending.take().expect("checked");
@@ -311,7 +321,7 @@ impl World {
                 self.log_client(
                     client,
                     seq,
-                    &op,
+                    op,
                     ClientEventKind::Completed {
                         node,
                         result,
@@ -326,7 +336,7 @@ impl World {
                 self.log_client(
                     client,
                     seq,
-                    &op,
+                    op,
                     ClientEventKind::Redirected { from: node, hint },
                 );
                 match hint {
@@ -338,7 +348,7 @@ impl World {
                 self.log_client(
                     client,
                     seq,
-                    &op,
+                    op,
                     ClientEventKind::Rejected { from: node, reason },
                 );
                 self.client_backoff(client, seq);
@@ -359,14 +369,9 @@ impl World {
         if p.seq != seq || p.attempt != attempt {
             return;
         }
-        let (node, op) = (p.target, p.op.clone());
+        let (node, op) = (p.target, p.op.text());
         c.leader_guess = None;
-        self.log_client(
-            client,
-            seq,
-            &op,
-            ClientEventKind::TimedOut { node, attempt },
-        );
+        self.log_client(client, seq, op, ClientEventKind::TimedOut { node, attempt });
         // Another server, chosen at random (thesis §6.2). Not the next in
         // turn: a follower cut off with a deposed leader redirects back to
         // it, and trying the two in turn would never reach the majority.
@@ -400,14 +405,14 @@ impl World {
         &mut self,
         client: ClientId,
         seq: u64,
-        op: &KvOp,
+        op: String,
         kind: ClientEventKind,
     ) {
         let ev = ClientEvent {
             at: self.now,
             client,
             seq,
-            op: op.to_string(),
+            op,
             kind,
         };
         push_bounded(&mut self.client_log, ev, CLIENT_LOG_MAX);

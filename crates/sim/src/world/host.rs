@@ -3,11 +3,7 @@
 //! send, apply), timers, disk writes and compaction — and the safety checks
 //! run on what it persists and applies.
 
-use std::collections::BTreeMap;
-
-use raftlab_core::{
-    Durable, EntryPayload, Event, LogIndex, Message, Micros, NodeId, Ready, Role, Term,
-};
+use raftlab_core::{EntryPayload, Event, LogIndex, Message, Micros, NodeId, Ready, Role, Term};
 
 use crate::client::ClientReply;
 use crate::invariants::{Breach, Detail, Invariant, Violation};
@@ -258,12 +254,12 @@ impl World {
         let Some(term) = raft.log().term_at(commit) else {
             return;
         };
-        let membership = raft.membership().clone();
-        let durable: BTreeMap<NodeId, &Durable<LogCommand>> =
-            self.nodes.iter().map(|(k, h)| (*k, &h.durable)).collect();
+        let nodes = &self.nodes;
         let res = self
             .invariants
-            .on_leader_commit(leader, commit, term, &membership, &durable);
+            .on_leader_commit(leader, commit, term, raft.membership(), |n| {
+                nodes.get(&n).map(|h| &h.durable)
+            });
         if let Err(b) = res {
             self.breach(b);
         }
@@ -316,8 +312,6 @@ impl World {
             }
         }
         if self.config.check_invariants {
-            let h = &self.nodes[&id];
-            let raft = h.raft.as_ref().expect("checked above");
             let res = self.invariants.on_node_state(
                 id,
                 h.incarnation,
