@@ -185,14 +185,15 @@ pub fn paint(canvas: &HtmlCanvasElement, d: &Diagram, fit: Fit, pal: &Palette) {
     draw(
         &Pen {
             ctx: &ctx,
-            k: kx.min(ky),
+            k: kx.max(ky),
         },
         d,
         pal,
     );
 }
 
-/// The context and how many device pixels a diagram unit is.
+/// The context and how many device pixels a diagram unit is (the larger
+/// of across and down).
 struct Pen<'a> {
     ctx: &'a CanvasRenderingContext2d,
     k: f64,
@@ -200,15 +201,19 @@ struct Pen<'a> {
 
 impl Pen<'_> {
     /// Sets a line width of `w` diagram units, snapped to whole device
-    /// pixels when it is wider than one. Sharper, and far cheaper: without
-    /// a GPU the browser rasters a line of one device pixel as a hairline,
-    /// and a wider one as an outline it fills (about ten times the work
-    /// for the busiest window; a subpixel width stays as it is, drawn
-    /// fainter).
+    /// pixels. Sharper, and far cheaper: without a GPU the browser rasters
+    /// a line no wider than a device pixel as a hairline, and a wider one
+    /// as an outline it fills (for the busiest window, 1.46 px arrows cost
+    /// several times 1 px ones). One pixel is set a hair under, as a
+    /// scale's rounding can push it just over. A subpixel width stays as
+    /// it is, drawn fainter.
     fn width(&self, w: f64) {
         let px = w * self.k;
-        self.ctx
-            .set_line_width(if px <= 1.0 { w } else { px.round() / self.k });
+        self.ctx.set_line_width(match px.round() {
+            _ if px < 1.0 => w,
+            r if r <= 1.0 => 0.99 / self.k,
+            r => r / self.k,
+        });
     }
 }
 
