@@ -100,18 +100,26 @@ test('clicking an arrow seeks to that message in flight and selects it', async (
   const before = (await snapshot(page)).now;
   const canvas = page.getByTestId('st-canvas');
   // Pick an arrow that ended well before the present (by keyboard, to
-  // learn where it is), clear the pick, then click it with the pointer.
+  // learn where it is), then a later one, clear the pick, then point at
+  // the first one and click it.
   await page.getByTestId('spacetime').focus();
+  await page.getByTestId('spacetime').scrollIntoViewIfNeeded();
   for (let i = 0; i < 12; i++) await page.keyboard.press(']');
   const { id, x, y, line } = await selectedMidpoint(page);
   // The pick is painted: thick, in the focus colour, along its line.
   await expect.poll(() => drawnInFocusColour(page, line)).toBe(true);
+  for (let i = 0; i < 15; i++) await page.keyboard.press(']');
+  const later = (await canvas.getAttribute('data-selected'))!;
+  expect(later).not.toBe(String(id));
+  await expect(page.getByTestId('st-hover')).toHaveAttribute('data-msg', later);
+  await expect.poll(() => drawnInFocusColour(page, line)).toBe(false);
   await page.keyboard.press('Escape');
   await expect(canvas).not.toHaveAttribute('data-selected');
-  await expect.poll(() => drawnInFocusColour(page, line)).toBe(false);
   // Hovering names the arrow the view model finds nearest the pointer:
-  // this one, or one that crosses it there.
+  // the first one, or one that crosses it there (not the later one, which
+  // the keyboard named last).
   await page.mouse.move(x, y);
+  await expect(page.getByTestId('st-hover')).not.toHaveAttribute('data-msg', later);
   await expect(page.getByTestId('st-hover')).toContainText('→');
   const named = Number(await page.getByTestId('st-hover').getAttribute('data-msg'));
   expect(Number.isInteger(named)).toBe(true);

@@ -6,7 +6,8 @@
 //! Only a window of the run is drawn ([`Window`]), cut from the world's
 //! bounded recording ([`raftlab_sim::recorder::Recording`]) and the
 //! messages still in the air, so a frame's work does not grow with the
-//! run. Everything here is plain data; `page/spacetime.rs` draws it.
+//! run. Everything here is plain data: `page/spacetime_canvas.rs` paints
+//! it, `page/spacetime.rs` writes it out as SVG.
 
 use std::collections::BTreeMap;
 
