@@ -339,8 +339,12 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
     // Lays the window out and paints it: once per animation frame at most,
     // however many changes asked for it.
     let paint_now = move || {
+        // The frame may come after the panel left the page.
+        let Some(is_open) = open.try_get_untracked() else {
+            return;
+        };
         scheduled.set_value(false);
-        if !open.get_untracked() {
+        if !is_open {
             if drawn.with_untracked(Option::is_some) {
                 drawn.set(None);
             }
