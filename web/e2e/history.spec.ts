@@ -40,7 +40,8 @@ test('both panels open and end where the clock stands, before and after scrubbin
   const now = (await snapshot(page)).now;
   expect(await toUs(page, 'spacetime')).toBe(now);
   expect(await toUs(page, 'history')).toBe(now);
-  await expect(page.getByTestId('st-now')).toBeAttached();
+  // The present is marked on the diagram (the canvas says where it drew it).
+  await expect(page.getByTestId('st-canvas')).toHaveAttribute('data-now-at', /^\d/);
 
   // Scrub 1.2 s back with the keyboard: both views follow.
   await page.locator('body').click({ position: { x: 2, y: 2 } });
@@ -52,45 +53,87 @@ test('both panels open and end where the clock stands, before and after scrubbin
   expect(errors).toEqual([]);
 });
 
-/** The selected arrow's midpoint on screen, from its path and the SVG's box. */
-async function selectedMidpoint(page: Page): Promise<{ id: number; x: number; y: number }> {
-  const sel = page.getByTestId('st-selected');
-  const id = Number(await sel.getAttribute('data-msg'));
-  const d = (await sel.getAttribute('d'))!;
-  const [x0, y0, x1, y1] = d.match(/-?[\d.]+/g)!.map(Number);
-  const svg = page.locator('[data-testid=spacetime] svg');
-  const box = (await svg.boundingBox())!;
-  const [, , w, h] = (await svg.getAttribute('viewBox'))!.split(' ').map(Number);
-  const scale = Math.min(box.width / w, box.height / h);
-  return { id, x: box.x + ((x0 + x1) / 2) * scale, y: box.y + ((y0 + y1) / 2) * scale };
+/** The canvas's box on screen and how many CSS pixels a diagram unit is, across and down. */
+async function canvasBox(page: Page) {
+  const canvas = page.getByTestId('st-canvas');
+  const box = (await canvas.boundingBox())!;
+  const [w, h] = (await canvas.getAttribute('data-frame'))!.split(' ').map(Number);
+  return { box, sx: box.width / w, sy: box.height / h };
+}
+
+/** The selected arrow (as the canvas drew it) and where its middle is on screen. */
+async function selectedMidpoint(page: Page): Promise<{ id: number; x: number; y: number; line: number[] }> {
+  const canvas = page.getByTestId('st-canvas');
+  const id = Number(await canvas.getAttribute('data-selected'));
+  const line = (await canvas.getAttribute('data-selected-line'))!.split(' ').map(Number);
+  const [x0, y0, x1, y1] = line;
+  const { box, sx, sy } = await canvasBox(page);
+  return { id, line, x: box.x + ((x0 + x1) / 2) * sx, y: box.y + ((y0 + y1) / 2) * sy };
+}
+
+/** Whether the canvas shows the focus colour along the middle of a line (diagram units). */
+async function drawnInFocusColour(page: Page, line: number[]): Promise<boolean> {
+  const { sx, sy } = await canvasBox(page);
+  return page.getByTestId('st-canvas').evaluate((c: HTMLCanvasElement, [line, sx, sy]) => {
+    const ctx = c.getContext('2d')!;
+    const dpr = c.width / c.getBoundingClientRect().width;
+    const probe = document.createElement('canvas').getContext('2d')!;
+    probe.fillStyle = getComputedStyle(c).getPropertyValue('--focus').trim();
+    probe.fillRect(0, 0, 1, 1);
+    const want = probe.getImageData(0, 0, 1, 1).data;
+    const [x0, y0, x1, y1] = line as number[];
+    // Most of the points along its middle (a mark may cross it).
+    let hits = 0;
+    for (const f of [0.3, 0.4, 0.5, 0.6, 0.7]) {
+      const x = Math.floor((x0 + (x1 - x0) * f) * (sx as number) * dpr);
+      const y = Math.floor((y0 + (y1 - y0) * f) * (sy as number) * dpr);
+      const got = ctx.getImageData(x, y, 1, 1).data;
+      if ([0, 1, 2].every((i) => Math.abs(got[i] - want[i]) < 40)) hits++;
+    }
+    return hits >= 3;
+  }, [line, sx, sy] as const);
 }
 
 test('clicking an arrow seeks to that message in flight and selects it', async ({ page }) => {
   const errors = collectErrors(page);
   await openPaused(page);
   const before = (await snapshot(page)).now;
+  const canvas = page.getByTestId('st-canvas');
   // Pick an arrow that ended well before the present (by keyboard, to
-  // learn where it is), clear the pick, then click it with the pointer.
+  // learn where it is), then a later one, clear the pick, then point at
+  // the first one and click it.
   await page.getByTestId('spacetime').focus();
+  await page.getByTestId('spacetime').scrollIntoViewIfNeeded();
   for (let i = 0; i < 12; i++) await page.keyboard.press(']');
-  const { id, x, y } = await selectedMidpoint(page);
+  const { id, x, y, line } = await selectedMidpoint(page);
+  // The pick is painted: thick, in the focus colour, along its line.
+  await expect.poll(() => drawnInFocusColour(page, line)).toBe(true);
+  for (let i = 0; i < 15; i++) await page.keyboard.press(']');
+  const later = (await canvas.getAttribute('data-selected'))!;
+  expect(later).not.toBe(String(id));
+  await expect(page.getByTestId('st-hover')).toHaveAttribute('data-msg', later);
+  await expect.poll(() => drawnInFocusColour(page, line)).toBe(false);
   await page.keyboard.press('Escape');
-  await expect(page.getByTestId('st-selected')).toHaveCount(0);
+  await expect(canvas).not.toHaveAttribute('data-selected');
+  // Hovering names the arrow the view model finds nearest the pointer:
+  // the first one, or one that crosses it there (not the later one, which
+  // the keyboard named last).
   await page.mouse.move(x, y);
+  await expect(page.getByTestId('st-hover')).not.toHaveAttribute('data-msg', later);
   await expect(page.getByTestId('st-hover')).toContainText('→');
+  const named = Number(await page.getByTestId('st-hover').getAttribute('data-msg'));
+  expect(Number.isInteger(named)).toBe(true);
+  if (named !== id) console.log(`the pointer at arrow ${id}'s midpoint names the crossing arrow ${named}`);
   await page.mouse.click(x, y);
   await expect.poll(async () => (await snapshot(page)).now).toBeLessThan(before);
-  // The click picks the arrow nearest the pointer: this one, or one that
-  // crosses it there. Whichever it is, the run now stands with that message
+  // The click picks that same arrow: the run now stands with that message
   // in flight, and it is the one selected.
-  const picked = page.getByTestId('st-selected');
-  await expect(picked).toHaveCount(1);
-  const pickedId = Number(await picked.getAttribute('data-msg'));
-  expect(Number.isInteger(pickedId)).toBe(true);
-  if (pickedId !== id) console.log(`the click at arrow ${id}'s midpoint picked the crossing arrow ${pickedId}`);
+  await expect(canvas).toHaveAttribute('data-selected', String(named));
   const snap = await snapshot(page);
-  expect(snap.messages.map((m) => m.id)).toContain(pickedId);
+  expect(snap.messages.map((m) => m.id)).toContain(named);
   // Selected: drawn thick on the diagram and open in the inspector.
+  const picked = await selectedMidpoint(page);
+  await expect.poll(() => drawnInFocusColour(page, picked.line)).toBe(true);
   await expect(page.getByTestId('message-inspector')).toBeVisible();
   expect(errors).toEqual([]);
 });
@@ -125,12 +168,14 @@ test('the diagram is worked by keyboard: zoom, pan, pick and go', async ({ page 
   await page.keyboard.press('End');
   await expect.poll(() => toUs(page, 'spacetime')).toBe(end);
   // `[` picks the newest arrow, Enter goes there.
+  const canvas = page.getByTestId('st-canvas');
   await page.keyboard.press('[');
-  await expect(page.getByTestId('st-selected')).toHaveCount(1);
+  await expect(canvas).toHaveAttribute('data-selected', /^\d+$/);
   await expect(page.getByTestId('st-hover')).not.toBeEmpty();
   await page.keyboard.press('[');
   await page.keyboard.press('[');
-  const picked = await page.getByTestId('st-selected').getAttribute('data-msg');
+  await expect(canvas).toHaveAttribute('data-selected', (await page.getByTestId('st-hover').getAttribute('data-msg'))!);
+  const picked = await canvas.getAttribute('data-selected');
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await snapshot(page)).messages.map((m) => String(m.id))).toContain(picked);
 });

@@ -19,6 +19,7 @@ mod network;
 mod settings;
 pub mod share;
 mod spacetime;
+mod spacetime_canvas;
 mod state;
 mod tour;
 

@@ -1,30 +1,34 @@
-//! The space-time diagram panel: draws `view_model::spacetime::diagram`
-//! as one SVG (built as markup: hundreds of arrows redrawn each frame
-//! cost less as one string than as as many reactive nodes), follows the
+//! The space-time diagram panel: lays out `view_model::spacetime::diagram`
+//! and paints it on a canvas (`spacetime_canvas.rs`) at most once per
+//! animation frame, only when what is in view changed; follows the
 //! scrubber, seeks to a message on click, zooms and pans by wheel, drag
-//! and keys, and saves itself as a standalone SVG.
+//! and keys, and saves itself as a standalone SVG (built as text from the
+//! same view model).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use leptos::prelude::*;
 use raftlab_sim::MsgId;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::driver::{Selection, Ui};
 use crate::i18n::K;
 use crate::view_model::spacetime::{
-    diagram, nearest_arrow, placed_messages, seek_target, summary, Arrow, Diagram, Frame, Window,
-    SPAN_DEFAULT, SPAN_NARROW,
+    block_at, diagram, nearest_arrow, placed_messages, seek_target, summary, Arrow, Diagram, Frame,
+    Window, SPAN_DEFAULT, SPAN_NARROW,
 };
 
 use super::download::download;
+use super::spacetime_canvas::{paint, Fit, Palette};
 
-/// Least wall time between two redraws while the run plays: about 7 a
-/// second. A redraw of the busiest page's window (700 arrows) costs the
-/// renderer tens of ms of CPU on a slow machine (`make bench-page
-/// PANELS=spacetime`), so it cannot be every frame.
-const REDRAW_EVERY_MS: f64 = 150.0;
+/// Least wall time between two redraws while the run plays: 10 a second,
+/// the pace the text panels follow the world at (`GLANCE_EVERY_MS`). A
+/// redraw of the busiest page's window (about 480 arrows) costs a few ms
+/// of main-thread CPU without a GPU (`make bench-page PANELS=spacetime`),
+/// too much for every frame beside the rest of the page.
+const REDRAW_EVERY_MS: f64 = 100.0;
 
 /// Narrower than this, time runs down the page.
 const NARROW_PX: f64 = 640.0;
@@ -58,16 +62,11 @@ const SVG_STYLE: &str = "<style>\
 </style>";
 
 /// A coordinate as whole SVG units (about a screen pixel): integers
-/// format several times faster than decimals in wasm, and a redraw writes
+/// format several times faster than decimals in wasm, and a file holds
 /// thousands of them.
 fn px(v: f64) -> i32 {
     v.round() as i32
 }
-
-/// Past this many arrows their heads are left out: time runs one way
-/// along the lanes, so the direction is never in doubt, and the heads
-/// would double the drawing's work.
-const HEADS_UP_TO: usize = 300;
 
 /// An arrowhead at `a`'s end, as a closed triangle in a path.
 fn head(out: &mut String, a: &Arrow) {
@@ -90,7 +89,8 @@ fn head(out: &mut String, a: &Arrow) {
     );
 }
 
-/// The SVG's content for `d`.
+/// The SVG's content for `d`: the saved file (the page paints the same
+/// diagram on a canvas).
 pub fn svg_body(d: &Diagram, with_style: bool) -> String {
     let mut s = String::with_capacity(256 * (d.arrows.len() + 16));
     if with_style {
@@ -141,7 +141,7 @@ pub fn svg_body(d: &Diagram, with_style: bool) -> String {
         let _ = write!(
             s,
             "<rect class=\"{}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
-            b.class,
+            b.class(),
             b.x,
             b.y,
             b.w,
@@ -175,7 +175,7 @@ pub fn svg_body(d: &Diagram, with_style: bool) -> String {
                 px(x + 3.0),
                 px(y - 3.0)
             );
-        } else if d.arrows.len() <= HEADS_UP_TO {
+        } else {
             head(heads, a);
         }
     }
@@ -207,7 +207,7 @@ pub fn svg_body(d: &Diagram, with_style: bool) -> String {
             s,
             "<g class=\"{}\"><title>{}</title><line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>\
              <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></g>",
-            m.class,
+            m.class(),
             esc(&m.title),
             m.x,
             m.y,
@@ -256,27 +256,52 @@ fn frame_for(lanes: usize, vertical: bool) -> Frame {
     }
 }
 
-/// Where a pointer event falls in the diagram's SVG units, and how many
-/// units a screen pixel is (the SVG is scaled to fit, from its top left).
-fn svg_point(ev: &web_sys::MouseEvent, frame: Frame) -> Option<(f64, f64, f64)> {
-    let host = ev.current_target()?.dyn_into::<web_sys::Element>().ok()?;
-    let svg = host.query_selector("svg").ok()??;
-    let r = svg.get_bounding_client_rect();
-    let scale = (r.width() / frame.width).min(r.height() / frame.height);
-    if scale <= 0.0 {
+/// Whether the page is in its dark colours (the palette is read again
+/// when this changes).
+fn prefers_dark() -> bool {
+    window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .is_some_and(|q| q.matches())
+}
+
+/// Where a pointer event falls in the diagram's units, and how many
+/// units a screen pixel is (the frame fills the canvas's box).
+fn diagram_point(
+    ev: &web_sys::MouseEvent,
+    canvas: &web_sys::HtmlCanvasElement,
+    frame: Frame,
+) -> Option<(f64, f64, f64)> {
+    let r = canvas.get_bounding_client_rect();
+    if r.width() <= 0.0 || r.height() <= 0.0 {
         return None;
     }
+    let (ux, uy) = (frame.width / r.width(), frame.height / r.height());
     Some((
-        (ev.client_x() as f64 - r.left()) / scale,
-        (ev.client_y() as f64 - r.top()) / scale,
-        1.0 / scale,
+        (ev.client_x() as f64 - r.left()) * ux,
+        (ev.client_y() as f64 - r.top()) * uy,
+        ux.max(uy),
     ))
 }
 
-/// The arrow under a pointer event, if any (within 6 screen pixels).
-fn arrow_at(ev: &web_sys::MouseEvent, d: &Diagram) -> Option<Arrow> {
-    let (x, y, unit) = svg_point(ev, d.frame)?;
-    nearest_arrow(d, x, y, 6.0 * unit).cloned()
+/// What a pointer is on: the nearest arrow within 6 screen pixels, else
+/// a mark within 4 or the coloured span under it.
+enum Under {
+    Arrow(Arrow),
+    Block(String),
+}
+
+fn under(
+    ev: &web_sys::MouseEvent,
+    canvas: &web_sys::HtmlCanvasElement,
+    d: &Diagram,
+) -> Option<Under> {
+    let (x, y, unit) = diagram_point(ev, canvas, d.frame)?;
+    if let Some(a) = nearest_arrow(d, x, y, 6.0 * unit) {
+        return Some(Under::Arrow(a.clone()));
+    }
+    block_at(d, x, y, 4.0 * unit).map(|b| Under::Block(b.title.clone()))
 }
 
 /// The space-time diagram, closed until opened.
@@ -295,41 +320,127 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
         back: raftlab_core::Micros(0),
     });
     let hover = RwSignal::new(String::new());
+    // The arrow the hover line names, if it names one.
+    let hover_msg = RwSignal::new(None::<MsgId>);
     // Pointer drag: where it started (px), the window then, and whether
     // it moved far enough to be a drag rather than a click.
     let drag = StoredValue::new(None::<(f64, f64, Window, bool)>);
-    let selected = move || match ui.selection.get() {
-        Selection::Message(id) => Some(id),
-        _ => None,
-    };
-    // Redrawn at most every REDRAW_EVERY_MS of wall time while playing
-    // (each redraw is hundreds of arrows), at once when paused.
-    let redraw = RwSignal::new(0u64);
+    let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    // The room across for the canvas (CSS px), from a ResizeObserver:
+    // reading the width while painting could force a layout each frame.
+    let room = RwSignal::new(0.0f64);
+    // The diagram on the canvas now: hit tests, the keyboard, the summary
+    // and the export all read this one.
+    let drawn = RwSignal::new(None::<Diagram>);
+    let palette = StoredValue::new_local(None::<(bool, Palette)>);
+    let scheduled = StoredValue::new(false);
     let last_redraw = StoredValue::new(f64::NEG_INFINITY);
+    // Lays the window out and paints it: once per animation frame at most,
+    // however many changes asked for it.
+    let paint_now = move || {
+        // The frame may come after the panel left the page.
+        let Some(is_open) = open.try_get_untracked() else {
+            return;
+        };
+        scheduled.set_value(false);
+        if !is_open {
+            if drawn.with_untracked(Option::is_some) {
+                drawn.set(None);
+            }
+            return;
+        }
+        last_redraw.set_value(window().performance().map(|p| p.now()).unwrap_or(0.0));
+        let w = window_sig.get_untracked();
+        let v = vertical.get_untracked();
+        let sel = match ui.selection.get_untracked() {
+            Selection::Message(id) => Some(id),
+            _ => None,
+        };
+        let l = lang.get_untracked();
+        let d = ui
+            .snapshot
+            .with_untracked(|s| diagram(s, w, frame_for(s.nodes.len(), v), sel, l));
+        let across = room.get_untracked();
+        if let (Some(canvas), true) = (canvas_ref.get_untracked(), across > 0.0) {
+            // Time runs down a phone: keep the whole window on screen.
+            let down = if v {
+                window()
+                    .inner_height()
+                    .ok()
+                    .and_then(|h| h.as_f64())
+                    .map_or(f64::INFINITY, |h| 0.7 * h)
+            } else {
+                f64::INFINITY
+            };
+            let fit = Fit::new(&d, across, down, window().device_pixel_ratio());
+            let dark = prefers_dark();
+            if palette.with_value(|p| p.as_ref().is_none_or(|(was, _)| *was != dark)) {
+                palette.set_value(Some((dark, Palette::read(&canvas))));
+            }
+            palette.with_value(|p| {
+                if let Some((_, pal)) = p {
+                    paint(&canvas, &d, fit, pal);
+                }
+            });
+        }
+        drawn.set(Some(d));
+    };
+    let schedule = move || {
+        if !scheduled.get_value() {
+            scheduled.set_value(true);
+            request_animation_frame(paint_now);
+        }
+    };
+    // The world moved: redrawn at most every REDRAW_EVERY_MS of wall time
+    // while playing, at the next frame when paused or scrubbed.
     Effect::new(move |_| {
         ui.snapshot.track();
+        let playing = ui.playing.get();
         if !open.get_untracked() {
             return;
         }
         let wall = window().performance().map(|p| p.now()).unwrap_or(0.0);
-        if !ui.playing.get_untracked() || wall - last_redraw.get_value() >= REDRAW_EVERY_MS {
-            last_redraw.set_value(wall);
-            redraw.update(|n| *n += 1);
+        if !playing || wall - last_redraw.get_value() >= REDRAW_EVERY_MS {
+            schedule();
         }
     });
-    let drawn = Memo::new(move |_| {
-        if !open.get() {
-            return None;
+    // What is in view changed: redrawn at the next frame.
+    Effect::new(move |_| {
+        open.track();
+        window_sig.track();
+        vertical.track();
+        ui.selection.track();
+        lang.track();
+        room.track();
+        schedule();
+    });
+    // Follows the room the panel gives the canvas.
+    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, ResizeCallback)>);
+    Effect::new(move |_| {
+        let Some(el) = scroller.get() else { return };
+        if observer.with_value(Option::is_some) {
+            return;
         }
-        redraw.track();
-        let w = window_sig.get();
-        let v = vertical.get();
-        let sel = selected();
-        let lang = lang.get();
-        Some(
-            ui.snapshot
-                .with(|s| diagram(s, w, frame_for(s.nodes.len(), v), sel, lang)),
-        )
+        let cb = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Ok(e) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() {
+                let w = e.content_rect().width();
+                if (w - room.get_untracked()).abs() >= 0.5 {
+                    room.set(w);
+                }
+            }
+        });
+        if let Ok(o) = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()) {
+            o.observe(&el);
+            observer.set_value(Some((o, cb)));
+        }
+    });
+    on_cleanup(move || {
+        observer.try_with_value(|o| {
+            if let Some((o, _)) = o {
+                o.disconnect();
+            }
+        });
     });
     let seek_to = move |id: MsgId| {
         let target = ui.snapshot.with_untracked(|s| {
@@ -374,6 +485,7 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
                 .unwrap_or_default()
         });
         hover.set(title);
+        hover_msg.set(Some(ids[i]));
     };
     let now = move || ui.snapshot.with_untracked(|s| s.now);
     let zoom = move |f: f64| window_sig.update(|w| *w = w.zoom(f));
@@ -421,13 +533,6 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
             ev.stop_propagation();
         }
     };
-    let svg_size = move || {
-        drawn.with(|d| {
-            d.as_ref()
-                .map(|d| (d.frame.width, d.frame.height))
-                .unwrap_or((1000.0, 120.0))
-        })
-    };
     let export = move |_| {
         let body = drawn.with_untracked(|d| d.as_ref().map(|d| (svg_body(d, true), d.frame)));
         if let Some((body, f)) = body {
@@ -444,6 +549,10 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
             );
         }
     };
+    // What the canvas shows, for tests and tools (the picture itself has
+    // no elements to ask): the frame, the selected arrow and the present.
+    let shown =
+        move |f: fn(&Diagram) -> Option<String>| move || drawn.with(|d| d.as_ref().and_then(f));
     view! {
         <details class="panel spacetime" data-testid="spacetime-panel"
             on:toggle=move |ev| {
@@ -469,7 +578,7 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
                     {move || lang.get().f(K::StSpanLabel, &[("span", &format!("{:.2} s", window_sig.get().length.0 as f64 / 1e6))])}
                 </span>
             </div>
-            <div class="st-scroll" data-testid="spacetime" tabindex="0" role="group"
+            <div class="st-scroll" data-testid="spacetime" tabindex="0" role="group" node_ref=scroller
                 data-to-us=move || drawn.with(|d| d.as_ref().map(|d| d.range.1 .0.to_string()))
                 data-from-us=move || drawn.with(|d| d.as_ref().map(|d| d.range.0 .0.to_string()))
                 data-arrows=move || drawn.with(|d| d.as_ref().map(|d| d.arrows.len().to_string()))
@@ -510,8 +619,9 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
                     if dragged {
                         return;
                     }
-                    let hit = drawn.with_untracked(|d| d.as_ref().and_then(|d| arrow_at(&ev, d)));
-                    if let Some(a) = hit {
+                    let Some(canvas) = canvas_ref.get_untracked() else { return };
+                    let hit = drawn.with_untracked(|d| d.as_ref().and_then(|d| under(&ev, &canvas, d)));
+                    if let Some(Under::Arrow(a)) = hit {
                         seek_to(a.id);
                     }
                 }
@@ -519,38 +629,34 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
                     if ev.buttons() != 0 {
                         return;
                     }
+                    let Some(canvas) = canvas_ref.get_untracked() else { return };
                     let l = lang.get_untracked();
-                    let hit = drawn.with_untracked(|d| d.as_ref().and_then(|d| arrow_at(&ev, d)));
-                    let title = match hit {
-                        Some(a) => a.title(l),
+                    let hit = drawn.with_untracked(|d| d.as_ref().and_then(|d| under(&ev, &canvas, d)));
+                    match hit {
+                        Some(Under::Arrow(a)) => {
+                            hover.set(a.title(l));
+                            hover_msg.set(Some(a.id));
+                        }
                         // A span or a mark names itself.
-                        None => ev
-                            .target()
-                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                            .and_then(|e| e.closest("g, rect").ok().flatten())
-                            .and_then(|g| g.query_selector("title").ok().flatten().or(Some(g)))
-                            .and_then(|t| t.text_content())
-                            .unwrap_or_default(),
-                    };
-                    if !title.is_empty() {
-                        hover.set(title);
+                        Some(Under::Block(title)) if !title.is_empty() => {
+                            hover.set(title);
+                            hover_msg.set(None);
+                        }
+                        _ => {}
                     }
                 }
             >
-                {move || open.get().then(|| {
-                    let (w, h) = svg_size();
-                    view! {
-                        <svg class="st-svg" class:vertical=move || vertical.get()
-                            viewBox=format!("0 0 {w} {h}") preserveAspectRatio="xMinYMin meet"
-                            aria-hidden="true"
-                            inner_html=move || {
-                                drawn.with(|d| d.as_ref().map(|d| svg_body(d, false)).unwrap_or_default())
-                            }>
-                        </svg>
-                    }
-                })}
+                <canvas class="st-canvas" node_ref=canvas_ref aria-hidden="true" data-testid="st-canvas"
+                    data-frame=shown(|d| Some(format!("{} {}", d.frame.width, d.frame.height)))
+                    data-selected=shown(|d| d.arrows.iter().find(|a| a.selected).map(|a| a.id.0.to_string()))
+                    data-selected-line=shown(|d| {
+                        d.arrows.iter().find(|a| a.selected).map(|a| format!("{} {} {} {}", a.x0, a.y0, a.x1, a.y1))
+                    })
+                    data-now-at=shown(|d| d.now_at.map(|t| t.to_string()))>
+                </canvas>
             </div>
-            <p class="st-hover" data-testid="st-hover" aria-live="off">{move || hover.get()}</p>
+            <p class="st-hover" data-testid="st-hover" aria-live="off"
+                data-msg=move || hover_msg.get().map(|m| m.0.to_string())>{move || hover.get()}</p>
             {move || drawn.with(|d| d.as_ref().filter(|d| d.counts.left_out > 0).map(|d| {
                 let n = d.counts.left_out;
                 view! { <p class="help">{lang.get().f(K::StLeftOut, &[("count", &n)])}</p> }
@@ -561,3 +667,6 @@ pub fn SpaceTime(ui: Ui) -> impl IntoView {
         </details>
     }
 }
+
+/// The ResizeObserver's callback, kept alive beside it.
+type ResizeCallback = Closure<dyn Fn(js_sys::Array)>;

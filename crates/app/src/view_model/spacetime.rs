@@ -6,7 +6,8 @@
 //! Only a window of the run is drawn ([`Window`]), cut from the world's
 //! bounded recording ([`raftlab_sim::recorder::Recording`]) and the
 //! messages still in the air, so a frame's work does not grow with the
-//! run. Everything here is plain data; `page/spacetime.rs` draws it.
+//! run. Everything here is plain data: `page/spacetime_canvas.rs` paints
+//! it, `page/spacetime.rs` writes it out as SVG.
 
 use std::collections::BTreeMap;
 
@@ -275,16 +276,24 @@ impl Mark {
         }
     }
 
+    /// How it is drawn.
+    pub fn look(&self) -> Look {
+        match &self.kind {
+            MarkKind::Commit(_) => Look::Commit,
+            MarkKind::Action(
+                Action::Crash(_)
+                | Action::Partition(_)
+                | Action::Cut { .. }
+                | Action::Pause(_)
+                | Action::Drop(_),
+            ) => Look::Fault,
+            MarkKind::Action(_) => Look::Action,
+        }
+    }
+
     /// CSS class.
     pub fn class(&self) -> &'static str {
-        match &self.kind {
-            MarkKind::Commit(_) => "st-mark st-commit",
-            MarkKind::Action(Action::Crash(_)) => "st-mark st-fault",
-            MarkKind::Action(
-                Action::Partition(_) | Action::Cut { .. } | Action::Pause(_) | Action::Drop(_),
-            ) => "st-mark st-fault",
-            MarkKind::Action(_) => "st-mark st-action",
-        }
+        self.look().class()
     }
 
     /// Its name, for hover and screen readers.
@@ -294,6 +303,41 @@ impl Mark {
             MarkKind::Action(a) => action(lang, a),
         };
         format!("{} · {}", time_label(self.at), what)
+    }
+}
+
+/// How a span or a mark is drawn: the one fact the SVG's classes and the
+/// canvas's colours are both read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Look {
+    /// A lane span in this state.
+    Span(LaneState),
+    /// A commit mark.
+    Commit,
+    /// A fault the user caused (crash, pause, partition, cut, drop).
+    Fault,
+    /// Any other action of the user.
+    Action,
+}
+
+impl Look {
+    /// CSS class.
+    pub fn class(self) -> &'static str {
+        match self {
+            Look::Span(s) => s.class(),
+            Look::Commit => "st-mark st-commit",
+            Look::Fault => "st-mark st-fault",
+            Look::Action => "st-mark st-action",
+        }
+    }
+
+    /// Whether anything is drawn for it (a follower's or an unknown
+    /// stretch of lane is the plain lane), so a pointer can land on it.
+    pub fn is_drawn(self) -> bool {
+        !matches!(
+            self,
+            Look::Span(LaneState::Unknown | LaneState::Role(Role::Follower, _))
+        )
     }
 }
 
@@ -461,16 +505,21 @@ impl Arrow {
 
     /// Distance from (x, y) to the arrow's segment.
     pub fn distance(&self, x: f64, y: f64) -> f64 {
-        let (dx, dy) = (self.x1 - self.x0, self.y1 - self.y0);
-        let len2 = dx * dx + dy * dy;
-        let t = if len2 == 0.0 {
-            0.0
-        } else {
-            (((x - self.x0) * dx + (y - self.y0) * dy) / len2).clamp(0.0, 1.0)
-        };
-        let (px, py) = (self.x0 + t * dx, self.y0 + t * dy);
-        ((x - px).powi(2) + (y - py).powi(2)).sqrt()
+        segment_distance((self.x0, self.y0), (self.x1, self.y1), x, y)
     }
+}
+
+/// Distance from (x, y) to the segment from `a` to `b`.
+fn segment_distance(a: (f64, f64), b: (f64, f64), x: f64, y: f64) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((x - a.0) * dx + (y - a.1) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (px, py) = (a.0 + t * dx, a.1 + t * dy);
+    ((x - px).powi(2) + (y - py).powi(2)).sqrt()
 }
 
 /// The arrow nearest (x, y), if one passes within `tolerance` (SVG units):
@@ -484,6 +533,29 @@ pub fn nearest_arrow(d: &Diagram, x: f64, y: f64, tolerance: f64) -> Option<&Arr
         .map(|(_, a)| a)
 }
 
+/// The mark or drawn span under (x, y), for hover: the nearest mark
+/// within `tolerance` (SVG units), else the span the point falls in.
+pub fn block_at(d: &Diagram, x: f64, y: f64, tolerance: f64) -> Option<&Block> {
+    d.marks
+        .iter()
+        .map(|m| {
+            (
+                segment_distance((m.x, m.y), (m.x + m.w, m.y + m.h), x, y),
+                m,
+            )
+        })
+        .filter(|(dist, _)| *dist <= tolerance)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, m)| m)
+        .or_else(|| {
+            d.spans.iter().find(|b| {
+                b.look.is_drawn()
+                    && (b.x..=b.x + b.w).contains(&x)
+                    && (b.y..=b.y + b.h).contains(&y)
+            })
+        })
+}
+
 /// A span or mark placed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Block {
@@ -495,12 +567,19 @@ pub struct Block {
     pub w: f64,
     /// Height.
     pub h: f64,
-    /// CSS classes.
-    pub class: &'static str,
+    /// How it is drawn.
+    pub look: Look,
     /// Text shown in it (a term number, a symbol).
     pub text: String,
     /// Its name on hover.
     pub title: String,
+}
+
+impl Block {
+    /// CSS classes.
+    pub fn class(&self) -> &'static str {
+        self.look.class()
+    }
 }
 
 /// Everything the diagram draws.
@@ -675,7 +754,7 @@ pub fn diagram(
                 y,
                 w,
                 h,
-                class: s.state.class(),
+                look: Look::Span(s.state),
                 text,
                 title,
             });
@@ -703,7 +782,7 @@ pub fn diagram(
             y,
             w,
             h,
-            class: m.class(),
+            look: m.look(),
             text: m.symbol().to_string(),
             title: m.label(lang),
         });
@@ -1050,6 +1129,48 @@ mod tests {
             assert!(hit.distance(x, y) < 1e-9, "{:?} vs {:?}", hit.id, a.id);
         }
         assert!(nearest_arrow(&d, -50.0, -50.0, 4.0).is_none());
+    }
+
+    /// A pointer on a mark names the mark; on a coloured span, the span;
+    /// on a follower's plain lane, nothing (it is not drawn).
+    #[test]
+    fn the_mark_or_span_under_the_pointer_is_named() {
+        let (w, _) = watched_run();
+        let snap = w.snapshot();
+        let frame = Frame {
+            width: 900.0,
+            height: 300.0,
+            vertical: false,
+        };
+        let window = Window {
+            length: Micros::from_ms(2_600),
+            back: Micros(0),
+        };
+        let d = diagram(&snap, window, frame, None, Lang::En);
+        assert!(!d.marks.is_empty());
+        for m in &d.marks {
+            let (x, y) = (m.x + m.w / 2.0, m.y + m.h / 2.0);
+            let hit = block_at(&d, x, y, 3.0).expect("a mark under its own middle");
+            assert!(!matches!(hit.look, Look::Span(_)), "{:?}", hit.title);
+        }
+        let mut spans_named = 0;
+        let mut plain = 0;
+        for b in &d.spans {
+            let (x, y) = (b.x + b.w / 2.0, b.y + b.h / 2.0);
+            if d.marks.iter().any(|m| (m.x - x).abs() < 4.0) {
+                continue;
+            }
+            let hit = block_at(&d, x, y, 3.0);
+            if b.look.is_drawn() {
+                assert_eq!(hit.map(|h| &h.title), Some(&b.title));
+                spans_named += 1;
+            } else {
+                assert!(hit.is_none(), "{:?}", hit.map(|h| &h.title));
+                plain += 1;
+            }
+        }
+        assert!(spans_named > 0 && plain > 0, "{spans_named} {plain}");
+        assert!(block_at(&d, -50.0, -50.0, 3.0).is_none());
     }
 
     #[test]
