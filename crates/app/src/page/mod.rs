@@ -290,7 +290,9 @@ pub fn Playground() -> impl IntoView {
     });
     view! {
         <div class=move || layout_class(embed, ui.tour.with(Option::is_some)) data-testid="playground"
-            data-host-sized=host_sized.then_some("")>
+            data-host-sized=host_sized.then_some("")
+            // Every stage mounted: what a link's panels wait for.
+            data-mounted=move || (stage.get() >= LATER_STAGES).then_some("")>
             <header class="top chrome">
                 <div class="brand">
                     <h1 data-testid="app-title">{move || t(K::Title)}</h1>

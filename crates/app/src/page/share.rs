@@ -194,10 +194,11 @@ pub fn set_open_panels(names: &[String]) {
 }
 
 /// The panels mount a few frames after the page opens (the dock and the
-/// time views last): waits up to ~2 s for the dock, then opens them.
+/// time views last, in tasks of their own): waits up to ~2 s for the
+/// page's last stage, then opens them.
 fn apply_panels_when_drawn(names: Vec<String>, tries: u32) {
     let drawn = document()
-        .query_selector("[data-testid=dock]")
+        .query_selector("[data-testid=playground][data-mounted]")
         .ok()
         .flatten()
         .is_some();
