@@ -137,23 +137,25 @@ impl Default for Share {
     }
 }
 
+/// The page's `<details>` panels that a link can open or close.
+fn panel_elements() -> Vec<web_sys::Element> {
+    let Ok(list) = document().query_selector_all("details.panel[data-testid]") else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .collect()
+}
+
 /// The panels open now, by name: every `.panel[data-testid]` that is open
 /// (a `<details>` with `open`). Panels that are always shown are not
 /// listed; the set is open, so new `<details class="panel">` panels join.
 pub fn open_panels() -> Vec<String> {
     let mut v = Vec::new();
-    if let Ok(list) = document().query_selector_all("details.panel[data-testid]") {
-        for i in 0..list.length() {
-            let Some(el) = list
-                .item(i)
-                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-            else {
-                continue;
-            };
-            if el.has_attribute("open") {
-                if let Some(id) = el.get_attribute("data-testid") {
-                    v.push(panel_name(&id).to_string());
-                }
+    for el in panel_elements() {
+        if el.has_attribute("open") {
+            if let Some(id) = el.get_attribute("data-testid") {
+                v.push(panel_name(&id).to_string());
             }
         }
     }
@@ -213,16 +215,7 @@ fn apply_panels_when_drawn(names: Vec<String>, tries: u32) {
             choose_dock_tab(id.to_string(), 120);
         }
     }
-    let Ok(list) = document().query_selector_all("details.panel[data-testid]") else {
-        return;
-    };
-    for i in 0..list.length() {
-        let Some(el) = list
-            .item(i)
-            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-        else {
-            continue;
-        };
+    for el in panel_elements() {
         let id = el.get_attribute("data-testid").unwrap_or_default();
         let open = names.iter().any(|n| panel_testid(n) == id);
         let _ = if open {
