@@ -17,8 +17,14 @@ use crate::script::{Directive, NodeRef, On, Setting, Workload};
 use crate::world::{NodeStatus, World};
 
 /// Runs directives against a borrowed [`Host`] whose world already exists.
-pub struct Exec<'a, H: Host> {
-    host: &'a mut H,
+///
+/// The host is a trait object, not a type parameter: the page runs scripts
+/// on three kinds of host (tours, exercise goals, their solutions), and a
+/// generic `Exec` compiled every handler once per kind (twiggy: `start`
+/// alone was 15 KB of wasm each time). A wait's per-event `step` costs one
+/// indirect call, next to the world's own event handling.
+pub struct Exec<'a> {
+    host: &'a mut dyn Host,
 }
 
 /// A handler's result.
@@ -29,9 +35,9 @@ fn did() -> Handled {
     Ok(Reply::Did(String::new()))
 }
 
-impl<'a, H: Host> Exec<'a, H> {
+impl<'a> Exec<'a> {
     /// Borrows the host.
-    pub fn new(host: &'a mut H) -> Self {
+    pub fn new(host: &'a mut dyn Host) -> Self {
         Exec { host }
     }
 

@@ -3,14 +3,14 @@
 
 use raftlab_core::{NodeId, Role};
 
-use super::{DirectiveError, Exec, Host, Reply};
+use super::{DirectiveError, Exec, Reply};
 use crate::invariants::Invariant;
 use crate::linearizability::{check_all, CheckResult};
 use crate::script::{Cmp, Expectation, NodeRef, On, RoleName};
 
 type Checked = Result<Reply, DirectiveError>;
 
-impl<H: Host> Exec<'_, H> {
+impl Exec<'_> {
     /// Dispatches an expectation to its family's check.
     pub(super) fn expect(&mut self, e: &Expectation) -> Checked {
         match e {

@@ -3,7 +3,7 @@
 //! the matching action, so a script's run logs the same actions as the
 //! page's clicks.
 
-use super::{DirectiveError, Exec, Host, Reply};
+use super::{DirectiveError, Exec, Reply};
 use crate::action::Action;
 use crate::network::MsgId;
 use crate::script::{kind_name, HandDirective, Pick};
@@ -12,7 +12,7 @@ use crate::script::{kind_name, HandDirective, Pick};
 /// timers firing this ends, but a bound keeps a mistake finite).
 const DELIVER_ALL_MAX: usize = 10_000;
 
-impl<H: Host> Exec<'_, H> {
+impl Exec<'_> {
     /// Runs one hand-driven directive.
     pub(super) fn hand(&mut self, h: &HandDirective) -> Result<Reply, DirectiveError> {
         match h {

@@ -2,12 +2,12 @@
 
 use raftlab_core::NodeId;
 
-use super::{DirectiveError, Exec, Host};
+use super::{DirectiveError, Exec};
 use crate::client::USER_CLIENT;
 use crate::script::{NodeRef, Show};
 use crate::world::NodeStatus;
 
-impl<H: Host> Exec<'_, H> {
+impl Exec<'_> {
     /// Dispatches a `show` to its printer; the text is the output block.
     pub(super) fn show(&self, s: &Show) -> Result<String, DirectiveError> {
         match s {

@@ -88,7 +88,7 @@ impl Wait {
     /// wait stops at its deadline, without the first event past it, so a
     /// run that times out reads the same at any frame rate. Returns whether
     /// the wait is over.
-    pub fn advance<H: Host>(&self, host: &mut H, limit: Micros) -> bool {
+    pub fn advance(&self, host: &mut dyn Host, limit: Micros) -> bool {
         match self {
             Wait::For { until } => {
                 host.run_until((*until).min(limit));
