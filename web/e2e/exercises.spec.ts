@@ -185,3 +185,32 @@ test("a teacher imports an exercise file", async ({ page }) => {
   await expect(page.getByTestId('exercise-title')).toHaveText('Imported split');
   await expect(page.getByTestId('hand-panel')).toBeVisible();
 });
+
+test('the exercises are fetched when the list opens; a failed fetch says which file and is tried again', async ({ page }) => {
+  const errors = collectErrors(page);
+  // The page ships without the exercises' texts: nothing is asked for
+  // until the list opens.
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/exercises/')) asked.push(r.url());
+  });
+  let fail = true;
+  await page.route('**/exercises/08_figure8.txt', (route) =>
+    fail ? route.fulfill({ status: 404, body: 'gone' }) : route.fallback(),
+  );
+  await page.goto('/?lang=en');
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-mounted', '');
+  expect(asked).toEqual([]);
+  await page.getByTestId('exercise-button').click();
+  await expect(page.getByTestId('exercise-load-failed')).toHaveText(
+    'The exercises could not be loaded: exercises/08_figure8.txt: HTTP 404',
+  );
+  await expect(page.getByTestId('exercise-start-two-down')).toHaveCount(0);
+  await page.getByTestId('exercise-menu-close').click();
+  fail = false;
+  await page.getByTestId('exercise-button').click();
+  await expect(page.getByTestId('exercise-start-two-down')).toBeVisible();
+  await expect(page.getByTestId('exercise-load-failed')).toHaveCount(0);
+  expect(asked.filter((u) => u.endsWith('/exercises/08_figure8.txt')).length).toBe(2);
+  expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
+});

@@ -730,11 +730,17 @@ impl Ui {
 
 /// Fetches the built-in tours' files (all requests at once) and parses them.
 async fn fetch_tours() -> Result<Vec<Tour>, String> {
-    use raftlab_sim::tour::{parse_builtin, BUILTIN_FILES};
-    let requests: Vec<(String, js_sys::Promise)> = BUILTIN_FILES
+    let texts = fetch_files("tours", raftlab_sim::tour::BUILTIN_FILES).await?;
+    raftlab_sim::tour::parse_builtin(&texts)
+}
+
+/// Fetches `dir/<file>` for every `(id, file)` row, all requests at once,
+/// and gives their texts in the rows' order (the tours', the exercises').
+pub(crate) async fn fetch_files(dir: &str, rows: &[(&str, &str)]) -> Result<Vec<String>, String> {
+    let requests: Vec<(String, js_sys::Promise)> = rows
         .iter()
         .map(|(_, file)| {
-            let url = format!("tours/{file}");
+            let url = format!("{dir}/{file}");
             let request = window().fetch_with_str(&url);
             (url, request)
         })
@@ -743,7 +749,7 @@ async fn fetch_tours() -> Result<Vec<Tour>, String> {
     for (url, request) in requests {
         texts.push(fetch_text(&url, request).await?);
     }
-    parse_builtin(&texts)
+    Ok(texts)
 }
 
 /// The text a fetch answered, or why there is none (naming the file).

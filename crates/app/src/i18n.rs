@@ -547,6 +547,8 @@ strings! {
     ExShareLink => "Link to this exercise", "本练习的链接";
     ExSolutionLink => "Link to your solution (replays your run)", "你的解答的链接（重放你的操作）";
     ExNotFound => "There is no built-in exercise {id}.", "没有名为 {id} 的内置练习。";
+    ExLoading => "Loading the exercises…", "正在加载练习……";
+    ExLoadFailed => "The exercises could not be loaded: {reason}", "练习加载失败：{reason}";
     ExFileBad => "This exercise file cannot be used:", "这个练习文件无法使用：";
     ExSettingsChanged => "The settings changed, so the exercise was left.", "设置已更改，因此已退出练习。";
     ExLine => "Line {line}: {what}", "第 {line} 行：{what}";

@@ -46,43 +46,41 @@ use crate::SimError;
 /// The languages every exercise is written in.
 pub const LANGS: [&str; 2] = ["en", "zh"];
 
-/// The exercises that ship with Raftlab, in the order a class takes them:
-/// `(id, file text)`. The id is the one in links (`?exercise=…`).
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("two-down", include_str!("../exercises/01_two_down.txt")),
-    (
-        "chosen-leader",
-        include_str!("../exercises/02_chosen_leader.txt"),
-    ),
-    (
-        "vote-by-hand",
-        include_str!("../exercises/03_vote_by_hand.txt"),
-    ),
-    (
-        "joint-change",
-        include_str!("../exercises/04_joint_change.txt"),
-    ),
-    (
-        "snapshot-catch-up",
-        include_str!("../exercises/05_snapshot_catch_up.txt"),
-    ),
-    ("roll-back", include_str!("../exercises/06_roll_back.txt")),
-    (
-        "majority-back",
-        include_str!("../exercises/07_majority_back.txt"),
-    ),
-    ("figure8", include_str!("../exercises/08_figure8.txt")),
-    (
-        "two-leaders",
-        include_str!("../exercises/09_two_leaders.txt"),
-    ),
-    ("stale-read", include_str!("../exercises/10_stale_read.txt")),
-    ("split-vote", include_str!("../exercises/11_split_vote.txt")),
-    (
-        "minority-leader",
-        include_str!("../exercises/12_minority_leader.txt"),
-    ),
-];
+/// Declares the built-in exercises once, as `(id, file in sim/exercises/)`
+/// rows: [`BUILTIN_FILES`] always, and [`BUILTIN`] (the texts compiled in)
+/// with the `embed-texts` feature. As with the tours, the page builds
+/// without the texts and fetches `exercises/<file>` (Trunk copies the
+/// directory into `dist/`) when the list is first opened or a link names
+/// an exercise: 18 KB of task text, in two languages, that most visitors
+/// never read.
+macro_rules! builtin_exercises {
+    ($(($id:literal, $file:literal)),* $(,)?) => {
+        /// The exercises that ship with Raftlab, in the order a class takes
+        /// them: `(id, file name in sim/exercises/)`. The id is the one in
+        /// links (`?exercise=…`).
+        pub const BUILTIN_FILES: &[(&str, &str)] = &[$(($id, $file)),*];
+
+        /// The same exercises with their texts compiled in: `(id, file text)`.
+        #[cfg(feature = "embed-texts")]
+        pub const BUILTIN: &[(&str, &str)] =
+            &[$(($id, include_str!(concat!("../exercises/", $file)))),*];
+    };
+}
+
+builtin_exercises! {
+    ("two-down", "01_two_down.txt"),
+    ("chosen-leader", "02_chosen_leader.txt"),
+    ("vote-by-hand", "03_vote_by_hand.txt"),
+    ("joint-change", "04_joint_change.txt"),
+    ("snapshot-catch-up", "05_snapshot_catch_up.txt"),
+    ("roll-back", "06_roll_back.txt"),
+    ("majority-back", "07_majority_back.txt"),
+    ("figure8", "08_figure8.txt"),
+    ("two-leaders", "09_two_leaders.txt"),
+    ("stale-read", "10_stale_read.txt"),
+    ("split-vote", "11_split_vote.txt"),
+    ("minority-leader", "12_minority_leader.txt"),
+}
 
 /// The tool an action belongs to (what `allow` must name).
 pub fn tool_for(a: &Action) -> Tool {
@@ -450,10 +448,38 @@ pub fn parse_exercise(id: &str, text: &str) -> Result<Exercise, ExerciseError> {
 }
 
 /// The built-in exercises, parsed (the test suite checks every one).
+#[cfg(feature = "embed-texts")]
 pub fn builtin() -> Result<Vec<Exercise>, String> {
     BUILTIN
         .iter()
         .map(|(id, text)| parse_exercise(id, text).map_err(|e| format!("exercise {id}: {e}")))
+        .collect()
+}
+
+/// The built-in exercises when their texts are compiled in (`embed-texts`),
+/// `None` when the caller must fetch the files of [`BUILTIN_FILES`] and
+/// give them to [`parse_builtin`].
+pub fn embedded() -> Option<Result<Vec<Exercise>, String>> {
+    #[cfg(feature = "embed-texts")]
+    return Some(builtin());
+    #[cfg(not(feature = "embed-texts"))]
+    None
+}
+
+/// Parses the fetched texts of the built-in exercises, one per row of
+/// [`BUILTIN_FILES`], in that order.
+pub fn parse_builtin(texts: &[String]) -> Result<Vec<Exercise>, String> {
+    if texts.len() != BUILTIN_FILES.len() {
+        return Err(format!(
+            "{} exercise files for {} exercises",
+            texts.len(),
+            BUILTIN_FILES.len()
+        ));
+    }
+    BUILTIN_FILES
+        .iter()
+        .zip(texts)
+        .map(|((id, _), text)| parse_exercise(id, text).map_err(|e| format!("exercise {id}: {e}")))
         .collect()
 }
 

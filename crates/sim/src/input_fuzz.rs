@@ -359,11 +359,13 @@ pub fn run(
 /// directive.
 pub fn script_corpus() -> Vec<String> {
     let mut v: Vec<String> = SCENARIOS.iter().map(|s| s.to_string()).collect();
-    // Only a build without the tour texts (the page, which never fuzzes)
-    // lacks them.
-    #[cfg(feature = "embed-tours")]
-    v.extend(crate::tour::BUILTIN.iter().map(|(_, t)| t.to_string()));
-    v.extend(crate::exercise::BUILTIN.iter().map(|(_, t)| t.to_string()));
+    // Only a build without the texts (the page, which never fuzzes) lacks
+    // them.
+    #[cfg(feature = "embed-texts")]
+    {
+        v.extend(crate::tour::BUILTIN.iter().map(|(_, t)| t.to_string()));
+        v.extend(crate::exercise::BUILTIN.iter().map(|(_, t)| t.to_string()));
+    }
     v.push(EVERY_DIRECTIVE.to_string());
     v
 }

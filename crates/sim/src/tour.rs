@@ -35,7 +35,7 @@ pub const LANGS: [&str; 2] = ["en", "zh"];
 
 /// Declares the built-in tours once, as `(id, file in sim/tours/)` rows:
 /// [`BUILTIN_FILES`] always, and [`BUILTIN`] (the texts compiled in) with
-/// the `embed-tours` feature. Native code and the tests read the compiled
+/// the `embed-texts` feature. Native code and the tests read the compiled
 /// texts; the page builds without them and fetches `tours/<file>` (Trunk
 /// copies the directory into `dist/`) when a tour is opened, which keeps
 /// ~28 KB of narration out of the wasm every visitor downloads.
@@ -47,7 +47,7 @@ macro_rules! builtin_tours {
         pub const BUILTIN_FILES: &[(&str, &str)] = &[$(($id, $file)),*];
 
         /// The same tours with their texts compiled in: `(id, file text)`.
-        #[cfg(feature = "embed-tours")]
+        #[cfg(feature = "embed-texts")]
         pub const BUILTIN: &[(&str, &str)] =
             &[$(($id, include_str!(concat!("../tours/", $file)))),*];
     };
@@ -250,7 +250,7 @@ fn check_lang(id: &str, line: usize, lang: &str) -> Result<(), String> {
 
 /// The built-in tours, parsed. The test suite parses and runs every one,
 /// so an error here means a broken build, reported rather than panicking.
-#[cfg(feature = "embed-tours")]
+#[cfg(feature = "embed-texts")]
 pub fn builtin() -> Result<Vec<Tour>, String> {
     BUILTIN
         .iter()
@@ -258,13 +258,13 @@ pub fn builtin() -> Result<Vec<Tour>, String> {
         .collect()
 }
 
-/// The built-in tours when their texts are compiled in (`embed-tours`),
+/// The built-in tours when their texts are compiled in (`embed-texts`),
 /// `None` when the caller must fetch the files of [`BUILTIN_FILES`] and
 /// give them to [`parse_builtin`].
 pub fn embedded() -> Option<Result<Vec<Tour>, String>> {
-    #[cfg(feature = "embed-tours")]
+    #[cfg(feature = "embed-texts")]
     return Some(builtin());
-    #[cfg(not(feature = "embed-tours"))]
+    #[cfg(not(feature = "embed-texts"))]
     None
 }
 

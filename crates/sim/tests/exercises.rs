@@ -240,3 +240,26 @@ fn a_solution_cannot_nest() {
         "{err}"
     );
 }
+
+/// The page fetches the files `BUILTIN_FILES` names and parses them with
+/// `parse_builtin`: the same exercises as the compiled-in texts, and a
+/// missing file is an error naming the counts, not a shorter list.
+#[test]
+fn fetched_files_parse_like_the_compiled_in_texts() {
+    use raftlab_sim::exercise::{parse_builtin, BUILTIN_FILES};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises");
+    let texts: Vec<String> = BUILTIN_FILES
+        .iter()
+        .map(|(_, file)| std::fs::read_to_string(dir.join(file)).expect(file))
+        .collect();
+    let fetched = parse_builtin(&texts).unwrap();
+    let compiled = builtin().unwrap();
+    assert_eq!(fetched.len(), compiled.len());
+    for (f, c) in fetched.iter().zip(&compiled) {
+        assert_eq!(f.id, c.id);
+        assert_eq!(f.title("en"), c.title("en"));
+        assert_eq!(f.goal, c.goal);
+    }
+    let err = parse_builtin(&texts[1..]).unwrap_err();
+    assert!(err.contains("11 exercise files for 12 exercises"), "{err}");
+}

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use raftlab_sim::exercise::{builtin, parse_exercise, Exercise, ExerciseError, Score};
+use raftlab_sim::exercise::{parse_exercise, Exercise, ExerciseError, Score};
 use raftlab_sim::link::{LinkView, RunLink};
 use raftlab_sim::script::Track;
 use raftlab_sim::{Action, Timeline, Trace};
@@ -51,6 +51,17 @@ struct ExState {
     not_found: RwSignal<Option<String>>,
     left_note: RwSignal<bool>,
     solved: RwSignal<BTreeSet<String>>,
+    /// The built-in exercises once parsed (compiled in for the tests,
+    /// fetched by the page), or why their files could not be loaded.
+    catalog: RwSignal<Option<Result<Arc<Vec<Exercise>>, String>>>,
+}
+
+/// What waits for the built-in exercises while their files are fetched
+/// (`Some` while a fetch is under way).
+type Waiters = Option<Vec<Box<dyn FnOnce(&[Exercise])>>>;
+
+thread_local! {
+    static WAITING: std::cell::RefCell<Waiters> = const { std::cell::RefCell::new(None) };
 }
 
 thread_local! {
@@ -73,6 +84,7 @@ fn state() -> ExState {
                 not_found: RwSignal::new(None),
                 left_note: RwSignal::new(false),
                 solved: RwSignal::new(load_solved()),
+                catalog: RwSignal::new(None),
             };
             s.set(Some(st));
             st
@@ -216,14 +228,59 @@ fn open_file(ui: Ui, text: String) {
     }
 }
 
-fn open_builtin(ui: Ui, id: &str) {
-    match builtin()
-        .ok()
-        .and_then(|all| all.into_iter().find(|e| e.id == id))
-    {
-        Some(e) => open(ui, e, None),
-        None => state().not_found.set(Some(id.to_string())),
+/// Runs `then` with the built-in exercises, fetching their files first
+/// when they are not here yet: one fetch for every caller that asks
+/// meanwhile. A failed fetch is shown (in the list, and in the panel for an
+/// address that named an exercise) and tried again on the next ask.
+fn with_catalog(then: impl FnOnce(&[Exercise]) + 'static) {
+    let st = state();
+    if let Some(Ok(all)) = st.catalog.get_untracked() {
+        return then(&all);
     }
+    if let Some(all) = raftlab_sim::exercise::embedded() {
+        let all = all.map(Arc::new);
+        st.catalog.set(Some(all.clone()));
+        if let Ok(all) = all {
+            then(&all);
+        }
+        return;
+    }
+    let first = WAITING.with(|w| {
+        let mut w = w.borrow_mut();
+        let first = w.is_none();
+        w.get_or_insert_with(Vec::new).push(Box::new(then));
+        first
+    });
+    if !first {
+        return;
+    }
+    st.catalog.set(None);
+    leptos::task::spawn_local(async move {
+        use raftlab_sim::exercise::{parse_builtin, BUILTIN_FILES};
+        let got = crate::driver::fetch_files("exercises", BUILTIN_FILES)
+            .await
+            .and_then(|texts| parse_builtin(&texts))
+            .map(Arc::new);
+        st.catalog.set(Some(got.clone()));
+        let waiting = WAITING.with(|w| w.borrow_mut().take()).unwrap_or_default();
+        if let Ok(all) = got {
+            for then in waiting {
+                then(&all);
+            }
+        }
+    });
+}
+
+/// Opens built-in exercise `id` (once the exercises are here), then runs
+/// `after`; an unknown id is named instead.
+fn open_builtin(ui: Ui, id: String, after: impl FnOnce() + 'static) {
+    with_catalog(move |all| {
+        match all.iter().find(|e| e.id == id) {
+            Some(e) => open(ui, e.clone(), None),
+            None => state().not_found.set(Some(id)),
+        }
+        after();
+    });
 }
 
 /// Checks the goal on the world as it stands (after every frame).
@@ -294,7 +351,10 @@ pub fn ExerciseButton(ui: Ui) -> impl IntoView {
     let t = move |k| ui.lang.get().t(k);
     view! {
         <button class="ex-btn" data-testid="exercise-button" title=move || t(K::ExButtonHelp)
-            on:click=move |_| st.menu_open.set(true)>
+            on:click=move |_| {
+                st.menu_open.set(true);
+                with_catalog(|_| {});
+            }>
             {move || t(K::ExButton)}
         </button>
     }
@@ -337,7 +397,11 @@ fn ExerciseMenu(ui: Ui) -> impl IntoView {
         let lang = ui.lang.get();
         let t = move |k| lang.t(k);
         let close = move |_| st.menu_open.set(false);
-        let all = builtin().unwrap_or_default();
+        let catalog = st.catalog.get();
+        let all: &[Exercise] = match &catalog {
+            Some(Ok(all)) => all,
+            _ => &[],
+        };
         let solved = st.solved.get();
         let track = |tr: Track, heading: K| {
             let items = all
@@ -351,7 +415,7 @@ fn ExerciseMenu(ui: Ui) -> impl IntoView {
                         <li>
                             <button class="ex-pick" data-testid=format!("exercise-start-{id}")
                                 data-solved=done.to_string()
-                                on:click=move |_| open_builtin(ui, &id)>
+                                on:click=move |_| open_builtin(ui, id.clone(), || ())>
                                 <span class="ex-title">{title}</span>
                                 {done.then(|| view! { <span class="ex-solved-mark">"✓ " {t(K::ExSolvedMark)}</span> })}
                             </button>
@@ -370,6 +434,13 @@ fn ExerciseMenu(ui: Ui) -> impl IntoView {
                 <div class="dialog ex-menu" on:click=|ev| ev.stop_propagation()>
                     <h2 id="ex-menu-h">{t(K::ExMenuHeading)}</h2>
                     <p>{t(K::ExMenuIntro)}</p>
+                    {match &catalog {
+                        None => Some(view! { <p class="ex-loading" data-testid="exercise-loading">{t(K::ExLoading)}</p> }.into_any()),
+                        Some(Err(e)) => Some(view! {
+                            <p class="ex-problem bad" role="alert" data-testid="exercise-load-failed">{lang.f(K::ExLoadFailed, &[("reason", e)])}</p>
+                        }.into_any()),
+                        Some(Ok(_)) => None,
+                    }}
                     {track(Track::MakeItWork, K::ExTrackWork)}
                     {track(Track::BreakIt, K::ExTrackBreak)}
                     <div class="ex-more">
@@ -398,6 +469,7 @@ fn ExerciseMenu(ui: Ui) -> impl IntoView {
 pub fn ExercisePanel(ui: Ui, share: Share, from: FromAddress) -> impl IntoView {
     let st = state();
     let FromAddress { id, file, run } = from;
+    let file_given = file.is_some();
     if let Some(b64) = file {
         match base64url_decode(&b64) {
             Some(text) => open_file(ui, text),
@@ -409,13 +481,17 @@ pub fn ExercisePanel(ui: Ui, share: Share, from: FromAddress) -> impl IntoView {
                 ),
             })),
         }
-    } else if let Some(id) = id {
-        open_builtin(ui, &id);
     }
     // A solution link's run, replayed once the exercise has reset the run
     // to its start; a bad link gets the page's banner saying why.
-    if let (Some(link), true) = (run, st.current.get_untracked().is_some()) {
-        let _ = crate::page::share::open_link(ui, share, &link);
+    let replay = move || {
+        if let (Some(link), true) = (run, st.current.get_untracked().is_some()) {
+            let _ = crate::page::share::open_link(ui, share, &link);
+        }
+    };
+    match id {
+        Some(id) if !file_given => open_builtin(ui, id, replay),
+        _ => replay(),
     }
     Effect::new(move |_| {
         ui.snapshot.with(|_| ());
@@ -443,10 +519,13 @@ pub fn ExercisePanel(ui: Ui, share: Share, from: FromAddress) -> impl IntoView {
                 </div>
             }
         });
+        let failed = st.catalog.get().and_then(Result::err).filter(|_| !st.menu_open.get()).map(|e| {
+            view! { <p class="ex-problem bad" role="alert" data-testid="exercise-load-failed">{lang.f(K::ExLoadFailed, &[("reason", &e)])}</p> }
+        });
         let left = st.left_note.get().then(|| {
             view! { <p class="ex-note" data-testid="exercise-left">{t(K::ExSettingsChanged)}</p> }
         });
-        (nf, bad, left)
+        (nf, bad, failed, left)
     };
     let card = move || {
         let (ex, file) = st.current.get()?;
