@@ -20,3 +20,14 @@ test('settings the simulator would refuse are explained in Chinese and not appli
   await expect(page.getByTestId('settings-error')).toHaveCount(0);
   await expect(max).toHaveValue('400');
 });
+
+test('a tenth node is refused with the limit named, in Chinese', async ({ page }) => {
+  await page.goto('/?seed=7&lang=zh&nodes=9');
+  await expect(page.getByTestId('node')).toHaveCount(9);
+  await page.getByTestId('dock-tab-network').click();
+  await page.getByTestId('add-learner').click();
+  await expect(page.getByTestId('action-error')).toContainText(
+    '这个集群最多容纳 9 个节点（已移除的也算在内），因此不能再添加节点',
+  );
+  await expect(page.getByTestId('node')).toHaveCount(9);
+});

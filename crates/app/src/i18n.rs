@@ -282,6 +282,10 @@ strings! {
     RefNotHeld => "{msg} is not held", "{msg} 没有被扣留";
     DoSkew => "{node}'s clock set {ms} ms off", "{node} 的时钟偏移 {ms} 毫秒";
     RefSkew => "clock skew is limited to ±{max} s", "时钟偏移不能超过 ±{max} 秒";
+    RefNodeLimit => "this cluster holds at most {limit} nodes (removed ones count too), so no node can be added",
+        "这个集群最多容纳 {limit} 个节点（已移除的也算在内），因此不能再添加节点";
+    RefActionLimit => "a run records at most {limit} actions (so that it can be replayed): start a new run to go on",
+        "一次运行最多记录 {limit} 次操作（以便重放）：请开始新的运行再继续";
     FlightHeading => "Messages in flight", "传输中的消息";
     FlightHelp => "Pick one to inspect, drop or hold it; picking pauses the run. Or press and hold on the drawing to freeze it, and release over a message.",
         "选择一条消息即可查看、丢弃或扣留它，选择时运行会暂停。也可以在集群图上按住鼠标冻结画面，再在某条消息上松开。";

@@ -90,6 +90,20 @@ pub enum Refusal {
     /// A classroom exercise does not allow this kind of action.
     #[error("this exercise does not allow `{}`", .0.name())]
     NotAllowed(crate::script::Tool),
+    /// Adding a node to a world that already holds its most (`max_nodes`;
+    /// removed nodes count too, since ids are never reused).
+    #[error("this world holds at most {limit} nodes (max_nodes; removed ones count too), so no node can be added")]
+    NodeLimit {
+        /// The world's `max_nodes`.
+        limit: usize,
+    },
+    /// An action past the most a run records ([`crate::action::MAX_ACTIONS`]):
+    /// replay needs every one, so they are capped rather than thinned.
+    #[error("a run records at most {limit} actions (so that it can be replayed); start a new run to go on")]
+    ActionLimit {
+        /// The most actions a run records.
+        limit: usize,
+    },
     /// A clock skew beyond the simulator's limit.
     #[error("clock skew is limited to ±{max_s} s")]
     SkewTooLarge {

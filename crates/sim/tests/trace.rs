@@ -13,8 +13,8 @@ use raftlab_sim::trace::{
 };
 use raftlab_sim::world::NoteKind;
 use raftlab_sim::{
-    Action, LinkConfig, MsgId, SimError, Timeline, Trace, TraceError, WorkloadConfig, World,
-    WorldConfig,
+    Action, LinkConfig, MsgId, Refusal, SimError, Timeline, Trace, TraceError, WorkloadConfig,
+    World, WorldConfig,
 };
 
 fn ms(v: u64) -> Micros {
@@ -493,7 +493,7 @@ fn adding_a_tenth_node_to_the_page_world_is_refused() {
     w.run_until(ms(4_000));
     let err = w.apply(Action::AddNode { learner: true }).unwrap_err();
     assert!(
-        matches!(&err, SimError::Config(m) if m.contains("at most 9 nodes")),
+        matches!(&err, SimError::Invalid(Refusal::NodeLimit { limit: 9 })),
         "{err}"
     );
     assert_eq!(w.nodes().len(), 9);

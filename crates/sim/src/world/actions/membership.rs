@@ -13,10 +13,7 @@ impl World {
             Action::AddNode { learner } => {
                 let limit = self.config.max_nodes;
                 if self.nodes.len() >= limit {
-                    return Err(SimError::Config(format!(
-                        "this world holds at most {limit} nodes (max_nodes; removed ones \
-                         count too), so no node can be added"
-                    )));
+                    return Err(SimError::Invalid(Refusal::NodeLimit { limit }));
                 }
                 let leader = self.leader_or_err()?;
                 let id = NodeId(self.next_node);

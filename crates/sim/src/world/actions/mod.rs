@@ -12,7 +12,7 @@ use raftlab_core::NodeId;
 
 use crate::action::{Action, LoggedAction, MAX_ACTIONS};
 use crate::world::{NodeHost, NoteKind, World};
-use crate::SimError;
+use crate::{Refusal, SimError};
 
 impl World {
     // ----- actions -----------------------------------------------------
@@ -22,10 +22,9 @@ impl World {
     /// nothing, is not logged, and says why.
     pub fn apply(&mut self, action: Action) -> Result<(), SimError> {
         if self.action_log.len() >= MAX_ACTIONS {
-            return Err(SimError::Config(format!(
-                "a run records at most {MAX_ACTIONS} actions (so that it can be replayed); \
-                 start a new run to go on"
-            )));
+            return Err(SimError::Invalid(Refusal::ActionLimit {
+                limit: MAX_ACTIONS,
+            }));
         }
         self.apply_inner(&action)?;
         self.action_log.push(LoggedAction {
