@@ -62,3 +62,42 @@ test('the wasm is requested after the first frame', async ({ page }) => {
   expect(frame).toBeGreaterThan(0);
   expect(wasm).toBeGreaterThanOrEqual(frame);
 });
+
+test('while the wasm downloads the drawing says the cluster is starting', async ({ page }) => {
+  // A request held forever: the download never ends.
+  await page.route(/\.wasm$/, () => {});
+  const loading = page.getByTestId('boot-loading');
+  await page.goto('/?lang=en');
+  await expect(loading.getByText('Starting the cluster…')).toBeVisible();
+  await expect(loading.getByText('正在启动集群……')).toBeHidden();
+  await expect(page.getByTestId('boot-failed')).toBeHidden();
+  await page.goto('/?lang=zh');
+  await expect(loading.getByText('正在启动集群……')).toBeVisible();
+  await expect(loading.getByText('Starting the cluster…')).toBeHidden();
+});
+
+test('a wasm that cannot be fetched says so and why, in the page language, embeds included', async ({ page }) => {
+  await page.route(/\.wasm$/, (route) => route.abort());
+  for (const [q, words] of [
+    ['?lang=en', 'The simulator could not be loaded. Reload the page to try again.'],
+    ['?lang=zh', '模拟器加载失败。请刷新页面重试。'],
+    ['?lang=en&embed=1', 'The simulator could not be loaded.'],
+  ]) {
+    await page.goto('/' + q);
+    const failed = page.getByTestId('boot-failed');
+    await expect(failed).toBeVisible();
+    await expect(failed.getByText(words)).toBeVisible();
+    // The browser's own reason follows.
+    await expect(failed.locator('code')).not.toBeEmpty();
+    await expect(page.getByTestId('boot-loading')).toBeHidden();
+  }
+});
+
+test('a page that loads never shows the failure line', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?lang=en');
+  await expect(page.getByTestId('node')).toHaveCount(5);
+  await expect(page.getByTestId('boot-failed')).toBeHidden();
+  await expect(page.getByTestId('boot-loading')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
