@@ -528,6 +528,28 @@ pub const PAGE_WORKLOAD: Real = Real {
     zero_is_off: true,
 };
 
+// --- The page's settings panel (what its number fields accept, in ms). ---
+
+/// Settings' election timeout ends: inside [`ELECTION`], short enough to
+/// watch and long enough to outlast a heartbeat.
+pub const PAGE_ELECTION: Duration = Duration {
+    name: "election",
+    min: Micros(2_000),
+    max: secs(20),
+};
+/// Settings' heartbeat: inside [`HEARTBEAT`].
+pub const PAGE_HEARTBEAT: Duration = Duration {
+    name: "heartbeat",
+    min: Micros(1_000),
+    max: secs(5),
+};
+/// Settings' latency ends: inside [`LATENCY`].
+pub const PAGE_LATENCY: Duration = Duration {
+    name: "latency",
+    min: Micros(0),
+    max: secs(5),
+};
+
 /// One row of [`table`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -599,12 +621,35 @@ pub fn table() -> Vec<Row> {
         c("page", PAGE_NODES),
         r("page", PAGE_SPEED),
         r("page", PAGE_WORKLOAD),
+        d("page", PAGE_ELECTION),
+        d("page", PAGE_HEARTBEAT),
+        d("page", PAGE_LATENCY),
     ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whatever the settings panel accepts, the simulator accepts too.
+    #[test]
+    fn the_page_settings_lie_inside_the_simulators_limits() {
+        for (page, sim) in [
+            (PAGE_ELECTION, ELECTION),
+            (PAGE_HEARTBEAT, HEARTBEAT),
+            (PAGE_LATENCY, LATENCY),
+        ] {
+            assert_eq!(page.name, sim.name);
+            assert!(
+                sim.contains(page.min) && sim.contains(page.max),
+                "{}",
+                page.name
+            );
+            // The panel works in whole ms.
+            assert_eq!(page.min.0 % 1000, 0, "{}", page.name);
+        }
+        assert!(NODES.contains(PAGE_NODES.min) && NODES.contains(PAGE_NODES.max));
+    }
 
     #[test]
     fn messages_name_the_field_the_range_and_the_unit() {

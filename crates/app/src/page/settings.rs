@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use raftlab_core::{Micros, BUG_SWITCHES};
-use raftlab_sim::config::MAX_NODES_PAGE;
+use raftlab_sim::limits;
 use raftlab_sim::WorldConfig;
 
 use crate::driver::Ui;
@@ -22,6 +22,11 @@ pub fn random_seed() -> u64 {
     u64::from_le_bytes(b) % 1_000_000_000
 }
 
+/// A settings field's bounds in whole ms, from its row in `limits.rs`.
+fn ms_range(l: &limits::Duration) -> (u64, u64) {
+    (l.min.0 / 1000, l.max.0 / 1000)
+}
+
 /// The panel.
 #[component]
 pub fn Settings(ui: Ui) -> impl IntoView {
@@ -33,8 +38,7 @@ pub fn Settings(ui: Ui) -> impl IntoView {
     Effect::new(move |_| draft.set(ui.config.get()));
     let num = move |label: K,
                     testid: &'static str,
-                    min: u64,
-                    max: u64,
+                    (min, max): (u64, u64),
                     get: fn(&WorldConfig) -> u64,
                     put: fn(&mut WorldConfig, u64)| {
         view! {
@@ -103,12 +107,12 @@ pub fn Settings(ui: Ui) -> impl IntoView {
                     }
                 }
             }>
-                {num(K::SetNodes, "set-nodes", 1, MAX_NODES_PAGE as u64, |d| d.nodes as u64, |d, v| d.nodes = v as usize)}
-                {num(K::SetElectionMin, "set-election-min", 2, 10_000, |d| d.raft.election_timeout_min.0 / 1000, |d, v| d.raft.election_timeout_min = Micros::from_ms(v))}
-                {num(K::SetElectionMax, "set-election-max", 2, 20_000, |d| d.raft.election_timeout_max.0 / 1000, |d, v| d.raft.election_timeout_max = Micros::from_ms(v))}
-                {num(K::SetHeartbeat, "set-heartbeat", 1, 5_000, |d| d.raft.heartbeat_interval.0 / 1000, |d, v| d.raft.heartbeat_interval = Micros::from_ms(v))}
-                {num(K::SetLatencyMin, "set-latency-min", 0, 5_000, |d| d.network.latency_min.0 / 1000, |d, v| d.network.latency_min = Micros::from_ms(v))}
-                {num(K::SetLatencyMax, "set-latency-max", 0, 5_000, |d| d.network.latency_max.0 / 1000, |d, v| d.network.latency_max = Micros::from_ms(v))}
+                {num(K::SetNodes, "set-nodes", (limits::PAGE_NODES.min, limits::PAGE_NODES.max), |d| d.nodes as u64, |d, v| d.nodes = v as usize)}
+                {num(K::SetElectionMin, "set-election-min", ms_range(&limits::PAGE_ELECTION), |d| d.raft.election_timeout_min.0 / 1000, |d, v| d.raft.election_timeout_min = Micros::from_ms(v))}
+                {num(K::SetElectionMax, "set-election-max", ms_range(&limits::PAGE_ELECTION), |d| d.raft.election_timeout_max.0 / 1000, |d, v| d.raft.election_timeout_max = Micros::from_ms(v))}
+                {num(K::SetHeartbeat, "set-heartbeat", ms_range(&limits::PAGE_HEARTBEAT), |d| d.raft.heartbeat_interval.0 / 1000, |d, v| d.raft.heartbeat_interval = Micros::from_ms(v))}
+                {num(K::SetLatencyMin, "set-latency-min", ms_range(&limits::PAGE_LATENCY), |d| d.network.latency_min.0 / 1000, |d, v| d.network.latency_min = Micros::from_ms(v))}
+                {num(K::SetLatencyMax, "set-latency-max", ms_range(&limits::PAGE_LATENCY), |d| d.network.latency_max.0 / 1000, |d, v| d.network.latency_max = Micros::from_ms(v))}
                 {check(K::SetPreVote, "set-prevote", |d| d.raft.pre_vote, |d, v| d.raft.pre_vote = v)}
                 {check(K::SetCheckQuorum, "set-checkquorum", |d| d.raft.check_quorum, |d, v| d.raft.check_quorum = v)}
                 <label>
