@@ -46,28 +46,8 @@ use crate::SimError;
 /// The languages every exercise is written in.
 pub const LANGS: [&str; 2] = ["en", "zh"];
 
-/// Declares the built-in exercises once, as `(id, file in sim/exercises/)`
-/// rows: [`BUILTIN_FILES`] always, and [`BUILTIN`] (the texts compiled in)
-/// with the `embed-texts` feature. As with the tours, the page builds
-/// without the texts and fetches `exercises/<file>` (Trunk copies the
-/// directory into `dist/`) when the list is first opened or a link names
-/// an exercise: 18 KB of task text, in two languages, that most visitors
-/// never read.
-macro_rules! builtin_exercises {
-    ($(($id:literal, $file:literal)),* $(,)?) => {
-        /// The exercises that ship with Raftlab, in the order a class takes
-        /// them: `(id, file name in sim/exercises/)`. The id is the one in
-        /// links (`?exercise=…`).
-        pub const BUILTIN_FILES: &[(&str, &str)] = &[$(($id, $file)),*];
-
-        /// The same exercises with their texts compiled in: `(id, file text)`.
-        #[cfg(feature = "embed-texts")]
-        pub const BUILTIN: &[(&str, &str)] =
-            &[$(($id, include_str!(concat!("../exercises/", $file)))),*];
-    };
-}
-
-builtin_exercises! {
+crate::texts::builtin_texts! {
+    "exercises", "exercises":
     ("two-down", "01_two_down.txt"),
     ("chosen-leader", "02_chosen_leader.txt"),
     ("vote-by-hand", "03_vote_by_hand.txt"),
@@ -469,18 +449,9 @@ pub fn embedded() -> Option<Result<Vec<Exercise>, String>> {
 /// Parses the fetched texts of the built-in exercises, one per row of
 /// [`BUILTIN_FILES`], in that order.
 pub fn parse_builtin(texts: &[String]) -> Result<Vec<Exercise>, String> {
-    if texts.len() != BUILTIN_FILES.len() {
-        return Err(format!(
-            "{} exercise files for {} exercises",
-            texts.len(),
-            BUILTIN_FILES.len()
-        ));
-    }
-    BUILTIN_FILES
-        .iter()
-        .zip(texts)
-        .map(|((id, _), text)| parse_exercise(id, text).map_err(|e| format!("exercise {id}: {e}")))
-        .collect()
+    crate::texts::parse_rows("exercise", BUILTIN_FILES, texts, |id, text| {
+        parse_exercise(id, text).map_err(|e| format!("exercise {id}: {e}"))
+    })
 }
 
 /// A host that can only be looked at: expectations read the world and

@@ -42,6 +42,7 @@ pub mod scenario;
 pub mod script;
 pub mod sizer;
 pub mod snapshot;
+mod texts;
 pub mod timeline;
 pub mod tour;
 pub mod trace;

@@ -33,27 +33,10 @@ use crate::script::{parse_script, Directive, Step};
 /// The languages every tour is written in.
 pub const LANGS: [&str; 2] = ["en", "zh"];
 
-/// Declares the built-in tours once, as `(id, file in sim/tours/)` rows:
-/// [`BUILTIN_FILES`] always, and [`BUILTIN`] (the texts compiled in) with
-/// the `embed-texts` feature. Native code and the tests read the compiled
-/// texts; the page builds without them and fetches `tours/<file>` (Trunk
-/// copies the directory into `dist/`) when a tour is opened, which keeps
-/// ~28 KB of narration out of the wasm every visitor downloads.
-macro_rules! builtin_tours {
-    ($(($id:literal, $file:literal)),* $(,)?) => {
-        /// The tours that ship with Raftlab, in the order a newcomer should
-        /// take them (the order of [`TOPICS`]): `(id, file name in
-        /// sim/tours/)`. File numbers say only when a tour was written.
-        pub const BUILTIN_FILES: &[(&str, &str)] = &[$(($id, $file)),*];
-
-        /// The same tours with their texts compiled in: `(id, file text)`.
-        #[cfg(feature = "embed-texts")]
-        pub const BUILTIN: &[(&str, &str)] =
-            &[$(($id, include_str!(concat!("../tours/", $file)))),*];
-    };
-}
-
-builtin_tours! {
+// In the order a newcomer should take them (the order of [`TOPICS`]); file
+// numbers say only when a tour was written.
+crate::texts::builtin_texts! {
+    "tours", "tours":
     ("election", "01_election.txt"),
     ("split-vote", "02_split_vote.txt"),
     ("backoff", "16_backoff.txt"),
@@ -271,18 +254,7 @@ pub fn embedded() -> Option<Result<Vec<Tour>, String>> {
 /// Parses the fetched texts of the built-in tours, one per row of
 /// [`BUILTIN_FILES`], in that order.
 pub fn parse_builtin(texts: &[String]) -> Result<Vec<Tour>, String> {
-    if texts.len() != BUILTIN_FILES.len() {
-        return Err(format!(
-            "{} tour files for {} tours",
-            texts.len(),
-            BUILTIN_FILES.len()
-        ));
-    }
-    BUILTIN_FILES
-        .iter()
-        .zip(texts)
-        .map(|((id, _), text)| parse_tour(id, text))
-        .collect()
+    crate::texts::parse_rows("tour", BUILTIN_FILES, texts, parse_tour)
 }
 
 /// What one directive of a stop gave.
