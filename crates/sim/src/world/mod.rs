@@ -479,9 +479,10 @@ impl World {
     }
 
     fn deliver(&mut self, id: MsgId) {
-        let Some(flight) = self.network.in_flight.get(&id) else {
+        let Some(i) = self.network.in_flight.position(&id) else {
             return;
         };
+        let flight = self.network.in_flight.at(i);
         let to = flight.msg.to;
         let target_down = match self.nodes.get(&to) {
             None => Some(DropReason::NoSuchNode),
@@ -492,12 +493,11 @@ impl World {
             target_down,
             flight.held_at.is_none() && flight.deliver_at == self.now && flight.doomed.is_none(),
         ) {
-            if let Some(f) = self.network.in_flight.remove(&id) {
-                self.network.record_drop(self.now, f, reason);
-            }
+            let f = self.network.in_flight.remove_at(i);
+            self.network.record_drop(self.now, f, reason);
             return;
         }
-        let Some(msg) = self.network.arrive(self.now, id) else {
+        let Some(msg) = self.network.arrive_at(self.now, i) else {
             return;
         };
         let h = self.nodes.get_mut(&to).expect("checked above");
