@@ -141,6 +141,7 @@ impl InFlightMap {
     /// air: found once, then used by [`InFlightMap::at`] and
     /// [`InFlightMap::remove_at`] (an arrival looked it up three times, 2 %
     /// of a run's instructions, callgrind).
+    #[inline]
     pub fn position(&self, id: &MsgId) -> Option<usize> {
         // Most arrivals are of the oldest message in the air.
         if self.entries.front().is_some_and(|f| f.id == *id) {
@@ -174,11 +175,13 @@ impl InFlightMap {
     }
 
     /// The message at `i` (a [`InFlightMap::position`]).
+    #[inline]
     pub fn at(&self, i: usize) -> &InFlight {
         &self.entries[i]
     }
 
     /// Takes the message at `i` (a [`InFlightMap::position`]) off the wire.
+    #[inline]
     pub fn remove_at(&mut self, i: usize) -> InFlight {
         self.entries.remove(i).expect("a position in the map")
     }
