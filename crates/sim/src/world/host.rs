@@ -46,20 +46,32 @@ impl World {
         }
     }
 
-    /// Drains the node's Ready batches: persist, send, apply, advance.
+    /// Drains the node's Ready batches: persist, send, apply, advance; then
+    /// [`World::after_node_change`], on the lookup that found nothing
+    /// more to drain.
     pub(in crate::world) fn pump(&mut self, id: NodeId) {
         loop {
             let Some(h) = self.nodes.get_mut(&id) else {
                 return;
             };
-            if h.status != NodeStatus::Up || h.pending_write.is_some() {
-                break;
-            }
-            let Some(raft) = h.raft.as_mut() else { break };
-            if !raft.has_ready() {
-                break;
-            }
-            let ready = raft.ready();
+            let drained = h.status != NodeStatus::Up || h.pending_write.is_some();
+            let ready = match h.raft.as_mut() {
+                Some(raft) if !drained && raft.has_ready() => raft.ready(),
+                _ => {
+                    let res = settle(
+                        h,
+                        id,
+                        self.now,
+                        &self.config,
+                        &mut self.queue,
+                        &mut self.invariants,
+                    );
+                    if let Err(b) = res {
+                        self.breach(b);
+                    }
+                    return;
+                }
+            };
             if self.config.disk_latency > Micros(0) && ready.must_persist() {
                 h.write_generation += 1;
                 let generation = h.write_generation;
@@ -71,11 +83,11 @@ impl World {
                         generation,
                     },
                 );
-                break;
+                self.after_node_change(id);
+                return;
             }
             self.finish_ready(id, ready);
         }
-        self.after_node_change(id);
     }
 
     pub(in crate::world) fn breach(&mut self, b: Breach) {
@@ -280,49 +292,71 @@ impl World {
     /// After anything touched a node: re-arm its timer, drop reads it can
     /// no longer serve, and run the per-node invariant checks.
     pub(in crate::world) fn after_node_change(&mut self, id: NodeId) {
-        let now = self.now;
         let Some(h) = self.nodes.get_mut(&id) else {
             return;
         };
-        let Some(raft) = h.raft.as_ref() else { return };
-        if raft.role() != Role::Leader {
-            h.pending_reads.retain(|_, p| p.index.is_some());
-        }
-        // Deadlines are in the node's own time; the queue runs on true time.
-        let deadline = raft
-            .next_deadline()
-            .map(|d| skewed(d, -h.clock_offset_us).max(now));
-        // Hand-driven delivery: no timer fires by itself (`FireTimer`).
-        if deadline != h.timer_at && h.status == NodeStatus::Up && !self.config.hand_delivery {
-            h.timer_generation += 1;
-            h.timer_at = deadline;
-            if let Some(at) = deadline {
-                self.queue.push(
-                    at,
-                    EventKind::Timer {
-                        node: id,
-                        generation: h.timer_generation,
-                    },
-                );
-            }
-        }
-        if self.config.check_invariants {
-            let res = self.invariants.on_node_state(
-                id,
-                h.incarnation,
-                raft.role(),
-                raft.term(),
-                h.durable.term,
-                raft.commit_index(),
-                raft.applied_index(),
-                |i| raft.log().term_at(i),
-                raft.log().first_index(),
-            );
-            if let Err(b) = res {
-                self.breach(b);
-            }
+        let res = settle(
+            h,
+            id,
+            self.now,
+            &self.config,
+            &mut self.queue,
+            &mut self.invariants,
+        );
+        if let Err(b) = res {
+            self.breach(b);
         }
     }
+}
+
+/// [`World::after_node_change`] on a node already looked up, with the
+/// parts of the world it touches.
+fn settle(
+    h: &mut crate::world::NodeHost,
+    id: NodeId,
+    now: Micros,
+    config: &crate::config::WorldConfig,
+    queue: &mut crate::queue::EventQueue,
+    invariants: &mut crate::invariants::Invariants,
+) -> Result<(), Breach> {
+    let Some(raft) = h.raft.as_ref() else {
+        return Ok(());
+    };
+    if raft.role() != Role::Leader {
+        h.pending_reads.retain(|_, p| p.index.is_some());
+    }
+    // Deadlines are in the node's own time; the queue runs on true time.
+    let deadline = raft
+        .next_deadline()
+        .map(|d| skewed(d, -h.clock_offset_us).max(now));
+    // Hand-driven delivery: no timer fires by itself (`FireTimer`).
+    if deadline != h.timer_at && h.status == NodeStatus::Up && !config.hand_delivery {
+        h.timer_generation += 1;
+        h.timer_at = deadline;
+        if let Some(at) = deadline {
+            queue.push(
+                at,
+                EventKind::Timer {
+                    node: id,
+                    generation: h.timer_generation,
+                },
+            );
+        }
+    }
+    if config.check_invariants {
+        invariants.on_node_state(
+            id,
+            h.incarnation,
+            raft.role(),
+            raft.term(),
+            h.durable.term,
+            raft.commit_index(),
+            raft.applied_index(),
+            |i| raft.log().term_at(i),
+            raft.log().first_index(),
+        )?;
+    }
+    Ok(())
 }
 
 /// Compacts the node's log once `every` entries are applied past its
