@@ -250,11 +250,15 @@ impl History {
     pub fn invoke(&mut self, client: ClientId, op: KvOp, at_us: u64) -> OpId {
         let id = OpId(self.next_id);
         self.next_id += 1;
-        self.keys
-            .entry(op.key().to_string())
-            .or_default()
-            .ops
-            .push(id);
+        // The key's name is copied only for its first op.
+        match self.keys.get_mut(op.key()) {
+            Some(kh) => kh.ops.push(id),
+            None => {
+                let mut kh = KeyHistory::default();
+                kh.ops.push(id);
+                self.keys.insert(op.key().to_string(), kh);
+            }
+        }
         self.ops.insert(
             id,
             HistoryOp {
@@ -636,7 +640,9 @@ impl LiveChecker {
     /// Records an invocation; see [`History::invoke`].
     pub fn invoke(&mut self, client: ClientId, op: KvOp, at_us: u64) -> OpId {
         let at_us = self.tick(at_us);
-        self.dirty.insert(op.key().to_string());
+        if !self.dirty.contains(op.key()) {
+            self.dirty.insert(op.key().to_string());
+        }
         self.history.invoke(client, op, at_us)
     }
 
@@ -736,7 +742,9 @@ impl LiveChecker {
 
     fn mark_dirty(&mut self, id: OpId) {
         if let Some(op) = self.history.op(id) {
-            self.dirty.insert(op.op.key().to_string());
+            if !self.dirty.contains(op.op.key()) {
+                self.dirty.insert(op.op.key().to_string());
+            }
         }
     }
 
