@@ -1142,6 +1142,11 @@ struct Scratch {
     slot_of: Vec<u8>,
     transitions: Vec<Vec<u32>>,
     calls: Vec<(u64, u32)>,
+    forgiven: Vec<bool>,
+    events: Vec<(u64, bool, usize)>,
+    states: Vec<Reg>,
+    starts: Vec<Reg>,
+    configs: Vec<(Config, Trail)>,
 }
 
 /// A clone starts empty: the buffers are no part of the checker's state.
@@ -1386,6 +1391,12 @@ impl<'a> Run<'a> {
         transitions.resize(n, Vec::new());
         let mut calls = std::mem::take(&mut scratch.calls);
         calls.clear();
+        let mut states = std::mem::take(&mut scratch.states);
+        states.clear();
+        let mut starts = std::mem::take(&mut scratch.starts);
+        starts.clear();
+        let mut configs = std::mem::take(&mut scratch.configs);
+        configs.clear();
         let mut run = Run {
             key,
             config,
@@ -1399,12 +1410,12 @@ impl<'a> Run<'a> {
             slot_op: [0; MAX_IN_FLIGHT],
             in_flight: 0,
             observing: 0,
-            states: Vec::new(),
+            states,
             state_ids: FxMap::default(),
             transitions,
             used: UsedSets::new(),
-            configs: Vec::new(),
-            starts: Vec::new(),
+            configs,
+            starts,
             steps_left: config.max_steps,
             steps: 0,
             second_budget_used: false,
@@ -1483,6 +1494,10 @@ impl<'a> Run<'a> {
             slot_of: self.slot_of,
             transitions: self.transitions,
             calls: self.calls,
+            forgiven: self.forgiven,
+            states: self.states,
+            starts: self.starts,
+            configs: self.configs,
             ..self.scratch
         }
     }
@@ -1696,7 +1711,8 @@ impl<'a> Run<'a> {
     /// Starts from the candidates: the in-flight ops they linearized are
     /// invoked first (they were invoked before the cut).
     fn start(&mut self, candidates: &[(Reg, Vec<u32>)], at_us: u64) {
-        let mut set = Antichain::default();
+        let mut set = std::mem::take(&mut self.scratch.seen);
+        set.clear();
         for (state, applied) in candidates {
             let start = self.starts.len() as u32;
             self.starts.push(state.clone());
@@ -1724,7 +1740,9 @@ impl<'a> Run<'a> {
                 &self.used,
             );
         }
-        self.configs = set.into_configs();
+        self.configs.clear();
+        set.append_to(&mut self.configs);
+        self.scratch.seen = set;
     }
 
     fn invoke(&mut self, i: usize, at_us: u64) {
@@ -2565,11 +2583,12 @@ struct Window<'a> {
 }
 
 impl<'a> Window<'a> {
-    fn new(history: &'a History, kh: &KeyHistory) -> Window<'a> {
+    fn new(history: &'a History, kh: &KeyHistory, scratch: &mut Scratch) -> Window<'a> {
         // The ops searched: kept ops minus reads whose outcome is not known.
         // Ids grow with invocations, so `ops` is sorted by id.
         let mut ops: Vec<SearchOp<'a>> = Vec::with_capacity(kh.ops.len());
-        let mut forgiven = Vec::with_capacity(kh.ops.len());
+        let mut forgiven = std::mem::take(&mut scratch.forgiven);
+        forgiven.clear();
         for h in kh.ops.iter().filter_map(|id| history.op(*id)) {
             let complete = match &h.outcome {
                 Outcome::Ok {
@@ -2590,7 +2609,8 @@ impl<'a> Window<'a> {
         // Events: a call per op, a return per checked op. At equal times
         // calls sort first, so touching intervals count as concurrent (the
         // lenient reading: the simulator's clock cannot order them).
-        let mut events: Vec<(u64, bool, usize)> = Vec::with_capacity(ops.len() * 2);
+        let mut events = std::mem::take(&mut scratch.events);
+        events.clear();
         for (i, op) in ops.iter().enumerate() {
             events.push((op.invoke_us, false, i));
             if let Some((complete_us, _)) = &op.complete {
@@ -2855,7 +2875,7 @@ fn search_window(
     cut_us: Option<u64>,
     scratch: &mut Scratch,
 ) -> Checked {
-    let window = Window::new(history, kh);
+    let window = Window::new(history, kh, scratch);
     let decided = |outcome: DepthFirst, ops: &[SearchOp<'_>]| match outcome {
         DepthFirst::Found => Some(match &kh.undecided {
             Some(why) => CheckResult::undecided(why.clone()),
@@ -2919,7 +2939,10 @@ fn search_window(
                 None => CheckResult::Linearizable,
             },
         );
-    *scratch = run.into_scratch();
+    *scratch = Scratch {
+        events,
+        ..run.into_scratch()
+    };
     Checked {
         verdict,
         steps,
