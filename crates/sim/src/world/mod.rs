@@ -30,7 +30,7 @@ mod host;
 mod node;
 
 use node::{skewed, Deferred, PendingRead};
-pub use node::{NodeHost, NodeStatus};
+pub use node::{NodeHost, NodeIter, NodeMap, NodeStatus};
 
 /// Something notable, for the timeline's markers and the trace's event log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -79,7 +79,7 @@ pub struct World {
     now: Micros,
     events: u64,
     queue: EventQueue,
-    nodes: BTreeMap<NodeId, NodeHost>,
+    nodes: NodeMap,
     network: Network,
     clients: BTreeMap<ClientId, Client>,
     rng_net: DetRng,
@@ -122,7 +122,7 @@ impl World {
             now: Micros(0),
             events: 0,
             queue: EventQueue::default(),
-            nodes: BTreeMap::new(),
+            nodes: NodeMap::default(),
             clients: BTreeMap::new(),
             invariants: Invariants::default(),
             lin: LiveChecker::with_config(CheckConfig::LIVE),
@@ -222,7 +222,7 @@ impl World {
         self.queue.peek_time()
     }
     /// All servers by id (including crashed ones and ones added later).
-    pub fn nodes(&self) -> &BTreeMap<NodeId, NodeHost> {
+    pub fn nodes(&self) -> &NodeMap {
         &self.nodes
     }
     /// The network.
