@@ -53,7 +53,7 @@ impl<C: Clone> Durable<C> {
     /// appending costs O(entries appended), not O(entries stored).
     pub fn apply(&mut self, ready: &Ready<C>) {
         if let Some(m) = &ready.bootstrap {
-            self.bootstrap = m.clone();
+            self.bootstrap = (**m).clone();
         }
         if let Some(hs) = ready.hard_state {
             self.term = hs.term;
@@ -67,7 +67,7 @@ impl<C: Clone> Durable<C> {
             if newer {
                 let covered = self.count(|i| i <= snap.last_index);
                 self.entries.drain(..covered);
-                self.snapshot = Some(snap.clone());
+                self.snapshot = Some((**snap).clone());
             }
         }
         if let Some(from) = ready.truncate_from {
@@ -155,7 +155,7 @@ mod tests {
     /// append: the semantics the new one must keep.
     fn apply_by_rescanning(d: &mut Durable<u64>, ready: &Ready<u64>) {
         if let Some(m) = &ready.bootstrap {
-            d.bootstrap = m.clone();
+            d.bootstrap = (**m).clone();
         }
         if let Some(hs) = ready.hard_state {
             d.term = hs.term;
@@ -168,7 +168,7 @@ mod tests {
                 .is_none_or(|old| old.last_index < snap.last_index);
             if newer {
                 d.entries.retain(|e| e.index > snap.last_index);
-                d.snapshot = Some(snap.clone());
+                d.snapshot = Some((**snap).clone());
             }
         }
         if let Some(from) = ready.truncate_from {
@@ -205,7 +205,7 @@ mod tests {
         assert_eq!(d.entries.last().map(|e| e.term), Some(Term(2)));
         let before = visited();
         d.apply(&Ready {
-            compacted: Some(snapshot(n / 2)),
+            compacted: Some(Box::new(snapshot(n / 2))),
             ..Ready::default()
         });
         assert!(visited() - before <= 16, "{} looks", visited() - before);
@@ -229,8 +229,8 @@ mod tests {
             .prop_map(|(app, trunc, snap, compacted, term)| Ready {
                 entries: app.map_or_else(Vec::new, |(f, n, t)| entries(f, n, t)),
                 truncate_from: trunc.map(LogIndex),
-                snapshot: snap.map(snapshot),
-                compacted: compacted.map(snapshot),
+                snapshot: snap.map(snapshot).map(Box::new),
+                compacted: compacted.map(snapshot).map(Box::new),
                 hard_state: term.map(|t| HardState {
                     term: Term(t),
                     voted_for: None,

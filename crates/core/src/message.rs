@@ -90,8 +90,10 @@ pub enum MessageBody<C> {
     },
     /// InstallSnapshot RPC (paper §7), sent in one piece.
     InstallSnapshot {
-        /// The leader's latest snapshot.
-        snapshot: Snapshot,
+        /// The leader's latest snapshot, boxed: it is the largest body by
+        /// far and the rarest, and every message is as large as its largest
+        /// body (a message moves several times between send and arrival).
+        snapshot: Box<Snapshot>,
     },
     /// Answer to `InstallSnapshot`.
     InstallSnapshotResponse {

@@ -98,9 +98,10 @@ pub struct RawNode<C> {
     pub(crate) msgs: Vec<Message<C>>,
     pub(crate) events: Vec<Event>,
     pub(crate) read_states: Vec<ReadState>,
-    pub(crate) pending_bootstrap: Option<Membership>,
-    pub(crate) pending_snapshot: Option<Snapshot>,
-    pub(crate) pending_compacted: Option<Snapshot>,
+    // Boxed, as in `Ready`: rare and large, and a `Ready` moves whole.
+    pub(crate) pending_bootstrap: Option<Box<Membership>>,
+    pub(crate) pending_snapshot: Option<Box<Snapshot>>,
+    pub(crate) pending_compacted: Option<Box<Snapshot>>,
     pub(crate) last_hard_state: HardState,
     /// The configuration index last reported in a `MembershipChanged` event.
     pub(crate) reported_membership_index: Option<LogIndex>,
@@ -120,7 +121,7 @@ impl<C: Command> RawNode<C> {
     ) -> Result<Self, ConfigError> {
         config.validate()?;
         let mut node = RawNode::blank(id, config, RaftLog::new(initial.clone()), rng, now);
-        node.pending_bootstrap = Some(initial);
+        node.pending_bootstrap = Some(Box::new(initial));
         node.reported_membership_index = Some(node.log.membership_index());
         node.reset_election_timer();
         Ok(node)

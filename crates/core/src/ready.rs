@@ -27,12 +27,12 @@ pub struct Ready<C> {
     pub hard_state: Option<HardState>,
     /// Persist (first Ready of a new node only): the bootstrap configuration, which a
     /// restarted node needs because it is not in the log. [`crate::Durable::apply`] stores it.
-    pub bootstrap: Option<crate::membership::Membership>,
+    pub bootstrap: Option<Box<crate::membership::Membership>>,
     /// Persist: a snapshot received from the leader (§7). Also restore it into the state
     /// machine before applying `committed_entries`.
-    pub snapshot: Option<Snapshot>,
+    pub snapshot: Option<Box<Snapshot>>,
     /// Persist only: the application's own compaction (see `compact`). Do NOT restore it.
-    pub compacted: Option<Snapshot>,
+    pub compacted: Option<Box<Snapshot>>,
     /// The durable log must drop every entry `>=` this index before appending `entries`
     /// (a follower's conflicting suffix, §5.3).
     pub truncate_from: Option<LogIndex>,

@@ -211,12 +211,12 @@ fn arb_body() -> impl Strategy<Value = MessageBody<u64>> {
                 read_seq: r
             }),
         (idx(), term(), 0u64..5).prop_map(|(i, t, v)| MessageBody::InstallSnapshot {
-            snapshot: Snapshot {
+            snapshot: Box::new(Snapshot {
                 last_index: i,
                 last_term: t,
                 membership: Membership::voters((1..=v).map(NodeId)),
                 data: vec![]
-            }
+            })
         }),
         idx().prop_map(|i| MessageBody::InstallSnapshotResponse { last_index: i }),
         Just(MessageBody::TimeoutNow),

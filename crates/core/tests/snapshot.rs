@@ -140,7 +140,14 @@ fn stale_snapshot_is_ignored() {
     net.node_mut(2)
         .step(
             now,
-            msg(1, 2, 1, MessageBody::InstallSnapshot { snapshot: snap }),
+            msg(
+                1,
+                2,
+                1,
+                MessageBody::InstallSnapshot {
+                    snapshot: Box::new(snap),
+                },
+            ),
         )
         .unwrap();
     assert_eq!(net.node(2).log().last_index(), LogIndex(2));

@@ -250,11 +250,15 @@ impl History {
     pub fn invoke(&mut self, client: ClientId, op: KvOp, at_us: u64) -> OpId {
         let id = OpId(self.next_id);
         self.next_id += 1;
-        self.keys
-            .entry(op.key().to_string())
-            .or_default()
-            .ops
-            .push(id);
+        // The key's name is copied only for its first op.
+        match self.keys.get_mut(op.key()) {
+            Some(kh) => kh.ops.push(id),
+            None => {
+                let mut kh = KeyHistory::default();
+                kh.ops.push(id);
+                self.keys.insert(op.key().to_string(), kh);
+            }
+        }
         self.ops.insert(
             id,
             HistoryOp {
@@ -553,7 +557,7 @@ pub fn check_all(history: &History) -> CheckResult {
 /// [`check_key`] with an explicit budget.
 pub fn check_key_with(history: &History, key: &str, config: &CheckConfig) -> CheckResult {
     match history.keys.get(key) {
-        Some(kh) => check_window(history, key, kh, config, None).verdict,
+        Some(kh) => check_window(history, key, kh, config, None, &mut Scratch::default()).verdict,
         None => CheckResult::Linearizable,
     }
 }
@@ -599,6 +603,8 @@ pub struct LiveChecker {
     now_us: u64,
     compaction: bool,
     stats: CheckStats,
+    /// Buffers one check leaves to the next.
+    scratch: Scratch,
 }
 
 impl Default for LiveChecker {
@@ -624,6 +630,7 @@ impl LiveChecker {
             now_us: 0,
             compaction: true,
             stats: CheckStats::default(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -636,7 +643,9 @@ impl LiveChecker {
     /// Records an invocation; see [`History::invoke`].
     pub fn invoke(&mut self, client: ClientId, op: KvOp, at_us: u64) -> OpId {
         let at_us = self.tick(at_us);
-        self.dirty.insert(op.key().to_string());
+        if !self.dirty.contains(op.key()) {
+            self.dirty.insert(op.key().to_string());
+        }
         self.history.invoke(client, op, at_us)
     }
 
@@ -705,7 +714,14 @@ impl LiveChecker {
             let cut_us = self
                 .compaction
                 .then(|| cut_time(&self.history, kh, self.now_us));
-            let checked = check_window(&self.history, &key, kh, &self.config, cut_us);
+            let checked = check_window(
+                &self.history,
+                &key,
+                kh,
+                &self.config,
+                cut_us,
+                &mut self.scratch,
+            );
             self.stats.checks += 1;
             self.stats.steps += checked.steps;
             call_steps += checked.steps;
@@ -736,7 +752,9 @@ impl LiveChecker {
 
     fn mark_dirty(&mut self, id: OpId) {
         if let Some(op) = self.history.op(id) {
-            self.dirty.insert(op.op.key().to_string());
+            if !self.dirty.contains(op.op.key()) {
+                self.dirty.insert(op.op.key().to_string());
+            }
         }
     }
 
@@ -1093,6 +1111,62 @@ impl Antichain {
     fn into_configs(self) -> Vec<(Config, Trail)> {
         self.entries.into_iter().filter_map(|(e, _)| e).collect()
     }
+
+    /// Empties it, keeping its buffers.
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.groups.clear();
+        self.len = 0;
+    }
+
+    /// Appends the configurations still in to `configs`, in order (as
+    /// [`Antichain::into_configs`], into a vector already there).
+    fn append_to(&self, configs: &mut Vec<(Config, Trail)>) {
+        configs.extend(self.entries.iter().filter_map(|(e, _)| *e));
+    }
+}
+
+/// Buffers a search leaves to the next one, empty: the per-op vectors of a
+/// [`Run`] and the sets and frontiers of [`Run::closure`]. A live check
+/// allocated about 30 vectors and freed them (the allocator's part of the
+/// checker was a fifth of it, callgrind); the [`LiveChecker`] keeps one
+/// `Scratch` from check to check. No part of any result.
+#[derive(Default)]
+struct Scratch {
+    done: Antichain,
+    seen: Antichain,
+    frontier: Vec<(Config, Trail, bool)>,
+    next: Vec<(Config, Trail, bool)>,
+    invoked: Vec<bool>,
+    retired: Vec<bool>,
+    slot_of: Vec<u8>,
+    transitions: Vec<Vec<u32>>,
+    calls: Vec<(u64, u32)>,
+    forgiven: Vec<bool>,
+    events: Vec<(u64, bool, usize)>,
+    states: Vec<Reg>,
+    starts: Vec<Reg>,
+    configs: Vec<(Config, Trail)>,
+}
+
+/// A clone starts empty: the buffers are no part of the checker's state.
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+impl fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Scratch")
+    }
+}
+
+/// `v` emptied and filled with `n` copies of `x`, in its own buffer.
+fn refill<T: Clone>(mut v: Vec<T>, n: usize, x: T) -> Vec<T> {
+    v.clear();
+    v.resize(n, x);
+    v
 }
 
 /// Where a failed check got furthest.
@@ -1181,6 +1255,8 @@ struct Run<'a> {
     /// [`Run::next_accepts`]'s answers, for the return being placed.
     optional_reach: Option<Reach>,
     next_memo: FxMap<(u32, u32), bool>,
+    /// Buffers from the previous search, and for the next.
+    scratch: Scratch,
 }
 
 /// What some ops can write to the register: [`Run::reach_context`].
@@ -1300,45 +1376,65 @@ impl<'a> Run<'a> {
         config: &'a CheckConfig,
         ops: Vec<SearchOp<'a>>,
         forgiven: Vec<bool>,
+        mut scratch: Scratch,
     ) -> Run<'a> {
         let n = ops.len();
+        let invoked = refill(std::mem::take(&mut scratch.invoked), n, false);
+        let retired = refill(std::mem::take(&mut scratch.retired), n, false);
+        let slot_of = refill(std::mem::take(&mut scratch.slot_of), n, u8::MAX);
+        // The rows keep their buffers too; each is emptied.
+        let mut transitions = std::mem::take(&mut scratch.transitions);
+        transitions.truncate(n);
+        for row in &mut transitions {
+            row.clear();
+        }
+        transitions.resize(n, Vec::new());
+        let mut calls = std::mem::take(&mut scratch.calls);
+        calls.clear();
+        let mut states = std::mem::take(&mut scratch.states);
+        states.clear();
+        let mut starts = std::mem::take(&mut scratch.starts);
+        starts.clear();
+        let mut configs = std::mem::take(&mut scratch.configs);
+        configs.clear();
         let mut run = Run {
             key,
             config,
             ops,
             classes: Vec::new(),
             first_non_put: 0,
-            invoked: vec![false; n],
-            retired: vec![false; n],
+            invoked,
+            retired,
             forgiven,
-            slot_of: vec![u8::MAX; n],
+            slot_of,
             slot_op: [0; MAX_IN_FLIGHT],
             in_flight: 0,
             observing: 0,
-            states: Vec::new(),
+            states,
             state_ids: FxMap::default(),
-            transitions: vec![Vec::new(); n],
+            transitions,
             used: UsedSets::new(),
-            configs: Vec::new(),
-            starts: Vec::new(),
+            configs,
+            starts,
             steps_left: config.max_steps,
             steps: 0,
             second_budget_used: false,
             blind: false,
             undecided: None,
-            calls: Vec::new(),
+            calls,
             next_call: 0,
             reach: None,
             reach_memo: FxMap::default(),
             optional_reach: None,
             next_memo: FxMap::default(),
+            scratch,
         };
-        run.calls = run
+        let calls = run
             .ops
             .iter()
             .enumerate()
-            .map(|(i, o)| (o.invoke_us, i as u32))
-            .collect();
+            .map(|(i, o)| (o.invoke_us, i as u32));
+        run.calls.extend(calls);
         run.calls.sort();
         run.classify();
         run
@@ -1388,6 +1484,22 @@ impl<'a> Run<'a> {
             }
         }
         id
+    }
+
+    /// The buffers, for the next search.
+    fn into_scratch(self) -> Scratch {
+        Scratch {
+            invoked: self.invoked,
+            retired: self.retired,
+            slot_of: self.slot_of,
+            transitions: self.transitions,
+            calls: self.calls,
+            forgiven: self.forgiven,
+            states: self.states,
+            starts: self.starts,
+            configs: self.configs,
+            ..self.scratch
+        }
     }
 
     fn step(&mut self) -> Result<(), OutOfSteps> {
@@ -1599,7 +1711,8 @@ impl<'a> Run<'a> {
     /// Starts from the candidates: the in-flight ops they linearized are
     /// invoked first (they were invoked before the cut).
     fn start(&mut self, candidates: &[(Reg, Vec<u32>)], at_us: u64) {
-        let mut set = Antichain::default();
+        let mut set = std::mem::take(&mut self.scratch.seen);
+        set.clear();
         for (state, applied) in candidates {
             let start = self.starts.len() as u32;
             self.starts.push(state.clone());
@@ -1627,7 +1740,9 @@ impl<'a> Run<'a> {
                 &self.used,
             );
         }
-        self.configs = set.into_configs();
+        self.configs.clear();
+        set.append_to(&mut self.configs);
+        self.scratch.seen = set;
     }
 
     fn invoke(&mut self, i: usize, at_us: u64) {
@@ -1764,11 +1879,15 @@ impl<'a> Run<'a> {
         self.reach_memo.clear();
         self.optional_reach = None;
         self.next_memo.clear();
-        let mut done = Antichain::default();
-        let mut seen = Antichain::default();
-        let mut frontier: Vec<(Config, Trail, bool)> = Vec::new();
+        let mut done = std::mem::take(&mut self.scratch.done);
+        let mut seen = std::mem::take(&mut self.scratch.seen);
+        let mut frontier = std::mem::take(&mut self.scratch.frontier);
+        done.clear();
+        seen.clear();
+        frontier.clear();
         let mut deepest: Option<(Config, Trail)> = None;
-        for (mut c, t) in std::mem::take(&mut self.configs) {
+        let mut configs = std::mem::take(&mut self.configs);
+        for &(mut c, t) in &configs {
             if c.lin & o_bit != 0 {
                 c.lin &= !o_bit;
                 done.insert(c, t, &self.used);
@@ -1776,8 +1895,18 @@ impl<'a> Run<'a> {
                 frontier.push((c, t, false));
             }
         }
-        self.expand(o, frontier, &mut done, &mut seen, &mut deepest)?;
-        if done.len == 0 {
+        configs.clear();
+        let expanded = self.expand(o, &mut frontier, &mut done, &mut seen, &mut deepest);
+        self.scratch.frontier = frontier;
+        if expanded.is_ok() && done.len > 0 {
+            done.append_to(&mut configs);
+            self.configs = configs;
+        }
+        let found = done.len > 0;
+        self.scratch.done = done;
+        self.scratch.seen = seen;
+        expanded?;
+        if !found {
             let (c, t) = deepest.unwrap_or((
                 Config {
                     state: 0,
@@ -1802,7 +1931,6 @@ impl<'a> Run<'a> {
                     .unwrap_or(Reg::Any),
             }));
         }
-        self.configs = done.into_configs();
         Ok(None)
     }
 
@@ -1813,15 +1941,16 @@ impl<'a> Run<'a> {
     fn expand(
         &mut self,
         o: u32,
-        mut frontier: Vec<(Config, Trail, bool)>,
+        frontier: &mut Vec<(Config, Trail, bool)>,
         done: &mut Antichain,
         seen: &mut Antichain,
         deepest: &mut Option<(Config, Trail)>,
     ) -> Result<(), OutOfSteps> {
         let o_bit = 1u128 << self.slot_of[o as usize];
+        let mut next = std::mem::take(&mut self.scratch.next);
         while !frontier.is_empty() {
-            let mut next = Vec::new();
-            for (c, t, after_optional) in frontier {
+            next.clear();
+            for &(c, t, after_optional) in frontier.iter() {
                 if deepest.as_ref().is_none_or(|(_, d)| t.depth > d.depth) {
                     *deepest = Some((c, t));
                 }
@@ -1890,8 +2019,9 @@ impl<'a> Run<'a> {
                     }
                 }
             }
-            frontier = next;
+            std::mem::swap(frontier, &mut next);
         }
+        self.scratch.next = next;
         Ok(())
     }
 
@@ -2453,11 +2583,12 @@ struct Window<'a> {
 }
 
 impl<'a> Window<'a> {
-    fn new(history: &'a History, kh: &KeyHistory) -> Window<'a> {
+    fn new(history: &'a History, kh: &KeyHistory, scratch: &mut Scratch) -> Window<'a> {
         // The ops searched: kept ops minus reads whose outcome is not known.
         // Ids grow with invocations, so `ops` is sorted by id.
         let mut ops: Vec<SearchOp<'a>> = Vec::with_capacity(kh.ops.len());
-        let mut forgiven = Vec::with_capacity(kh.ops.len());
+        let mut forgiven = std::mem::take(&mut scratch.forgiven);
+        forgiven.clear();
         for h in kh.ops.iter().filter_map(|id| history.op(*id)) {
             let complete = match &h.outcome {
                 Outcome::Ok {
@@ -2478,7 +2609,8 @@ impl<'a> Window<'a> {
         // Events: a call per op, a return per checked op. At equal times
         // calls sort first, so touching intervals count as concurrent (the
         // lenient reading: the simulator's clock cannot order them).
-        let mut events: Vec<(u64, bool, usize)> = Vec::with_capacity(ops.len() * 2);
+        let mut events = std::mem::take(&mut scratch.events);
+        events.clear();
         for (i, op) in ops.iter().enumerate() {
             events.push((op.invoke_us, false, i));
             if let Some((complete_us, _)) = &op.complete {
@@ -2509,7 +2641,13 @@ impl<'a> Window<'a> {
     }
 
     fn run(&self, key: &'a str, config: &'a CheckConfig) -> Run<'a> {
-        let mut run = Run::new(key, config, self.ops.clone(), self.forgiven.clone());
+        let mut run = Run::new(
+            key,
+            config,
+            self.ops.clone(),
+            self.forgiven.clone(),
+            Scratch::default(),
+        );
         run.start(&self.candidates, self.events.first().map_or(0, |e| e.0));
         run
     }
@@ -2547,6 +2685,7 @@ fn check_window(
     kh: &KeyHistory,
     config: &CheckConfig,
     cut_us: Option<u64>,
+    scratch: &mut Scratch,
 ) -> Checked {
     if let Some(checked) = cut_us.and_then(|cut_us| sequential(history, kh, config, cut_us)) {
         // Every test build proves the shortcut gives what the search gives
@@ -2554,7 +2693,7 @@ fn check_window(
         // replay leaves out).
         #[cfg(debug_assertions)]
         {
-            let searched = search_window(history, key, kh, config, cut_us);
+            let searched = search_window(history, key, kh, config, cut_us, scratch);
             assert!(
                 checked.steps <= searched.steps,
                 "the shortcut took more steps"
@@ -2569,7 +2708,7 @@ fn check_window(
         #[cfg(not(debug_assertions))]
         return checked;
     }
-    search_window(history, key, kh, config, cut_us)
+    search_window(history, key, kh, config, cut_us, scratch)
 }
 
 /// The longest window [`sequential`] decides (see there).
@@ -2734,8 +2873,9 @@ fn search_window(
     kh: &KeyHistory,
     config: &CheckConfig,
     cut_us: Option<u64>,
+    scratch: &mut Scratch,
 ) -> Checked {
-    let window = Window::new(history, kh);
+    let window = Window::new(history, kh, scratch);
     let decided = |outcome: DepthFirst, ops: &[SearchOp<'_>]| match outcome {
         DepthFirst::Found => Some(match &kh.undecided {
             Some(why) => CheckResult::undecided(why.clone()),
@@ -2764,7 +2904,7 @@ fn search_window(
         events,
         candidates,
     } = window;
-    let mut run = Run::new(key, config, ops, forgiven);
+    let mut run = Run::new(key, config, ops, forgiven, std::mem::take(scratch));
     run.start(&candidates, events.first().map_or(0, |e| e.0));
     run.second_budget_used = cut_us.is_some();
     let mut cut = None;
@@ -2799,6 +2939,10 @@ fn search_window(
                 None => CheckResult::Linearizable,
             },
         );
+    *scratch = Scratch {
+        events,
+        ..run.into_scratch()
+    };
     Checked {
         verdict,
         steps,

@@ -106,8 +106,9 @@ pub struct Recording {
 
 impl Recording {
     /// Bytes one clone of this recording allocates: the unshared tails
-    /// (their records at full size, strings included) and a pointer per
-    /// shared chunk. The whole window is the live world's alone: a
+    /// (their records at full size plus 32 bytes each, strings included; a
+    /// clone copies a tail's records, not its spare capacity) and a
+    /// pointer per shared chunk. The whole window is the live world's alone: a
     /// checkpoint drops it (`Timeline`), so it costs the budget nothing.
     pub fn bytes(&self) -> usize {
         use std::mem::size_of;
@@ -123,8 +124,9 @@ impl Recording {
             })
             .sum();
         let chunks = self.messages.shape().0 + self.lanes.shape().0 + self.ops.shape().0;
-        RING_CHUNK
-            * (size_of::<MessageRecord>() + size_of::<LaneRecord>() + 32 + size_of::<OpRecord>())
+        self.messages.tail().len() * (size_of::<MessageRecord>() + 32)
+            + self.lanes.tail().len() * (size_of::<LaneRecord>() + 32)
+            + self.ops.tail().len() * (size_of::<OpRecord>() + 32)
             + op_heap
             + chunks * 16
     }

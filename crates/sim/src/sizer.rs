@@ -30,9 +30,10 @@ pub fn world_bytes(w: &World) -> usize {
     let mut s = Sizer::default();
     // The collections whose values are large inline (a node host is over
     // 2 KB, mostly its Raft core): every slot of their B-tree nodes or
-    // vectors at its inline size, on top of what the values hold.
+    // vectors at its inline size, on top of what the values hold (the
+    // servers are two vectors, a clone's exactly as long as the map).
     let net = w.network();
-    s.bytes += btree_slots(w.nodes().len()) * size_of::<(NodeId, NodeHost)>()
+    s.bytes += w.nodes().len() * size_of::<(NodeId, NodeHost)>()
         + btree_slots(net.in_flight.len()) * size_of::<(MsgId, InFlight)>()
         + btree_slots(w.clients().len()) * size_of::<(ClientId, Client)>()
         + w.queue().len() * (size_of::<EventKind>() + 16)

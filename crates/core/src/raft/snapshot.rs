@@ -32,7 +32,7 @@ impl<C: Command> RawNode<C> {
             )));
         }
         let snap = self.log.compact(upto, data);
-        self.pending_compacted = Some(snap);
+        self.pending_compacted = Some(Box::new(snap));
         self.events.push(Event::LogCompacted { upto });
         Ok(())
     }
@@ -51,7 +51,12 @@ impl<C: Command> RawNode<C> {
             to,
             last_index: snap.last_index,
         });
-        self.send(to, MessageBody::InstallSnapshot { snapshot: snap });
+        self.send(
+            to,
+            MessageBody::InstallSnapshot {
+                snapshot: Box::new(snap),
+            },
+        );
         true
     }
 
@@ -73,7 +78,12 @@ impl<C: Command> RawNode<C> {
             membership: self.log.base_membership().clone(),
             data: Vec::new(),
         };
-        self.send(to, MessageBody::InstallSnapshot { snapshot });
+        self.send(
+            to,
+            MessageBody::InstallSnapshot {
+                snapshot: Box::new(snapshot),
+            },
+        );
         true
     }
 
@@ -89,7 +99,7 @@ impl<C: Command> RawNode<C> {
         if last_index == LogIndex(0) {
             // The bootstrap configuration (see `send_bootstrap`); persist it for restarts.
             if self.log.adopt_bootstrap(snapshot.membership.clone()) {
-                self.pending_bootstrap = Some(snapshot.membership);
+                self.pending_bootstrap = Some(Box::new(snapshot.membership));
                 // The configuration changed although its index did not: report it again.
                 self.reported_membership_index = None;
             }
@@ -116,7 +126,7 @@ impl<C: Command> RawNode<C> {
             });
             self.stats.snapshots_installed += 1;
             let from = self.commit;
-            self.log.restore(snapshot.clone());
+            self.log.restore((*snapshot).clone());
             self.commit = last_index;
             self.applied = last_index;
             self.events.push(Event::CommitAdvanced {

@@ -170,7 +170,7 @@ impl World {
             // a missing node counted as the first's).
             match nodes.contains_key(&p.target) {
                 true => nodes
-                    .range(p.target..)
+                    .range_from(&p.target)
                     .nth(1)
                     .or_else(|| nodes.iter().next())
                     .map(|(id, _)| *id),

@@ -30,7 +30,7 @@ mod host;
 mod node;
 
 use node::{skewed, Deferred, PendingRead};
-pub use node::{NodeHost, NodeStatus};
+pub use node::{NodeHost, NodeIter, NodeMap, NodeStatus};
 
 /// Something notable, for the timeline's markers and the trace's event log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -79,7 +79,7 @@ pub struct World {
     now: Micros,
     events: u64,
     queue: EventQueue,
-    nodes: BTreeMap<NodeId, NodeHost>,
+    nodes: NodeMap,
     network: Network,
     clients: BTreeMap<ClientId, Client>,
     rng_net: DetRng,
@@ -122,7 +122,7 @@ impl World {
             now: Micros(0),
             events: 0,
             queue: EventQueue::default(),
-            nodes: BTreeMap::new(),
+            nodes: NodeMap::default(),
             clients: BTreeMap::new(),
             invariants: Invariants::default(),
             lin: LiveChecker::with_config(CheckConfig::LIVE),
@@ -222,7 +222,7 @@ impl World {
         self.queue.peek_time()
     }
     /// All servers by id (including crashed ones and ones added later).
-    pub fn nodes(&self) -> &BTreeMap<NodeId, NodeHost> {
+    pub fn nodes(&self) -> &NodeMap {
         &self.nodes
     }
     /// The network.
@@ -479,11 +479,14 @@ impl World {
     }
 
     fn deliver(&mut self, id: MsgId) {
-        let Some(flight) = self.network.in_flight.get(&id) else {
+        let Some(i) = self.network.in_flight.position(&id) else {
             return;
         };
+        let flight = self.network.in_flight.at(i);
         let to = flight.msg.to;
-        let target_down = match self.nodes.get(&to) {
+        // The receiver is looked up once, for the whole delivery.
+        let mut host = self.nodes.get_mut(&to);
+        let target_down = match &host {
             None => Some(DropReason::NoSuchNode),
             Some(h) if h.status == NodeStatus::Crashed => Some(DropReason::ReceiverDown),
             Some(_) => None,
@@ -492,20 +495,25 @@ impl World {
             target_down,
             flight.held_at.is_none() && flight.deliver_at == self.now && flight.doomed.is_none(),
         ) {
-            if let Some(f) = self.network.in_flight.remove(&id) {
-                self.network.record_drop(self.now, f, reason);
-            }
+            let f = self.network.in_flight.remove_at(i);
+            self.network.record_drop(self.now, f, reason);
             return;
         }
-        let Some(msg) = self.network.arrive(self.now, id) else {
+        let Some(msg) = self.network.arrive_at(self.now, i) else {
             return;
         };
-        let h = self.nodes.get_mut(&to).expect("checked above");
+        let h = host.take().expect("checked above");
         if h.status == NodeStatus::Paused || h.pending_write.is_some() {
             h.inbox.push_back(Deferred::Message(msg));
             return;
         }
-        self.step_node(to, msg);
+        // As `step_node`, on the node already found.
+        let now = skewed(self.now, h.clock_offset_us);
+        if let Some(r) = h.raft.as_mut() {
+            if r.step(now, msg).is_err() {
+                self.rejected_inputs += 1;
+            }
+        }
         self.pump(to);
     }
 }
