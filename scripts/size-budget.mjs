@@ -20,7 +20,7 @@ let dist = 'dist';
 // size measured when the goal's work stopped, plus a little. Lower it as the
 // page shrinks; raise it only with a reason in the commit.
 const GOAL = 200_000;
-const CEILING = 750_000;
+const CEILING = 752_000;
 let budget = CEILING;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--budget') budget = Number(args[++i]);
