@@ -85,7 +85,7 @@ pub fn Node(
                 <text class="node-role" x=get(|n| num(n.at.x)) y=get(|n| num(n.at.y + 11.0)) text-anchor="middle">
                     {get(|n| n.role_label.clone())}
                 </text>
-                <text class="node-term" data-explain=move || explain.get() x=get(|n| num(n.at.x)) y=get(|n| num(term_label_y(n.at, n.r))) text-anchor="middle">
+                <text class="node-term" data-testid="node-term" data-explain=move || explain.get() x=get(|n| num(n.at.x)) y=get(|n| num(term_label_y(n.at, n.r))) text-anchor="middle">
                     {get(|n| if n.vote_label.is_empty() { n.term_label.clone() } else { format!("{} · {}", n.term_label, n.vote_label) })}
                 </text>
                 <text class="crash-mark" x=get(|n| num(badge_at(n.at, n.r, false).x)) y=get(|n| num(badge_at(n.at, n.r, false).y)) text-anchor="middle">
